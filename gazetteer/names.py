@@ -1,0 +1,35 @@
+"""The one name normaliser: index keys and text spans both go through :func:`normalize`.
+
+GeoNames and news spell the same place many ways (``Lachín``, ``Laçın``, ``Nakhichevan’``,
+``Nagorno-Karabakh``, ``U.S.``); one folding makes them meet: accents and apostrophes dropped,
+hyphens read as spaces, full stops removed, case folded, white space collapsed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that Unicode decomposition leaves alone but Latin transliterations write plainly.
+_LETTERS = str.maketrans({
+    "ı": "i", "ə": "e", "Ə": "e", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+    "ð": "d", "þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ħ": "h", "ŧ": "t",
+})
+# Apostrophes, modifier letters and full stops vanish; dashes and slashes separate words.
+_DROP = str.maketrans({c: None for c in "'’‘ʼʻ`´ʹʾʿ.\u02bc"})
+_SPACE = re.compile(r"[\s\-‐‑‒–—_/]+")
+
+
+def normalize(name: str) -> str:
+    """Fold a place name (or a span of text) to the key the index stores it under.
+
+    >>> normalize("Lachín") == normalize("Lachin") == "lachin"
+    True
+    >>> normalize("Nakhichevan’"), normalize("Nagorno-Karabakh"), normalize("U.S.")
+    ('nakhichevan', 'nagorno karabakh', 'us')
+    """
+    if name.isascii():  # most names: skip the Unicode work
+        return _SPACE.sub(" ", name.lower().translate(_DROP)).strip()
+    text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().translate(_LETTERS).translate(_DROP)
+    return _SPACE.sub(" ", text).strip()

