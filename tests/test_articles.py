@@ -1,0 +1,490 @@
+"""The article reader: seeds against their gold titles/dates/URLs, hard dates, bad input, HTML, and properties."""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import articles
+from dashboard.articles import (
+    MAX_ARTICLE_BYTES,
+    Article,
+    article_from_bytes,
+    article_from_text,
+    read_article,
+    year_for,
+)
+from dashboard.errors import ArticleError
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+GOLD = json.loads((ROOT / "tests" / "data" / "seeds_gold.json").read_text(encoding="utf-8"))["articles"]
+GOLD_IDS = [g["file"][:3] for g in GOLD]
+
+
+def norm_title(s: str | None) -> str:
+    """How the scorer compares titles."""
+    s = unicodedata.normalize("NFKC", s or "").replace("’", "'")
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def check_spans(article: Article) -> None:
+    """The invariants every Article keeps, whatever its input."""
+    n = len(article.text)
+    previous_end = 0
+    for start, end in article.content_spans:
+        assert isinstance(start, int) and isinstance(end, int)
+        assert previous_end <= start <= end <= n
+        previous_end = end
+    if article.title is None:
+        assert article.title_span is None
+    else:
+        assert article.title_span is not None
+        start, end = article.title_span
+        assert 0 <= start <= end <= n
+        assert article.text[start:end] == article.title
+        assert "\n" not in article.title and "\r" not in article.title
+    assert article.url is None or article.url.split(":", 1)[0].lower() in ("http", "https")
+    assert re.fullmatch(r"[0-9a-f]{16}", article.id)
+    assert isinstance(article.body, str)
+    assert article.published is None or isinstance(article.published, datetime.date)
+
+
+# --- the five seeds ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Article]:
+    return {g["file"]: read_article(SEEDS / g["file"]) for g in GOLD}
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_title_matches_gold(seeds: dict[str, Article], gold: dict) -> None:
+    article = seeds[gold["file"]]
+    assert norm_title(article.title) == norm_title(gold["title"])
+    check_spans(article)
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_date_matches_gold(seeds: dict[str, Article], gold: dict) -> None:
+    published = seeds[gold["file"]].published
+    accept = gold.get("published_accept") or [gold["published"]]
+    assert (published.isoformat() if published else None) in accept
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_url_matches_gold(seeds: dict[str, Article], gold: dict) -> None:
+    assert seeds[gold["file"]].url == gold.get("url")
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_text_is_the_file_as_the_scorer_reads_it(seeds: dict[str, Article], gold: dict) -> None:
+    with open(SEEDS / gold["file"], encoding="utf-8", newline="") as fh:
+        assert seeds[gold["file"]].text == fh.read()
+    assert seeds[gold["file"]].encoding == "utf-8"
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_gold_toponyms_lie_in_content(seeds: dict[str, Article], gold: dict) -> None:
+    """Toponym recognition only looks inside content spans: no required gold mention may fall outside them."""
+    article = seeds[gold["file"]]
+    outside = []
+    for entry in gold["toponyms"]:
+        if entry.get("optional"):
+            continue
+        for surface in entry.get("surface", []):
+            for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", article.text):
+                if not any(s <= m.start() and m.end() <= e for s, e in article.content_spans):
+                    outside.append((m.start(), surface))
+    assert outside == []
+
+
+JUNK = {
+    "000": ["Original url:", "<https://www.themoscowtimes.com", "Related article:"],
+    "001": [". by [author_name]", "Post a Comment", "Previous Post Next Post"],
+    "002": ["icon bookmark", "chevron downicon"],
+    "003": ["6 Reads"],
+    "004": ["Leave a Reply", "Your email address will not be published", "Required fields are marked"],
+}
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_seed_boilerplate_is_not_content(seeds: dict[str, Article], gold: dict) -> None:
+    article = seeds[gold["file"]]
+    for junk in JUNK[gold["file"][:3]]:
+        assert junk in article.text
+        assert junk not in article.body
+    assert article.title is not None and article.title in article.body
+
+
+def test_seed_000_title_span_excludes_markdown() -> None:
+    article = read_article(SEEDS / GOLD[0]["file"])
+    assert article.title_span is not None
+    start, _ = article.title_span
+    assert article.text[start - 2:start] == "# "
+
+
+# --- dates ------------------------------------------------------------------------------------------------------------
+
+BODY = ("The ministers met in the capital and agreed to continue talks over the disputed border, officials said, "
+        "adding that further meetings would follow.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Title\n\nNovember 16, 2021\n\n" + BODY, "2021-11-16"),
+    ("Title\n\n14 Sep, 2022 14:39\n\n" + BODY, "2022-09-14"),
+    ("Title\n\n14 September 2022 Wednesday 07:35\n\n" + BODY, "2022-09-14"),
+    ("Title\n\n2021-11-16\n\n" + BODY, "2021-11-16"),
+    ("Title\n\n2021-11-16T08:30:00Z\n\n" + BODY, "2021-11-16"),
+    ("Title\n\n16/11/2021\n\n" + BODY, "2021-11-16"),
+    ("Title\n\n11/16/2021\n\n" + BODY, "2021-11-16"),  # the day cannot be 16th month: US order
+    ("Title\n\n05.03.2021\n\n" + BODY, "2021-03-05"),  # ambiguous numeric dates are read day first
+    ("Título\n\n14 de septiembre de 2022\n\n" + BODY, "2022-09-14"),
+    ("Titre\n\nPublié le 3 mars 2021 à 10h15\n\n" + BODY, "2021-03-03"),
+    ("Titel\n\n14. September 2022\n\n" + BODY, "2022-09-14"),
+    ("Заголовок\n\n14 сентября 2022 г.\n\n" + BODY, "2022-09-14"),
+    ("Title\n\nBy Jane Doe | 14 Sep 2022\n\n" + BODY, "2022-09-14"),
+    ("Title\n\nThomas Osborne, 14 September 2022\n\n" + BODY, "2022-09-14"),
+    ("Title\n\n" + BODY + "\n\nPublished: 2 March 2020\n", "2020-03-02"),  # a labelled line anywhere
+    ("Title\n\n" + BODY + "\n\nSource: https://example.com/news/2019/07/04/story\n", "2019-07-04"),  # URL path
+])
+def test_publication_date_forms(text: str, expected: str) -> None:
+    article = article_from_text(text)
+    assert article.published == datetime.date.fromisoformat(expected)
+    assert article.title in ("Title", "Título", "Titre", "Titel", "Заголовок")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 2 December was a Thursday in 2021 (and 2010), not in 2020: the text's years (2020..2021) decide.
+    ("Thursday, December 2\n\nHeadline\n\nThe deal of November 9, 2020 still holds.", "2021-12-02"),
+    ("Headline\n\nThursday, December 2\n\nIn 2010 and in 2021 the talks failed.", "2021-12-02"),
+    ("Headline\n\njeudi 2 décembre\n\nEn 2020, la guerre a éclaté.", "2021-12-02"),
+    # no year between 2020 and 2021 puts 2 December on a Friday
+    ("Headline\n\nFriday, December 2\n\nThe deal of November 9, 2020 still holds.", None),
+    # no year mentioned at all: nothing to anchor the weekday to
+    ("Headline\n\nThursday, December 2\n\nThe talks failed.", None),
+])
+def test_weekday_without_year(text: str, expected: str | None) -> None:
+    published = article_from_text(text).published
+    assert (published.isoformat() if published else None) == expected
+
+
+def test_year_for() -> None:
+    assert year_for(3, 12, 2, [2020]) == 2021
+    assert year_for(2, 12, 2, [2020]) == 2020
+    assert year_for(3, 12, 2, [2010, 2020]) == 2021  # several fit (2010, 2021): the one closest after the latest
+    assert year_for(4, 12, 2, [2020]) is None
+    assert year_for(3, 12, 2, []) is None
+    assert year_for(0, 2, 29, [2019, 2020]) is None  # 29 Feb 2020 was a Saturday
+    assert year_for(5, 2, 29, [2019, 2020]) == 2020
+
+
+@pytest.mark.parametrize("text", [
+    "Title\n\n" + BODY + " The deal was signed on 5 March 2012 in the capital.",  # inside a paragraph
+    "Title\n\n" + "\n\n".join([BODY] * 20) + "\n\n5 March 2012\n\n" + BODY,  # a date line, but far below the head
+    "Title\n\nThe recalled products have best before dates between Sept. 26, 2017, and Nov. 5, 2017.\n\n" + BODY,
+    "Title\n\nOn Tuesday, May 16, the board approved it.\n\n" + BODY + " It was 2017.",  # body weekday phrase
+    "Title\n\nArmenia said Tuesday it is appealing for aid.\n\n" + BODY,
+    "Vote on 5 May 2019\n\n" + BODY,  # a date in the title is not the publication date
+    "Title\n\nyesterday\n\n" + BODY,
+    "Title\n\n31/02/2021\n\n" + BODY,  # no such day
+    "Title\n\nSource: javascript:alert('/2020/01/01/')\n\n" + BODY,
+])
+def test_no_trustworthy_date(text: str) -> None:
+    assert article_from_text(text).published is None
+
+
+def test_date_lines_are_not_titles() -> None:
+    article = article_from_text("Thursday, December 2\n\n14 Sep, 2022 14:39\n\nThe Real Headline\n\n" + BODY)
+    assert article.title == "The Real Headline"
+
+
+# --- titles and URLs --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("## **Bold Markdown Headline** ##\n\n" + BODY, "Bold Markdown Headline"),
+    ("\n\n  \t\nPadded Headline  \n\n" + BODY, "Padded Headline"),
+    ("By Jane Doe\n\nAfter The Byline\n\n" + BODY, "After The Byline"),
+    ("Advertisement\n\nAfter The Advert\n\n" + BODY, "After The Advert"),
+    (BODY * 3, None),  # a paragraph is not a headline
+    ("***\n\n---", None),
+])
+def test_titles(text: str, title: str | None) -> None:
+    article = article_from_text(text)
+    assert article.title == title
+    check_spans(article)
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    ("Title\n\nBody.\n\nOriginal url:\n\n<https://example.com/a/b?c=1>", "https://example.com/a/b?c=1"),
+    ("Title\n\nBody.\n\nSource: https://example.org/story.html.", "https://example.org/story.html"),
+    ("Title\n\nBody.\n\nURL: http://example.net/x", "http://example.net/x"),
+    ("Title\n\nBody.\n\n**Source:** [Example](https://example.com/s)", "https://example.com/s"),
+    ("Title\n\nBody.\n\nURL: javascript:alert(1)", None),
+    ("Title\n\nBody.\n\nSource: ftp://example.com/file", None),
+    ("Title\n\nBody.\n\nSource: Reuters\n\nhttps://example.com/not-the-source", None),
+    ("Title\n\nBody mentions https://example.com/in-passing only.", None),
+])
+def test_urls(text: str, url: str | None) -> None:
+    assert article_from_text(text).url == url
+
+
+# --- decoding and bad input -------------------------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    for name, data in [("empty.txt", b""), ("blank.txt", b" \r\n\t\n"), ("bom.txt", b"\xef\xbb\xbf \n")]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ArticleError) as e:
+            read_article(tmp_path / name)
+        assert e.value.reason == "empty"
+    with pytest.raises(ArticleError) as e:
+        article_from_text("  \n ")
+    assert e.value.reason == "empty"
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 4,
+    os.urandom(4096) + b"\x00",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200),
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+    b"Armenia\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14",
+])
+def test_binary_input(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "picture.txt"
+    path.write_bytes(data)
+    with pytest.raises(ArticleError) as e:
+        read_article(path)
+    assert e.value.reason == "binary"
+    assert "not text" in str(e.value) and ".txt, .md or .html" in str(e.value)
+
+
+def test_too_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    line = b"Armenia and Azerbaijan agreed to talks in Moscow on Tuesday.\n"
+    path.write_bytes(line * (20 * 1024 * 1024 // len(line) + 1))
+    with pytest.raises(ArticleError) as e:
+        read_article(path)
+    assert e.value.reason == "too-large"
+    message = str(e.value)
+    assert "20.0 MB" in message and "5.0 MB" in message and "huge.txt" in message
+    with pytest.raises(ArticleError) as e:
+        article_from_bytes(b"x" * 101, "small.txt", max_bytes=100)
+    assert e.value.reason == "too-large"
+    with pytest.raises(ArticleError) as e:
+        article_from_text("x" * (MAX_ARTICLE_BYTES + 1))
+    assert e.value.reason == "too-large"
+
+
+RUSSIAN = ("Армения просит Россию о военной помощи\n\n14 сентября 2022\n\n"
+           "Премьер-министр Никол Пашинян заявил в парламенте, что азербайджанские войска заняли часть территории "
+           "страны. Ереван и Баку обвиняют друг друга в обстрелах на границе.\n")
+
+
+def test_cp1251_russian(tmp_path: Path) -> None:
+    path = tmp_path / "ru.txt"
+    path.write_bytes(RUSSIAN.encode("cp1251"))
+    article = read_article(path)
+    assert article.text == RUSSIAN
+    assert article.encoding == "cp1251"
+    assert any("cp1251" in w for w in article.warnings)
+    assert article.title == "Армения просит Россию о военной помощи"
+    assert article.published == datetime.date(2022, 9, 14)
+
+
+def test_latin1_french() -> None:
+    text = "Le maire de Montréal a parlé\n\nÀ Québec, la rénovation du théâtre coûte très cher, a-t-il déclaré.\n"
+    article = article_from_bytes(text.encode("latin-1"), "fr.txt")
+    assert article.text == text
+    assert article.warnings and "not UTF-8" in article.warnings[0]
+
+
+def test_utf8_bom_keeps_scorer_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf# Title With BOM\r\n\r\nArmenia said Tuesday.\r\n")
+    article = read_article(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        assert article.text == fh.read()
+    assert article.encoding == "utf-8-sig"
+    assert article.title == "Title With BOM"
+    assert "\r\n" in article.text
+    check_spans(article)
+
+
+def test_utf16_with_bom() -> None:
+    text = "Headline in UTF-16\n\nArmenia said Tuesday it is appealing for Russia's military aid.\n"
+    article = article_from_bytes(text.encode("utf-16"), "win.txt")
+    assert article.text == text
+    assert article.encoding == "utf-16"
+    assert article.title == "Headline in UTF-16"
+
+
+def test_unreadable_paths(tmp_path: Path) -> None:
+    for path in (tmp_path / "missing.txt", tmp_path):
+        with pytest.raises(ArticleError) as e:
+            read_article(path)
+        assert e.value.reason == "unreadable"
+    with pytest.raises(ArticleError):
+        read_article(3)  # type: ignore[arg-type]  # a file descriptor is not a path
+
+
+def test_source_with_path_separators_is_only_a_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for source in ("../../etc/passwd", "C:\\Users\\me\\news.txt", "/dev/zero", "a/b/../c.txt"):
+        article = article_from_bytes(b"Headline\n\nArmenia said Tuesday.", source)
+        assert article.source == source
+        assert article.text == "Headline\n\nArmenia said Tuesday."
+    assert list(tmp_path.iterdir()) == []
+    page = b"<p>Armenia said Tuesday it wants help.</p><script>alert(1)</script>"
+    article = article_from_bytes(page, "uploads/../evil.html")
+    assert "alert" not in article.text and "Armenia said Tuesday" in article.text
+
+
+def test_surrogates_in_text() -> None:
+    with pytest.raises(ArticleError) as e:
+        article_from_text("Title\n\nbad \ud800 half")
+    assert e.value.reason == "encoding"
+
+
+# --- HTML and Markdown ------------------------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Armenia asks for aid | Example News</title>
+<meta property="og:title" content="Armenia asks Russian-led alliance for military assistance">
+<meta property="og:url" content="https://example.com/2022/09/14/armenia-aid">
+<meta property="article:published_time" content="2022-09-14T10:00:00Z">
+<link rel="canonical" href="https://example.com/2022/09/14/armenia-aid">
+<script>alert(1); var secret = "SCRIPT-TEXT";</script><style>body { color: red } .STYLE-TEXT {}</style>
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Armenia asks Russian-led alliance for military assistance</h1>
+<p>Yerevan has officially requested military aid from the Collective Security Treaty Organization, a Russian-led
+defense bloc, Prime Minister Nikol Pashinyan told parliament on Wednesday.</p>
+<script>document.write("SCRIPT-TEXT")</script>
+<p>The development comes amid continued clashes on the border between Armenia and Azerbaijan. Pashinyan claimed
+that Azerbaijani troops seized some Armenian territory as a result of the fighting.</p>
+</article><footer>Copyright 2022 Example</footer></body></html>
+"""
+
+
+def test_html_page() -> None:
+    article = article_from_bytes(PAGE.encode("utf-8"), "page.html")
+    assert "alert" not in article.text and "SCRIPT-TEXT" not in article.text and "STYLE-TEXT" not in article.text
+    assert article.title == "Armenia asks Russian-led alliance for military assistance"
+    assert article.title_span == (0, len(article.title))
+    assert article.text.count(article.title) == 1  # the <h1> is not repeated under the title
+    assert "Collective Security Treaty Organization" in article.body
+    assert article.published == datetime.date(2022, 9, 14)
+    assert article.url == "https://example.com/2022/09/14/armenia-aid"
+    assert any("HTML" in w for w in article.warnings)
+    check_spans(article)
+
+
+def test_html_detected_by_content_and_bad_url_dropped() -> None:
+    page = PAGE.replace("https://example.com/2022/09/14/armenia-aid", "javascript:alert(2)")
+    article = article_from_text(page, "pasted")
+    assert "alert" not in article.text
+    assert article.url is None
+    assert article.title == "Armenia asks Russian-led alliance for military assistance"
+
+
+def test_tiny_html_falls_back_without_script() -> None:
+    article = article_from_bytes(b"<html><body><script>alert(1)</script><p>Hi from Yerevan.</p></body></html>",
+                                 "t.htm")
+    assert "alert" not in article.text
+    check_spans(article)
+
+
+def test_markdown_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("# Markdown Headline\n\nSome *text* about <b>Baku</b>.\n", encoding="utf-8")
+    article = read_article(path)
+    assert article.text == path.read_text(encoding="utf-8")
+    assert article.title == "Markdown Headline"
+    assert not article.warnings
+
+
+# --- Article, boilerplate table ---------------------------------------------------------------------------------------
+
+
+def test_id_and_body() -> None:
+    a = article_from_text("Headline\n\nArmenia said Tuesday.\n\nPost a Comment\n\nMore text.", "a")
+    b = article_from_text("Headline\n\nArmenia said Tuesday.\n\nPost a Comment\n\nMore text.", "b")
+    assert a.id == b.id and len(a.id) == 16
+    assert article_from_text("Headline\n\nOther.").id != a.id
+    assert a.body == "Headline\n\nArmenia said Tuesday.\n\nMore text."
+    assert len(a.content_spans) == 2
+    assert MAX_ARTICLE_BYTES == 5 * 1024 * 1024
+
+
+def test_boilerplate_table_is_well_formed() -> None:
+    path = ROOT / "dashboard" / "data" / "boilerplate.tsv"
+    rows = [r for r in path.read_text(encoding="utf-8").splitlines() if r.strip() and not r.startswith("#")]
+    assert len(rows) >= 10
+    for row in rows:
+        regex, tab, comment = row.partition("\t")
+        assert tab and comment.strip(), row
+        re.compile(regex)
+    junk = articles.boilerplate()
+    for sentence in ("Armenia said Tuesday it is appealing for aid.", "Correspondent in Moscow",
+                     "By Sunday, Moscow had responded.", "Icon of the revolution dies at 90",
+                     "Source: Reuters", "Related talks in Baku failed."):
+        assert junk.match(sentence) is None, sentence
+
+
+# --- properties -------------------------------------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "# Title", "**Bold**", "Original url:", "<https://example.com/2021/11/16/x>", "javascript:alert(1)",
+    "Post a Comment",
+    "icon a icon b icon c icon d icon e icon f", "Thursday, December 2", "November 16, 2021", "14 Sep, 2022 14:39",
+    "31/02/2021", "2021-11-16", "By Jane Doe", "Published: 14 de septiembre de 2022", "<html>", "<script>x</script>",
+    "Related article: [Baku](#)", "\ufeff", "\r\n", "\r", "\n", "\u2028", "\x00", "\x0b", "jeudi 2 décembre", "2020",
+]
+TEXTS = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=400),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=40).map("".join),
+    st.tuples(st.sampled_from(FRAGMENTS), st.integers(1, 200_000)).map(lambda t: t[0] + "x" * t[1] + "\n" + t[0]),
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXTS)
+def test_text_never_breaks(text: str) -> None:
+    try:
+        article = article_from_text(text)
+    except ArticleError:
+        return
+    check_spans(article)
+
+
+@SETTINGS
+@given(st.binary(max_size=2000), st.sampled_from(["x.txt", "x.html", "x.md", "../x", ""]))
+def test_bytes_never_break(data: bytes, source: str) -> None:
+    try:
+        article = article_from_bytes(data, source)
+    except ArticleError as e:
+        assert e.reason in ("empty", "binary", "too-large", "encoding", "unreadable")
+        return
+    check_spans(article)
+
+
+@SETTINGS
+@given(TEXTS, st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "latin-1", "utf-16"]))
+def test_encoded_text_never_breaks(text: str, encoding: str) -> None:
+    data = text.encode(encoding, errors="ignore")
+    try:
+        article = article_from_bytes(data, "t.txt")
+    except ArticleError:
+        return
+    check_spans(article)
+    if encoding == "utf-8" and not articles.looks_like_html(text, "t.txt"):
+        assert article.text == text
