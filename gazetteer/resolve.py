@@ -1,0 +1,244 @@
+"""Toponym resolution: choose each span's place from the text's context, and drop spans that are not places.
+
+Every candidate gets a score: its prominence (:attr:`Place.prominence`: countries and continents first,
+then divisions and towns by population), less a penalty when only an alternate name matched, plus what
+the text says around it:
+
+- the countries the text names, and the countries of the places it names unambiguously;
+- the first-level divisions it names (a town in Kentucky when "Kentucky" is in the text), and the
+  reverse (the US state of Georgia when Atlanta is in the text);
+- an "X, Y" qualifier (Columbia, Mo.);
+- closeness to the other places the text names;
+- cue words next to the name (lake, river, province, corridor).
+
+One reading per name per text: every mention of a name gets the same place. A span is kept when its
+best score clears :data:`ACCEPT` and it is not a common word, a part of a person's or organisation's
+name, or a short all-capitals acronym. Confidence is the best candidate's share of a softmax over the
+candidates' scores; the runner-ups come with their shares.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .geo import distance_km
+from .place import Place
+from .recognize import Span
+from .sources import ALTERNATE
+
+# Score terms (points on the prominence scale, where a town of 10,000 people is 4 and a country 10).
+ALTERNATE_NAME = -1.5  # matched only by one of the place's alternate names
+COUNTRY_NAMED = 3.0  # the text names the candidate's country
+COUNTRY_OF_OTHERS = 1.5  # the text's unambiguous places lie in the candidate's country
+DIVISION_NAMED = 3.0  # the text names the first-level division the candidate lies in
+CONTAINS_OTHERS = 2.5  # a country or division that contains places the text names
+QUALIFIED = 6.0  # "X, Y" where Y is the candidate's country or division
+CUE = 3.0  # "Lake X", "X province", "X corridor" and the candidate is of that kind
+NEAR = ((50.0, 2.5), (200.0, 1.5), (500.0, 0.8))  # within km of another place the text names
+CAPITAL_OVER_DIVISION = 1.5  # "Moscow" the capital over "Moscow" the oblast
+
+ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
+STRONG = 5.5  # prominent enough to count even inside a longer proper name ("MoD of Armenia")
+COMMON_WORD_FLOOR = 3.5  # a one-word name this common in English (Zipf) ...
+COMMON_WORD_CEILING = 6.0  # ... is a word, not a place, unless the place is this prominent
+ANCHOR_MARGIN = 2.0  # a name is unambiguous when its best candidate leads the next by this much
+MAX_CANDIDATES = 25  # the most prominent candidates of a name that are scored in context
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A recognised and resolved place name: a span of the text and the place it names."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    confidence: float
+    candidates: tuple[tuple[Place, float], ...] = ()  # runner-ups with their shares, best first
+
+    def to_dict(self) -> dict:
+        """The ``atlas parse`` contract (``../shared/eval/README.md``), plus id, kind and runner-ups."""
+        p = self.place
+        return {
+            "start": self.start, "end": self.end, "text": self.text, "name": p.name,
+            "lat": p.lat, "lon": p.lon, "country_code": p.country_code, "feature": p.feature,
+            "confidence": round(self.confidence, 3), "geonameid": p.id, "kind": p.kind,
+            "candidates": [{"geonameid": c.id, "name": c.name, "country_code": c.country_code,
+                            "feature": c.feature, "lat": c.lat, "lon": c.lon, "share": round(s, 3)}
+                           for c, s in self.candidates],
+        }
+
+
+def _base(place: Place, kind: int) -> float:
+    return place.prominence + (ALTERNATE_NAME if kind == ALTERNATE else 0.0)
+
+
+def _cue_fits(place: Place, span: Span) -> bool:
+    for cue in (span.cue_before, span.cue_after):
+        if cue and any(place.feature.startswith(p) for p in cue.prefixes):
+            return True
+    return False
+
+
+def _hard_reject(span: Span, best: float) -> bool:
+    """Spans that are not places whatever the context: parts of longer names, people, common words, acronyms."""
+    rescued = bool(span.qualifier or span.qualifies or (span.locative and not span.embedded))
+    if span.embedded == "middle" and not span.titlecase_line:
+        return True
+    if span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG):
+        return True
+    if span.after_of and best < 5.0:  # "Treaty of Friendship", "Ministry of Defence"
+        return True
+    if len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates):  # "We" for Huế
+        return True
+    if span.person and not rescued:
+        return True
+    if span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
+            span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0):  # "Police", "Steele", "Amber"
+        return True
+    if span.lowercase_elsewhere and (span.sentence_initial or span.titlecase_line) and best < 9.0:
+        return True
+    letters = sum(c.isalpha() for c in span.text)
+    return span.all_caps and letters <= 3 and best < 9.0 and not span.text.endswith(".")
+
+
+@dataclass
+class _Name:
+    """All the mentions of one name in the text, resolved together."""
+
+    key: str
+    spans: list[Span]
+    scored: list[tuple[Place, float]]  # candidates with their scores, best first
+
+    @property
+    def best(self) -> Place:
+        return self.scored[0][0]
+
+    @property
+    def margin(self) -> float:
+        return self.scored[0][1] - self.scored[1][1] if len(self.scored) > 1 else 99.0
+
+
+def resolve(spans: Sequence[Span]) -> list[Mention]:
+    """Choose a place for each span (one reading per name) and keep the spans that are places."""
+    groups: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        groups[span.key].append(span)
+
+    names: dict[str, _Name] = {}
+    for key, group in groups.items():
+        name = _Name(key, group, [])
+        base = _base_scores(name)
+        name.spans = [s for s in group if not _hard_reject(s, base[0][1])]
+        if name.spans:
+            name.scored = base
+            names[key] = name
+
+    # Pass 1: the names that are unambiguous on their own give the context.
+    anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT and
+               (n.best.feature_code.startswith("PCL") or n.margin >= ANCHOR_MARGIN)}
+    # Pass 2: score everything in that context; then once more with the context pass 2 settled.
+    for _ in range(2):
+        context = _Context(anchors)
+        for name in names.values():
+            name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in _base_scores(name)),
+                                 key=lambda t: -t[1])
+        anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT}
+
+    mentions = []
+    for name in names.values():
+        best_place, best_score = name.scored[0]
+        if best_score < ACCEPT:
+            continue
+        shares = _softmax([s for _, s in name.scored])
+        runner_ups = tuple((p, sh) for (p, _), sh in zip(name.scored[1:4], shares[1:4], strict=False))
+        for span in name.spans:
+            mentions.append(Mention(span.start, span.end, span.text, best_place, shares[0], runner_ups))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _base_scores(name: _Name) -> list[tuple[Place, float]]:
+    """The context-free part of each candidate's score (kept on the spans' first candidate list)."""
+    cached = name.spans[0].extras.get("base")
+    if cached is None:
+        hits = {}
+        for place, kind in name.spans[0].candidates:
+            if place.id not in hits or kind < hits[place.id][1]:
+                hits[place.id] = (place, kind)
+        cached = sorted(((p, _base(p, k) + (CUE if any(_cue_fits(p, s) for s in name.spans) else 0.0))
+                         for p, k in hits.values()), key=lambda t: -t[1])[:MAX_CANDIDATES]
+        for span in name.spans:
+            span.extras["base"] = cached
+    return cached
+
+
+class _Context:
+    """What the anchor names tell about the text: its countries, divisions and points. A name never
+    counts as context for itself."""
+
+    def __init__(self, anchors: dict[str, _Name]) -> None:
+        self.best = {k: n.best for k, n in anchors.items()}
+        self.countries_named = Counter(p.country_code for p in self.best.values() if p.feature_code.startswith("PCL"))
+        self.divisions_named = Counter((p.country_code, p.admin1) for p in self.best.values()
+                                       if p.feature_code == "ADM1" and p.admin1)
+        self.local = {k: p for k, p in self.best.items() if _is_local(p)}
+        self.countries_of_places = Counter(p.country_code for p in self.local.values())
+        self.divisions_of_places = Counter((p.country_code, p.admin1) for p in self.local.values() if p.admin1)
+        self.points = [(k, p.lat, p.lon) for k, p in self.local.items() if p.kind != "province"]
+
+    def bonus(self, place: Place, name: _Name) -> float:
+        own = self.best.get(name.key)
+        own_local = self.local.get(name.key)
+
+        def count(counter: Counter, key, mine: Place | None, of) -> int:
+            return counter.get(key, 0) - (1 if mine is not None and of(mine) == key else 0)
+
+        cc = place.country_code
+        division = (cc, place.admin1)
+        named = count(self.countries_named, cc, own, lambda p: p.country_code
+                      if p.feature_code.startswith("PCL") else None)
+        of_places = count(self.countries_of_places, cc, own_local, lambda p: p.country_code)
+        score = 0.0
+        if place.feature_code.startswith("PCL"):
+            score += CONTAINS_OTHERS if of_places > 0 else 0.0
+        elif named > 0:
+            score += COUNTRY_NAMED
+        elif of_places > 0:
+            score += COUNTRY_OF_OTHERS
+        if place.feature_code == "ADM1":
+            inside = count(self.divisions_of_places, division, own_local, lambda p: (p.country_code, p.admin1))
+            score += CONTAINS_OTHERS if place.admin1 and inside > 0 else 0.0
+        elif place.admin1 and count(self.divisions_named, division, own, lambda p: (p.country_code, p.admin1)
+                                    if p.feature_code == "ADM1" else None) > 0:
+            score += DIVISION_NAMED
+        if place.feature_code == "PPLC" and any(p.feature_code == "ADM1" and p.country_code == cc
+                                                for p, _ in _base_scores(name)):
+            score += CAPITAL_OVER_DIVISION
+        for span in name.spans:
+            q = self.best.get(span.qualifier) if span.qualifier and span.qualifier != name.key else None
+            if q is not None and q.country_code == cc and (q.feature_code.startswith("PCL") or
+                                                         (q.feature_code == "ADM1" and q.admin1 == place.admin1)):
+                score += QUALIFIED
+                break
+        if place.kind not in ("country", "continent", "region"):
+            nearest = min((distance_km((place.lat, place.lon), (lat, lon))
+                           for key, lat, lon in self.points if key != name.key), default=None)
+            if nearest is not None:
+                score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
+        return score
+
+
+def _is_local(place: Place) -> bool:
+    """Places small enough to say where a text is about (not countries, continents or seas)."""
+    return place.kind in ("town", "district", "terrain", "water", "route", "province") and \
+        place.feature_code not in ("OCN", "SEA")
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
