@@ -1,0 +1,322 @@
+"""The folium map, offline: Leaflet and its plugins from the repository, Natural Earth outlines as
+the basemap, one marker per place.
+
+Two parts, because streamlit-folium remounts its iframe whenever the base map's script changes:
+
+* :func:`base_map` is stable (it depends only on the extent of the whole store): Leaflet, jQuery,
+  markercluster and topojson-client served by Streamlit from ``dashboard/static/vendor``; country
+  outlines fetched from ``countries-50m.json`` in the browser; OpenStreetMap tiles as an optional
+  layer, off by default; attribution to GeoNames and Natural Earth.
+* :func:`place_layer` holds the markers for the current filter and is passed to ``st_folium`` as
+  ``feature_group_to_add``.
+
+Every string from an article or the gazetteer reaches the map through :func:`dashboard.html.escape`.
+:func:`selected_place` turns what ``st_folium`` returns into the id of the clicked place.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from .html import Mark, escape, marked_excerpt
+
+STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
+WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
+JS = [
+    ("leaflet", f"{STATIC}/leaflet/leaflet.js"),
+    ("jquery", f"{STATIC}/jquery/jquery.min.js"),
+    ("topojson", f"{STATIC}/topojson/topojson-client.min.js"),
+    ("markercluster", f"{STATIC}/markercluster/leaflet.markercluster.js"),
+]
+CSS = [
+    ("leaflet_css", f"{STATIC}/leaflet/leaflet.css"),
+    ("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC}/markercluster/MarkerCluster.Default.css"),
+]
+ATTRIBUTION = ('Places: <a href="https://www.geonames.org" target="_blank" rel="noopener">GeoNames</a> '
+               '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener">CC BY 4.0</a>)')
+NE_ATTRIBUTION = ('Boundaries: <a href="https://www.naturalearthdata.com" target="_blank" rel="noopener">'
+                  'Natural Earth</a>')
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
+                   'OpenStreetMap</a> contributors')
+OSM_NAME = "OpenStreetMap tiles (online)"
+NE_NAME = "Country outlines (Natural Earth)"
+MAX_ZOOM = 14
+
+# How each kind of place looks: its marker style (a CSS class) and its legend label.
+STYLES: dict[str, str] = {
+    "town": "town",
+    "province": "area", "district": "area", "region": "area", "continent": "area",
+    "country": "country",
+    "water": "feature", "terrain": "feature", "route": "feature", "site": "feature",
+}
+LEGEND = {
+    "town": "town or city (round)",
+    "area": "province, district or region (square)",
+    "country": "whole country (large, pale, beneath the rest)",
+    "feature": "sea, river, mountain, road or site (diamond)",
+}
+
+_CSS = """
+<style>
+.leaflet-container { background: #cfe0ea; font: 13px/1.4 system-ui, sans-serif; }
+.atlas-marker { background: none; border: none; }
+.atlas-pin { display: flex; align-items: center; justify-content: center; box-sizing: border-box;
+  width: 100%; height: 100%; font-weight: 600; color: #fff; border: 2px solid #fff;
+  box-shadow: 0 1px 3px rgba(0,0,0,.45); }
+.atlas-town .atlas-pin { background: #c0392b; border-radius: 50%; }
+.atlas-area .atlas-pin { background: #7d3c98; border-radius: 3px; }
+.atlas-feature .atlas-pin { background: #1f7a8c; border-radius: 3px; transform: rotate(45deg); }
+.atlas-feature .atlas-pin span { transform: rotate(-45deg); }
+.atlas-country .atlas-pin { background: rgba(90,90,90,.35); color: #222; border: 2px dashed #555;
+  border-radius: 14px; box-shadow: none; font-weight: 500; }
+.atlas-popup h4 { margin: 0 0 2px; font-size: 15px; }
+.atlas-popup .atlas-meta { color: #555; margin-bottom: 4px; }
+.atlas-popup ol { margin: 4px 0 0; padding-left: 18px; }
+.atlas-popup li { margin-bottom: 4px; }
+.atlas-popup .atlas-src { color: #555; font-size: 12px; }
+.atlas-popup mark { background: #ffe066; padding: 0 1px; }
+.atlas-id { color: #777; }
+.marker-cluster div { font-weight: 600; }
+</style>
+"""
+
+
+class _OfflineMap(folium.Map):
+    """A ``folium.Map`` whose scripts and styles come from the repository, not from CDNs."""
+
+    default_js = JS
+    default_css = CSS
+
+
+class NaturalEarth(JSCSSMixin, Layer):
+    """Country outlines as an overlay: the TopoJSON is fetched in the browser from Streamlit's static
+    files (never embedded: the map's script stays small and stable) and drawn in a pane beneath
+    tiles, so the optional OpenStreetMap layer covers it when switched on. Also sets Leaflet's
+    default icon path and adds the GeoNames credit to the map's attribution."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+        if (!{{ this._parent.get_name() }}.getPane('atlasBasemap')) {
+            {{ this._parent.get_name() }}.createPane('atlasBasemap');
+            {{ this._parent.get_name() }}.getPane('atlasBasemap').style.zIndex = 150;
+        }
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            pane: 'atlasBasemap', interactive: false, attribution: {{ this.attribution|tojson }},
+            style: {color: '#8a8a8a', weight: 0.7, fillColor: '#f5f2e9', fillOpacity: 1}
+        });
+        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (topo) {
+            {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.countries));
+            var el = {{ this._parent.get_name() }}.getContainer();
+            el.setAttribute('data-basemap', 'ready');
+        }).catch(function (e) { console.error('Natural Earth basemap:', e); });
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    default_js = JS
+    default_css = CSS
+
+    def __init__(self, url: str = WORLD_ATLAS, name: str = NE_NAME) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "NaturalEarth"
+        self.url = url
+        self.image_path = f"{STATIC}/leaflet/images/"
+        self.attribution = NE_ATTRIBUTION
+        self.credit = ATTRIBUTION
+
+
+def base_map(bounds: Sequence[Sequence[float]] | None = None) -> folium.Map:
+    """The stable part of the map. ``bounds`` (``[[south, west], [north, east]]``) is the extent
+    to show at first, e.g. of every place in the store; the whole world when ``None``."""
+    m = _OfflineMap(location=(30, 20), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
+    m.options.update(min_zoom=1, max_zoom=MAX_ZOOM)  # with no tile layer, markercluster needs the map's maxZoom
+    m.get_root().header.add_child(folium.Element(_CSS), name="atlas_css")
+    NaturalEarth().add_to(m)
+    folium.TileLayer("OpenStreetMap", name=OSM_NAME, attr=OSM_ATTRIBUTION, overlay=True, show=False,
+                     control=True, max_zoom=MAX_ZOOM).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if bounds:
+        (s, w), (n, e) = bounds
+        if (n - s) < 1 and (e - w) < 1:  # one place, or a few close together: do not zoom to a street
+            s, n, w, e = s - 0.5, n + 0.5, w - 0.5, e + 0.5
+        m.fit_bounds([[s, w], [n, e]], padding=(20, 20))
+    return m
+
+
+# -- markers -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One sentence to quote in a popup: the article's text, the sentence's span, the mention's span."""
+
+    text: str
+    sentence: tuple[int, int]
+    mention: tuple[int, int]
+    title: str | None
+    date: str | None  # ISO date, or None when the article is undated
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSummary:
+    """What the map shows of one place under the current filter."""
+
+    id: int
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    articles: int
+    samples: tuple[Sample, ...] = field(default=())
+
+
+def style_of(kind: str) -> str:
+    return STYLES.get(kind, "area")
+
+
+def tooltip_html(place_id: int, name: str) -> str:
+    """The marker's tooltip: the place's name and id, nothing else (st_folium reports its text on click)."""
+    return f'{escape(name)} <span class="atlas-id">#{int(place_id)}</span>'
+
+
+_TOOLTIP_ID = re.compile(r"#(-?\d+)\s*$")
+
+
+def popup_html(place: PlaceSummary, *, limit: int = 240) -> str:
+    """Name, kind, country, coordinates, counts and the first sentences with the name highlighted."""
+    events = f"{place.events} event{'s' if place.events != 1 else ''}"
+    articles = f"{place.articles} article{'s' if place.articles != 1 else ''}"
+    meta = " · ".join(x for x in (escape(place.kind), escape(place.country or "no country"),
+                                  f"{place.lat:.4f}, {place.lon:.4f}") if x)
+    items = []
+    for s in place.samples:
+        sentence = marked_excerpt(s.text, s.sentence, [Mark(*s.mention)], s.mention, limit)
+        source = f"{escape(s.title or 'Untitled')}, {escape(s.date or 'undated')}"
+        items.append(f'<li>{sentence}<div class="atlas-src">— {source}</div></li>')
+    rest = place.events - len(place.samples)
+    more = f'<div class="atlas-src">… and {rest} more</div>' if rest > 0 and place.samples else ""
+    return (f'<div class="atlas-popup"><h4>{escape(place.name)}</h4>'
+            f'<div class="atlas-meta">{meta}</div><div><b>{events}</b> in {articles}</div>'
+            f'<ol>{"".join(items)}</ol>{more}</div>')
+
+
+def _icon(place: PlaceSummary) -> tuple[str, int, int]:
+    """The marker's HTML, width and height: bigger for more events, a wide pale pill for countries."""
+    digits = len(str(place.events))
+    if style_of(place.kind) == "country":
+        width, height = 34 + 8 * digits, 24
+    else:
+        size = min(22 + 3 * digits + int(4 * min(place.events, 100) ** 0.5 / 2), 44)
+        width = height = size
+    label = f"{escape(place.name)}: {place.events} event{'s' if place.events != 1 else ''}"
+    html = (f'<div class="atlas-pin" data-place-id="{int(place.id)}" aria-label="{label}">'
+            f"<span>{place.events}</span></div>")
+    return html, width, height
+
+
+class PlaceMarkers(JSCSSMixin, Layer):
+    """One marker per place, built in the browser from one JSON array (fast at thousands of places).
+
+    Countries go in a plain layer drawn beneath everything (never clustered, so they swallow no town);
+    other places in a marker cluster whose bubbles count events. Each marker has a tooltip with the
+    place's name and id (read back by :func:`selected_place`) and a popup (:func:`popup_html`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.rows|tojson }};
+            var clusters = L.markerClusterGroup({
+                showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
+                chunkedLoading: true,
+                iconCreateFunction: function (cluster) {
+                    var n = 0, children = cluster.getAllChildMarkers();
+                    for (var i = 0; i < children.length; i++) { n += children[i].options.atlasEvents; }
+                    var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
+                    return L.divIcon({
+                        html: '<div><span>' + n + '</span></div>',
+                        className: 'marker-cluster marker-cluster-' + size,
+                        iconSize: new L.Point(40, 40)
+                    });
+                }
+            });
+            var countries = L.layerGroup();
+            var pins = [];
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];  // [lat, lon, style, events, icon html, width, height, tooltip, popup]
+                var country = r[2] === 'country';
+                var marker = L.marker([r[0], r[1]], {
+                    icon: L.divIcon({html: r[4], className: 'atlas-marker atlas-' + r[2],
+                                     iconSize: [r[5], r[6]]}),
+                    atlasEvents: r[3], riseOnHover: true,
+                    zIndexOffset: country ? -1000 : 0
+                });
+                marker.bindTooltip(r[7], {direction: 'top', offset: [0, -r[6] / 2]});
+                marker.bindPopup(r[8], {maxWidth: 380, autoPanPadding: [20, 20]});
+                if (country) { countries.addLayer(marker); } else { pins.push(marker); }
+            }
+            clusters.addLayers(pins);
+            var layer = L.featureGroup([countries, clusters]);
+            layer.addTo({{ this._parent.get_name() }});
+            return layer;
+        })();
+        {% endmacro %}
+    """)
+
+    default_js = JS
+    default_css = CSS
+
+    def __init__(self, places: Iterable[PlaceSummary], name: str = "Places") -> None:
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "PlaceMarkers"
+        self.rows: list[list[Any]] = []
+        self.places = list(places)
+        for p in self.places:
+            icon, width, height = _icon(p)
+            self.rows.append([round(p.lat, 5), round(p.lon, 5), style_of(p.kind), int(p.events), icon, width,
+                              height, tooltip_html(p.id, p.name), popup_html(p)])
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        if not self.places:
+            return [[None, None], [None, None]]
+        lats = [p.lat for p in self.places]
+        lons = [p.lon for p in self.places]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def place_layer(places: Iterable[PlaceSummary], name: str = "Places") -> folium.FeatureGroup:
+    """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``."""
+    group = folium.FeatureGroup(name=name, control=False)
+    PlaceMarkers(places).add_to(group)
+    return group
+
+
+# -- clicks --------------------------------------------------------------------------------------------
+RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+
+
+def selected_place(value: Mapping[str, Any] | None, seen_clicks: int | None) -> tuple[int | None, int | None]:
+    """Map ``st_folium``'s return value to ``(place id, click count)``.
+
+    The place id is that of a marker clicked since the click count ``seen_clicks`` (what this
+    function returned last time), or ``None`` when nothing new was clicked: the value repeats
+    the last click on every rerun, and clicking the same marker again only moves the count.
+    Store the returned count for the next call."""
+    if not value:
+        return None, None
+    count = value.get("last_object_clicked_count")
+    count = count if isinstance(count, int) and not isinstance(count, bool) else None
+    tooltip = value.get("last_object_clicked_tooltip")
+    if count is None or count == seen_clicks or not isinstance(tooltip, str):
+        return None, count
+    match = _TOOLTIP_ID.search(tooltip)
+    return (int(match.group(1)) if match else None), count
