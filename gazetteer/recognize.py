@@ -11,14 +11,16 @@ scores); this module only finds and describes them.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .datafiles import data_file, read_tsv
 from .names import normalize
 from .place import Place
-from .sources import ABBREVIATION, ALTERNATE, data_file, read_tsv
+from .sources import ABBREVIATION, ALTERNATE
 
 if TYPE_CHECKING:
     from .index import Gazetteer
@@ -32,6 +34,7 @@ _CONNECTORS = frozenset((
     "of", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "d", "la", "le", "les", "el", "al",
     "y", "e", "et", "and", "upon", "on", "am", "an", "der", "sur", "en", "i", "van", "von", "the",
 ))
+_QUALIFIER_POSITION = re.compile(r"[^\W\d_]{2,}, $")  # "EDMONTON, " before the abbreviation
 _SENTENCE_END = frozenset(".!?…\n\"“”‘'(«»:;•|*#>-–—")
 
 
@@ -137,13 +140,16 @@ def _ngrams(text: str, tokens: list[_Token]) -> Iterable[tuple[int, int]]:
 
 
 def _is_abbreviation_ok(text: str, start: int, end: int) -> tuple[bool, int]:
-    """Abbreviations (Ky., U.S., NSW) count only written with a full stop after them or in capitals.
-    Returns whether it counts and the end of the span including that full stop."""
+    """Abbreviations (Ky., U.S., NSW) count only written with a full stop after them, in capitals, or
+    as the Y of "X, Y" ("EDMONTON, Ky (WBKO)"). Returns whether it counts and the end of the span
+    including that full stop."""
     surface = text[start:end]
     if end < len(text) and text[end] == ".":
         return True, end + 1
     letters = [c for c in surface if c.isalpha()]
-    return (len(letters) >= 2 and all(c.isupper() for c in letters)), end
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True, end
+    return _QUALIFIER_POSITION.search(text, max(0, start - 40), start) is not None, end
 
 
 def _sentence_initial(text: str, start: int, floor: int) -> bool:
@@ -263,40 +269,41 @@ def _mark_people(text: str, spans: list[Span], per_region, zipf: dict[str, float
     """Find the names that belong to people in this text and mark their spans.
 
     A one-word name is a person's when it follows a title ("President Obama", "Mr. Steele"), ends a
-    "First Last" pair whose first word is neither a prominent place nor a common English word
-    ("Christopher Steele", "Cory Stevens", but not "The Ukraine"), or begins a pair whose last word
-    is such a surname ("Georgia Stevens"). A mention with
+    "First Last" pair whose first word is not a common English word and whose last word is not a
+    prominent place ("Christopher Steele", "Vladimir Isachenkov", but not "The Ukraine" or "CBC
+    Toronto"), or begins a pair whose last word is such a surname ("Georgia Stevens"). A mention with
     a preposition of place before it ("in Georgia") keeps its place reading.
     """
     titles, stop = person_titles(), stoplist()
     span_at = {s.start: s for s in spans}
-    surnames: set[str] = set()
-    given: list[tuple[str, str]] = []  # (first, last) pairs, resolved once surnames are known
+    surnames: dict[str, set[str]] = defaultdict(set)  # surname -> the words seen before it ("" for a title)
+    pairs: list[tuple[str, str]] = []  # (first, last) of two-word runs
     for _a, _b, tokens in per_region:
         run: list[_Token] = []
         for tok in [*tokens, None]:
             gap = text[run[-1].end:tok.start] if run and tok is not None else ""
             if tok is not None and tok.capitalised and (not run or gap == " " or (
-                    gap == ". " and (run[-1].text in titles or len(run[-1].text) == 1))):  # "Dr. X", "Kody R. Berrey"
+                    gap in (". ", ", ") and run[-1].text in titles) or (gap == ". " and len(run[-1].text) == 1)):
+                # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
                 run.append(tok)
                 continue
-            if len(run) >= 2:
-                words = [t.text for t in run]
-                if words[0] in titles:
-                    surnames.update(normalize(w) for w in words[1:])
-                elif len(run) <= 3 and text[run[-2].end:run[-1].start] == " ":
-                    whole = span_at.get(run[0].start)
-                    if not (whole and whole.end >= run[-1].end):  # not itself a place ("Red Deer")
-                        firsts = [span_at.get(t.start) for t in run[:-1]]
-                        last = span_at.get(run[-1].start)
-                        if not any(f and strongest(f) >= 5.0 for f in firsts) and \
-                                not (last and strongest(last) >= 5.0) and \
-                                normalize(words[-2]) not in stop and zipf.get(normalize(words[0]), 0.0) < 5.5:
-                            surnames.add(normalize(words[-1]))
-                        if len(run) == 2:
-                            given.append((normalize(words[0]), normalize(words[-1])))
+            words = [normalize(t.text) for t in run]
+            titled = [k for k, t in enumerate(run[:-1]) if t.text in titles]
+            if titled:  # "The Russian President, Vladimir Putin": the words after the last title
+                for w in words[titled[-1] + 1:]:
+                    surnames[w].add("")
+            elif 2 <= len(run) <= 3 and text[run[-2].end:run[-1].start] == " ":
+                whole = span_at.get(run[0].start)
+                last = span_at.get(run[-1].start)
+                if not (whole and whole.end >= run[-1].end) and not (last and strongest(last) >= 5.0) \
+                        and words[-2] not in stop and zipf.get(words[0], 0.0) < 5.5:
+                    surnames[words[-1]].add(words[0])
+                if len(run) == 2:
+                    pairs.append((words[0], words[1]))
             run = [tok] if tok is not None and tok.capitalised else []
-    people = surnames | {first for first, last in given if last in surnames}
+    # A first name needs its surname confirmed by another pair or a title: "Edmonton Oilers" alone
+    # does not make Edmonton a given name, "Georgia Stevens" with "Cory Stevens" does.
+    people = set(surnames) | {first for first, last in pairs if surnames.get(last, set()) - {first}}
     for span in spans:
         if span.n_words == 1 and span.key in people:
             span.person = True

@@ -40,11 +40,13 @@ NEAR = ((50.0, 2.5), (200.0, 1.5), (500.0, 0.8))  # within km of another place t
 CAPITAL_OVER_DIVISION = 1.5  # "Moscow" the capital over "Moscow" the oblast
 
 ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
-STRONG = 5.5  # prominent enough to count even inside a longer proper name ("MoD of Armenia")
+STRONG = 3.0  # prominent enough to count even inside a longer proper name ("MoD of Armenia")
 COMMON_WORD_FLOOR = 3.5  # a one-word name this common in English (Zipf) ...
 COMMON_WORD_CEILING = 6.0  # ... is a word, not a place, unless the place is this prominent
+STREET_CEILING = 9.0  # a street named after a place is the street ("Church Street"), unless a country
 ANCHOR_MARGIN = 2.0  # a name is unambiguous when its best candidate leads the next by this much
 MAX_CANDIDATES = 25  # the most prominent candidates of a name that are scored in context
+QUALIFIER_CANDIDATES = 10  # how many of the other name's candidates an "X, Y" pair considers
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def _hard_reject(span: Span, best: float) -> bool:
         return True
     if span.person and not rescued:
         return True
+    if span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING:
+        return True  # "Church Street", "Hertford Road"
     if span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
             span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0):  # "Police", "Steele", "Amber"
         return True
@@ -139,9 +143,10 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
     # Pass 1: the names that are unambiguous on their own give the context.
     anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT and
                (n.best.feature_code.startswith("PCL") or n.margin >= ANCHOR_MARGIN)}
+    qualifiers = _qualifier_pairs(names)
     # Pass 2: score everything in that context; then once more with the context pass 2 settled.
     for _ in range(2):
-        context = _Context(anchors)
+        context = _Context(anchors, qualifiers)
         for name in names.values():
             name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in _base_scores(name)),
                                  key=lambda t: -t[1])
@@ -179,7 +184,8 @@ class _Context:
     """What the anchor names tell about the text: its countries, divisions and points. A name never
     counts as context for itself."""
 
-    def __init__(self, anchors: dict[str, _Name]) -> None:
+    def __init__(self, anchors: dict[str, _Name], qualifiers: dict[str, list[Place]]) -> None:
+        self.qualifiers = qualifiers
         self.best = {k: n.best for k, n in anchors.items()}
         self.countries_named = Counter(p.country_code for p in self.best.values() if p.feature_code.startswith("PCL"))
         self.divisions_named = Counter((p.country_code, p.admin1) for p in self.best.values()
@@ -217,18 +223,37 @@ class _Context:
         if place.feature_code == "PPLC" and any(p.feature_code == "ADM1" and p.country_code == cc
                                                 for p, _ in _base_scores(name)):
             score += CAPITAL_OVER_DIVISION
-        for span in name.spans:
-            q = self.best.get(span.qualifier) if span.qualifier and span.qualifier != name.key else None
-            if q is not None and q.country_code == cc and (q.feature_code.startswith("PCL") or
-                                                         (q.feature_code == "ADM1" and q.admin1 == place.admin1)):
-                score += QUALIFIED
-                break
+        if any(_contains(y, place) or _contains(place, y) for y in self.qualifiers.get(name.key, ())):
+            score += QUALIFIED
         if place.kind not in ("country", "continent", "region"):
             nearest = min((distance_km((place.lat, place.lon), (lat, lon))
                            for key, lat, lon in self.points if key != name.key), default=None)
             if nearest is not None:
                 score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
         return score
+
+
+def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:
+    """For each name in an "X, Y" pair, the other name's plausible places: X's candidate is favoured
+    when one of Y's contains it ("Atlanta, Georgia"), and Y's when it contains one of X's."""
+    out: dict[str, list[Place]] = defaultdict(list)
+    for name in names.values():
+        for y_key in {s.qualifier for s in name.spans if s.qualifier and s.qualifier != name.key}:
+            other = names.get(y_key)
+            if other is not None:
+                out[name.key].extend(p for p, _ in _base_scores(other)[:QUALIFIER_CANDIDATES])
+                out[y_key].extend(p for p, _ in _base_scores(name)[:QUALIFIER_CANDIDATES])
+    return out
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """Whether ``outer`` is the country or first-level division ``inner`` lies in."""
+    if outer.country_code is None or outer.country_code != inner.country_code or outer.id == inner.id:
+        return False
+    if outer.feature_code.startswith("PCL"):
+        return not inner.feature_code.startswith("PCL")
+    return outer.feature_code == "ADM1" and inner.feature_code != "ADM1" and bool(outer.admin1) \
+        and outer.admin1 == inner.admin1
 
 
 def _is_local(place: Place) -> bool:

