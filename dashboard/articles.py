@@ -153,7 +153,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a program"), (b"\xd0\xcf\x11\xe0", "an old Office document"),
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c") + b"\x7f"
-_MAX_CONTROL_SHARE = 0.05
+_MAX_CONTROL_SHARE = 0.1
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str, list[str]]:
@@ -322,7 +322,6 @@ _HEAD_LINES = 15  # the head: this many non-blank lines
 _TITLE_MAX_CHARS = 250
 _TITLE_MAX_WORDS = 40
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
-_MD_CLOSING = re.compile(r"[ \t]+#+$")
 _EMPHASIS = ("**", "__", "*", "_")
 
 
@@ -332,6 +331,8 @@ def _find_title(text: str, head: list[_Line], date_lines: set[int]) -> tuple[int
     for i, line in enumerate(head):
         if line.has_junk or i in date_lines:
             continue
+        if line.end - line.start > 2 * _TITLE_MAX_CHARS:  # a paragraph: not worth unmarking
+            return None, None
         start, end = _unmark(text, line.start, line.end)
         if not any(c.isalnum() for c in text[start:end]):
             continue
@@ -347,8 +348,12 @@ def _unmark(text: str, start: int, end: int) -> Span:
     """Bounds of a line without Markdown heading marks and surrounding emphasis."""
     if m := _MD_HEADING.match(text, start, end):
         start = m.end()
-    if m := _MD_CLOSING.search(text, start, end):
-        end = m.start()
+    closing = end
+    while closing > start and text[closing - 1] == "#":
+        closing -= 1
+    if closing < end and closing > start and text[closing - 1] in " \t":  # "## Title ##"
+        end = closing
+    start, end = _strip(text, start, end)
     changed = True
     while changed:
         changed = False
@@ -407,10 +412,12 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE)
     + _NO_YEAR_AFTER,  # jeudi 2 décembre
 ))
 _LABELLED_DATE = re.compile(
-    r"^[ \t*_>#-]*(?:published|posted|updated|last[ \t]+updated|date|dated|publication[ \t]+date|publicado|fecha|"
-    r"publié|publie|mis[ \t]+à[ \t]+jour|veröffentlicht|datum|aktualisiert|опубликовано|обновлено|дата)"
+    r"^[ \t*_>#-]*(?P<label>published|posted|updated|last[ \t]+updated|date|dated|publication[ \t]+date|publicado|"
+    r"fecha|publié|publie|mis[ \t]+à[ \t]+jour|veröffentlicht|datum|aktualisiert|опубликовано|обновлено|дата)"
     r"(?:[ \t]+(?:on|at|le|el|am))?[ \t*_]*:?[ \t*_]*(?P<rest>[^\r\n]{0,80})",
     re.IGNORECASE | re.MULTILINE)
+_DATE_LABEL = re.compile(_LABELLED_DATE.pattern.removeprefix("^"), re.IGNORECASE)  # the same, at a given position
+_UPDATE_LABELS = ("updated", "last", "mis", "aktualisiert", "обновлено")  # read after the "published" labels
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/_.-]|$)")
 _MENTIONED_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?!\d|,\d)")
 _TIME = re.compile(r"\d{1,2}[:.h]\d\d(?::\d\d)?(?:[ \t]*[ap]\.?m\.?)?", re.IGNORECASE)
@@ -500,6 +507,7 @@ class _DateLine:
 
     candidates: list[_Candidate]
     other_words: int  # words that are neither part of a date nor date words ("Published", "GMT", weekdays)
+    is_update: bool  # "Updated: ...": read after the other date lines
 
     @property
     def is_pure(self) -> bool:
@@ -532,7 +540,8 @@ def _date_lines(text: str, head: list[_Line]) -> dict[int, _DateLine]:
         rest.append(text[pos:line.end])
         words = [w for w in _WORDS.findall(_TIME.sub(" ", " ".join(rest))) if w.lower() not in _DATE_LINE_WORDS]
         if len(words) <= _DATE_LINE_MAX_OTHER_WORDS and all(w[0].isupper() for w in words):
-            found[i] = _DateLine(cands, len(words))
+            label = _DATE_LABEL.match(text, start, line.end)
+            found[i] = _DateLine(cands, len(words), bool(label and label["label"].lower().startswith(_UPDATE_LABELS)))
     return found
 
 
@@ -554,13 +563,15 @@ def _find_published(text: str, date_lines: dict[int, _DateLine], title_index: in
             mentioned.extend(int(y) for y in _MENTIONED_YEAR.findall(text))
         return mentioned
 
-    for i, line in sorted(date_lines.items()):
+    for i, line in sorted(date_lines.items(), key=lambda item: (item[1].is_update, item[0])):
         if i == title_index:
             continue
         for c in line.candidates:
             if (c.groups.get("y") or line.is_pure) and (found := _resolve(c, years)) is not None:
                 return found
-    for m in _LABELLED_DATE.finditer(text):
+    labelled = sorted(_LABELLED_DATE.finditer(text), key=lambda m: (m["label"].lower().startswith(_UPDATE_LABELS),
+                                                                      m.start()))
+    for m in labelled:
         if (found := _date_in(text, m.start("rest"), m.end("rest"), years)) is not None:
             return found
     if url and (m := _URL_DATE.search(urlsplit(url).path)):
@@ -574,8 +585,9 @@ def _find_published(text: str, date_lines: dict[int, _DateLine], title_index: in
 _URL_LABEL = re.compile(
     r"^[ \t*_>-]*(?:original[ \t]+url|original[ \t]+article|source[ \t]+url|source|url|link|canonical)[ \t*_]*:"
     r"[ \t*_]*(?:(?P<same>[^\r\n]+)|(?:\r?\n[ \t]*){1,3}(?P<next>[^\r\n]+))", re.IGNORECASE | re.MULTILINE)
-_URL_TOKEN = re.compile(r"\(?<?(?P<url>[a-z][a-z0-9+.-]*:[^\s<>()\"']+)", re.IGNORECASE)
-_URL_ONLY = re.compile(r"[ \t]*<?(?P<url>[a-z][a-z0-9+.-]*:[^\s<>]+)>?[ \t]*", re.IGNORECASE)
+# Schemes are bounded (and must start a word) so that a long run of letters costs linear time, not quadratic.
+_URL_TOKEN = re.compile(r"(?<![a-z0-9+.-])(?P<url>[a-z][a-z0-9+.-]{0,20}:[^\s<>()\"']+)", re.IGNORECASE)
+_URL_ONLY = re.compile(r"[ \t]*<?(?P<url>[a-z][a-z0-9+.-]{0,20}:[^\s<>]+)>?[ \t]*", re.IGNORECASE)
 _URL_SCHEMES = frozenset({"http", "https"})
 
 
@@ -607,7 +619,7 @@ def _find_url(text: str) -> str | None:
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_START = ("<!doctype html", "<html", "<?xml")
-_TAG = re.compile(r"<(?:/?[a-z][a-z0-9]*|!--)[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(?:/?[a-z][a-z0-9]{0,20}|!--)[^<>]{0,2000}>", re.IGNORECASE)
 _HTML_TAG_SHARE = 0.3
 
 

@@ -153,6 +153,7 @@ BODY = ("The ministers met in the capital and agreed to continue talks over the 
     ("Title\n\nBy Jane Doe | 14 Sep 2022\n\n" + BODY, "2022-09-14"),
     ("Title\n\nThomas Osborne, 14 September 2022\n\n" + BODY, "2022-09-14"),
     ("Title\n\n" + BODY + "\n\nPublished: 2 March 2020\n", "2020-03-02"),  # a labelled line anywhere
+    ("Title\n\n" + BODY + "\n\nUpdated: 5 March 2020\nPublished: 2 March 2020\n", "2020-03-02"),
     ("Title\n\n" + BODY + "\n\nSource: https://example.com/news/2019/07/04/story\n", "2019-07-04"),  # URL path
 ])
 def test_publication_date_forms(text: str, expected: str) -> None:
@@ -199,6 +200,11 @@ def test_year_for() -> None:
 ])
 def test_no_trustworthy_date(text: str) -> None:
     assert article_from_text(text).published is None
+
+
+def test_update_lines_come_last() -> None:
+    text = "Title\n\n  Updated: 5 March 2020\n  Published: 2 March 2020\n\n" + BODY
+    assert article_from_text(text).published == datetime.date(2020, 3, 2)
 
 
 def test_date_lines_are_not_titles() -> None:
@@ -437,6 +443,19 @@ def test_boilerplate_table_is_well_formed() -> None:
                      "By Sunday, Moscow had responded.", "Icon of the revolution dies at 90",
                      "Source: Reuters", "Related talks in Baku failed."):
         assert junk.match(sentence) is None, sentence
+
+
+@pytest.mark.parametrize("opening", ["Original url:", "Source: ", "<html>", "# ", "**", "icon a icon b ", "By ",
+                                     "14 Sep, 2022 ", "Related article: ", "## x ", "<a"])
+@pytest.mark.parametrize("fill", ["x", " ", "*", "<", "#", "a:", "Ab "])
+def test_long_lines(opening: str, fill: str) -> None:
+    """A 200,000-character line must cost linear time (a scan once took minutes on "Original url:xxxx...")."""
+    text = opening + fill * (200_000 // len(fill)) + "\n" + opening
+    try:
+        article = article_from_text(text)
+    except ArticleError:
+        return
+    check_spans(article)
 
 
 # --- properties -------------------------------------------------------------------------------------------------------
