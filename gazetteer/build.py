@@ -21,7 +21,7 @@ from . import sources
 from .errors import IndexBuildError, SourceError
 from .sources import Entry
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "gazetteer.sqlite"
 IMPORTS_NAME = "imports.json"
 
@@ -47,6 +47,11 @@ CREATE TABLE name (
 CREATE TABLE word (                 -- one-word names that are also common English words
     key  TEXT PRIMARY KEY,
     zipf REAL NOT NULL                -- wordfreq's Zipf frequency: 3 is once per million words
+) WITHOUT ROWID;
+CREATE TABLE person_name (          -- given names and surnames (Faker's lists, many languages)
+    key    TEXT PRIMARY KEY,
+    given  INTEGER NOT NULL,
+    family INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -180,6 +185,10 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
         say("creating indexes")
         db.executescript(INDEXES)
         counts["common_words"] = _insert_common_words(db)
+        given, family = sources.person_names()
+        db.executemany("INSERT INTO person_name VALUES (?, ?, ?)",
+                       ((k, k in given, k in family) for k in given | family if k))
+        counts["person_names"] = len(given | family)
         meta = {"schema_version": str(SCHEMA_VERSION), "fingerprint": fingerprint,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "counts": json.dumps(counts)}
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -198,7 +207,7 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
     return counts
 
 
-def _insert_common_words(db: sqlite3.Connection, names_floor: float = 2.5, words_floor: float = 4.5) -> int:
+def _insert_common_words(db: sqlite3.Connection, names_floor: float = 2.5, words_floor: float = 3.0) -> int:
     """How common words are in English (wordfreq, Zipf scale): every one-word place name at least
     ``names_floor`` common, and every English word at least ``words_floor`` common (function words,
     for telling "The Ukraine" from "Cory Stevens")."""

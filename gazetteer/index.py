@@ -30,6 +30,8 @@ class Gazetteer:
             self._db.execute("PRAGMA cache_size=-16000")  # 16 MB page cache
             self.meta = dict(self._db.execute("SELECT key, value FROM meta"))
             self.zipf: dict[str, float] = dict(self._db.execute("SELECT key, zipf FROM word"))
+            self.given_names = frozenset(k for (k,) in self._db.execute("SELECT key FROM person_name WHERE given"))
+            self.surnames = frozenset(k for (k,) in self._db.execute("SELECT key FROM person_name WHERE family"))
         except sqlite3.Error as exc:
             raise IndexBuildError(f"cannot open the gazetteer index {path} ({exc}); "
                                   "rebuild it with `atlas gazetteer build --force`") from exc

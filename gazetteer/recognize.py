@@ -208,7 +208,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
                            zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0))
     chosen.sort(key=lambda s: s.start)
     _describe(text, chosen, per_region)
-    _mark_people(text, chosen, per_region, gazetteer.zipf)
+    _mark_people(text, chosen, per_region, gazetteer)
     return chosen
 
 
@@ -265,17 +265,21 @@ def strongest(span: Span) -> float:
     return max((p.prominence - (1.5 if kind == ALTERNATE else 0.0) for p, kind in span.candidates), default=0.0)
 
 
-def _mark_people(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
+def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer) -> None:
     """Find the names that belong to people in this text and mark their spans.
 
-    A one-word name is a person's when it follows a title ("President Obama", "Mr. Steele"), ends a
+    A one-word name is a person's when it follows a title ("President Obama", "Mr. Steele"), stands in
+    a pair of a known given name and a known surname or unknown word ("Kimberly Hacker", "Brooke
+    Henderson"; Faker's name lists), ends a
     "First Last" pair whose first word is not a common English word and whose last word is not a
     prominent place ("Christopher Steele", "Vladimir Isachenkov", but not "The Ukraine" or "CBC
     Toronto"), or begins a pair whose last word is such a surname ("Georgia Stevens"). A mention with
     a preposition of place before it ("in Georgia") keeps its place reading.
     """
-    titles, stop = person_titles(), stoplist()
+    titles, stop, zipf = person_titles(), stoplist(), gazetteer.zipf
+    given_names, family_names = gazetteer.given_names, gazetteer.surnames
     span_at = {s.start: s for s in spans}
+    named_first: set[str] = set()  # given names of pairs a name list confirms
     surnames: dict[str, set[str]] = defaultdict(set)  # surname -> the words seen before it ("" for a title)
     pairs: list[tuple[str, str]] = []  # (first, last) of two-word runs
     for _a, _b, tokens in per_region:
@@ -295,15 +299,20 @@ def _mark_people(text: str, spans: list[Span], per_region, zipf: dict[str, float
             elif 2 <= len(run) <= 3 and text[run[-2].end:run[-1].start] == " ":
                 whole = span_at.get(run[0].start)
                 last = span_at.get(run[-1].start)
-                if not (whole and whole.end >= run[-1].end) and not (last and strongest(last) >= 5.0) \
-                        and words[-2] not in stop and zipf.get(words[0], 0.0) < 5.5:
-                    surnames[words[-1]].add(words[0])
+                if not (whole and whole.end >= run[-1].end):  # not itself a place ("Red Deer")
+                    if words[0] in given_names and (words[-1] in family_names or
+                                                    (zipf.get(words[-1], 0.0) < 3.0 and not last)):
+                        surnames[words[-1]].add("")  # "Brooke Henderson", "Kimberly Hacker": a name list says so
+                        named_first.add(words[0])
+                    elif not (last and strongest(last) >= 5.0) and words[-2] not in stop \
+                            and zipf.get(words[0], 0.0) < 5.5:
+                        surnames[words[-1]].add(words[0])
                 if len(run) == 2:
                     pairs.append((words[0], words[1]))
             run = [tok] if tok is not None and tok.capitalised else []
     # A first name needs its surname confirmed by another pair or a title: "Edmonton Oilers" alone
     # does not make Edmonton a given name, "Georgia Stevens" with "Cory Stevens" does.
-    people = set(surnames) | {first for first, last in pairs if surnames.get(last, set()) - {first}}
+    people = set(surnames) | named_first | {first for first, last in pairs if surnames.get(last, set()) - {first}}
     for span in spans:
         if span.n_words == 1 and span.key in people:
             span.person = True

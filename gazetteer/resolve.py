@@ -84,9 +84,10 @@ def _cue_fits(place: Place, span: Span) -> bool:
     return False
 
 
-def _hard_reject(span: Span, best: float) -> bool:
-    """Spans that are not places whatever the context: parts of longer names, people, common words, acronyms."""
-    rescued = bool(span.qualifier or span.qualifies or (span.locative and not span.embedded))
+def _hard_reject(span: Span, best: float, qualified: bool) -> bool:
+    """Spans that are not places whatever the context: parts of longer names, people, common words,
+    acronyms. ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
+    rescued = qualified or (span.locative and not span.embedded)
     if span.embedded == "middle" and not span.titlecase_line:
         return True
     if span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG):
@@ -131,11 +132,15 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
     for span in spans:
         groups[span.key].append(span)
 
+    everything = {key: _Name(key, group, []) for key, group in groups.items()}
+    pairs = {(s.key, s.qualifier) for s in spans if s.qualifier and s.qualifier in everything}
+    real_pairs = {(x, y) for x, y in pairs if _pair_fits(everything[x], everything[y])}
+    qualified = {k for pair in real_pairs for k in pair}
     names: dict[str, _Name] = {}
-    for key, group in groups.items():
-        name = _Name(key, group, [])
+    for key, name in everything.items():
         base = _base_scores(name)
-        name.spans = [s for s in group if not _hard_reject(s, base[0][1])]
+        name.spans = [s for s in name.spans if not _hard_reject(s, base[0][1], key in qualified and (
+            (key, s.qualifier) in real_pairs or s.qualifies))]
         if name.spans:
             name.scored = base
             names[key] = name
@@ -231,6 +236,12 @@ class _Context:
             if nearest is not None:
                 score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
         return score
+
+
+def _pair_fits(x: _Name, y: _Name) -> bool:
+    """Whether "X, Y" reads as a place and where it is: one of Y's places contains one of X's."""
+    xs = [p for p, _ in _base_scores(x)[:QUALIFIER_CANDIDATES]]
+    return any(_contains(q, p) for q, _ in _base_scores(y)[:QUALIFIER_CANDIDATES] for p in xs)
 
 
 def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:

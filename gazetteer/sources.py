@@ -376,6 +376,25 @@ def alternate_names(path: Path) -> Iterator[tuple[int, str, int]]:
             yield int(cols[1]), cols[3], kind
 
 
+def person_names() -> tuple[set[str], set[str]]:
+    """Given names and surnames in Latin script, from Faker's person providers (all locales)."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as people
+
+    given: set[str] = set()
+    family: set[str] = set()
+    for module in pkgutil.iter_modules(people.__path__):
+        provider = importlib.import_module(f"{people.__name__}.{module.name}").Provider
+        for attr, bucket in (("first_names", given), ("first_names_male", given), ("first_names_female", given),
+                             ("last_names", family)):
+            value = next((c.__dict__[attr] for c in provider.__mro__ if attr in c.__dict__), None)
+            if isinstance(value, dict | tuple | list | set | frozenset):
+                bucket.update(n for n in value if isinstance(n, str) and all(ord(c) < 0x250 for c in n))
+    return {normalize(n) for n in given}, {normalize(n) for n in family}
+
+
 def fingerprint(paths: Iterable[Path]) -> str:
     """Changes when any source file, its size or date, or this package's version changes."""
     from . import __version__
