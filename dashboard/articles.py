@@ -618,6 +618,7 @@ def _find_url(text: str) -> str | None:
 # HTML
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 _HTML_START = ("<!doctype html", "<html", "<?xml")
 _TAG = re.compile(r"<(?:/?[a-z][a-z0-9]{0,20}|!--)[^<>]{0,2000}>", re.IGNORECASE)
 _HTML_TAG_SHARE = 0.3
@@ -631,36 +632,47 @@ def looks_like_html(text: str, source: str = "") -> bool:
     tags = _TAG.findall(text, 0, 20000)
     if source.lower().endswith(_HTML_SUFFIXES):
         return bool(tags)
+    if source.lower().endswith(_MARKDOWN_SUFFIXES):  # Markdown may carry inline HTML and stays text
+        return False
     sample = text[:20000]
     return len(tags) >= 5 and sum(map(len, tags)) > _HTML_TAG_SHARE * len("".join(sample.split()))
 
 
 class _PlainText(HTMLParser):
-    """A last-resort HTML-to-text converter that drops script, style and other non-content elements."""
+    """A last-resort HTML-to-text converter that drops script, style and other non-content elements and keeps the
+    ``<title>`` apart."""
 
     SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
     BREAK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section",
-                       "header", "footer", "blockquote", "pre", "title"})
+                       "header", "footer", "blockquote", "pre"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.title_parts: list[str] = []
         self.skipping = 0
+        self.in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
+        if tag == "title":
+            self.in_title = True
+        elif tag in self.SKIP:
             self.skipping += 1
         elif tag in self.BREAK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
+        if tag == "title":
+            self.in_title = False
+        elif tag in self.SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in self.BREAK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
+        if self.in_title:
+            self.title_parts.append(data)
+        elif not self.skipping:
             self.parts.append(data)
 
     def text(self) -> str:
@@ -668,14 +680,15 @@ class _PlainText(HTMLParser):
         return "\n".join(line for line in lines if line)
 
 
-def _plain_text(html: str) -> str:
+def _plain_text(html: str) -> tuple[str, str]:
+    """Title and text of ``html`` by a plain tag stripper."""
     parser = _PlainText()
     try:
         parser.feed(html)
         parser.close()
     except Exception:  # html.parser is lenient; whatever it chokes on, keep what it produced so far
         pass
-    return parser.text()
+    return "".join(parser.title_parts), parser.text()
 
 
 @cache
@@ -700,34 +713,29 @@ def _extract_html(html: str) -> dict[str, Any]:
             meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     except Exception:  # trafilatura/lxml on hostile markup: fall back to the tag stripper below
         meta = {}
-    body = meta.get("text") or ""
-    if not body.strip():
-        body = _plain_text(html)
-        meta["_fallback"] = True
-    meta["text"] = body
+    meta["extractor"] = "trafilatura"
+    if not str(meta.get("text") or "").strip():
+        title, meta["text"] = _plain_text(html)
+        meta["title"] = meta.get("title") or title
+        meta["extractor"] = "a plain tag stripper"
     return meta
 
 
 def _html_article(html: str, source: str, encoding: str, warnings: list[str]) -> Article:
+    """The main text of a page as the article's text: its title, a blank line, then the body."""
     meta = _extract_html(html)
-    title = " ".join(str(meta.get("title") or "").split()) or None
+    title = " ".join(str(meta.get("title") or "").split())
     body = str(meta["text"]).strip()
     first, _, after = body.partition("\n")
-    if title and " ".join(first.split()) == title:
+    if title and " ".join(first.split()) == title:  # the page's <h1> repeats the title
         body = after.strip()
-    text = f"{title}\n\n{body}" if title and body else (title or body)
+    text = "\n\n".join(part for part in (title, body) if part)
     if _is_blank(text):
         raise ArticleError(f"{source} is an HTML page with no readable text", "empty")
-    how = "a plain tag stripper" if meta.get("_fallback") else "trafilatura"
-    warnings = [*warnings, f"HTML: main text extracted with {how}; offsets refer to the extracted text"]
-    lines = list(_lines(text))
-    url = clean_url(meta.get("url")) or _find_url(text)
-    published = _iso_date(meta.get("date"))
-    title_span = (0, len(title)) if title else None
-    if published is None:
-        published = _find_published(text, _date_lines(text, lines[:_HEAD_LINES]), 0 if title else None, url)
-    return Article(text=text, source=source, title=title, title_span=title_span, published=published, url=url,
-                   encoding=encoding, content_spans=_content_spans(lines), warnings=tuple(warnings))
+    return _assemble(text, source, encoding,
+                     [*warnings, f"HTML: main text extracted with {meta['extractor']}; offsets refer to that text"],
+                     title_span=(0, len(title)) if title else None, url=clean_url(meta.get("url")),
+                     published=_iso_date(meta.get("date")))
 
 
 def _iso_date(value: object) -> datetime.date | None:
@@ -745,12 +753,21 @@ def _iso_date(value: object) -> datetime.date | None:
 def _build(text: str, source: str, encoding: str, warnings: list[str]) -> Article:
     if looks_like_html(text, source):
         return _html_article(text, source, encoding, warnings)
+    return _assemble(text, source, encoding, warnings)
+
+
+def _assemble(text: str, source: str, encoding: str, warnings: list[str], *, title_span: Span | None = None,
+              url: str | None = None, published: datetime.date | None = None) -> Article:
+    """Find what is not given (title, URL, date) and the content spans of ``text``."""
     lines = list(_lines(text))
     head = lines[:_HEAD_LINES]
     date_lines = _date_lines(text, head)
-    title_index, title_span = _find_title(text, head, {i for i, line in date_lines.items() if line.is_pure})
-    url = _find_url(text)
-    published = _find_published(text, date_lines, title_index, url)
+    if title_span is None:
+        title_index, title_span = _find_title(text, head, {i for i, line in date_lines.items() if line.is_pure})
+    else:
+        title_index = next((i for i, line in enumerate(head) if line.start <= title_span[0] < line.end), None)
+    url = url or _find_url(text)
+    published = published or _find_published(text, date_lines, title_index, url)
     return Article(
         text=text, source=source, title=text[title_span[0]:title_span[1]] if title_span else None,
         title_span=title_span, published=published, url=url, encoding=encoding,

@@ -402,10 +402,32 @@ def test_html_detected_by_content_and_bad_url_dropped() -> None:
 
 
 def test_tiny_html_falls_back_without_script() -> None:
-    article = article_from_bytes(b"<html><body><script>alert(1)</script><p>Hi from Yerevan.</p></body></html>",
-                                 "t.htm")
+    page = b"<html><head><title>Tiny Page</title></head><body><script>alert(1)</script><p>Hi from Yerevan.</p>"
+    article = article_from_bytes(page, "t.htm")
     assert "alert" not in article.text
+    assert article.title == "Tiny Page"
+    assert "Hi from Yerevan." in article.body
     check_spans(article)
+
+
+def test_html_fallback_when_trafilatura_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("lxml choked")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    article = article_from_bytes(PAGE.encode("utf-8"), "page.html")
+    assert "alert" not in article.text and "SCRIPT-TEXT" not in article.text and "STYLE-TEXT" not in article.text
+    assert article.title == "Armenia asks for aid | Example News"
+    assert "Collective Security Treaty Organization" in article.body
+    assert any("plain tag stripper" in w for w in article.warnings)
+    check_spans(article)
+
+
+def test_markdown_with_inline_html_stays_text() -> None:
+    text = "Headline\n\n<b>Baku</b> <i>and</i> <u>Yerevan</u> <br> <br> <hr>\n"
+    assert article_from_text(text, "note.md").text == text
 
 
 def test_markdown_is_text(tmp_path: Path) -> None:
