@@ -1,0 +1,236 @@
+"""Ingest: article files to the event store (read, geoparse, cut into events, store), one transaction each.
+
+``atlas ingest PATH...`` takes files and folders (searched recursively for .txt, .md and .html files),
+shows a progress bar on a terminal, and reports on every file: added, already stored, or failed and why.
+A file that fails never stops the others, and never leaves part of an article in the store.
+The app calls :func:`ingest_seeds` on first launch, when the store is empty.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import ArticleError, AtlasError, StoreError
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+ADDED, DUPLICATE, FAILED = "added", "duplicate", "failed"
+
+
+@dataclass
+class FileResult:
+    """What happened to one file. ``reason`` is a short code when it failed (the reader's ``empty``,
+    ``binary``, ``too-large``, ``encoding``, ``unreadable``, or ``missing``, ``geoparse``, ``store``)."""
+
+    path: str
+    status: str
+    article_id: str | None = None
+    title: str | None = None
+    mentions: int = 0
+    events: int = 0
+    reason: str | None = None
+    message: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        if self.status == FAILED:
+            return f"failed     {self.path}: {self.reason}: {self.message}"
+        what = f"{self.mentions} place mentions, {self.events} events" if self.status == ADDED else "already stored"
+        title = f" “{self.title}”" if self.title else ""
+        warn = f" ({len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}: " \
+               f"{'; '.join(self.warnings)})" if self.warnings else ""
+        return f"{self.status:<10} {self.path}: {what}{title}{warn}"
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in folders that are not articles by their suffix
+    seconds: float = 0.0
+
+    def _count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def added(self) -> int:
+        return self._count(ADDED)
+
+    @property
+    def duplicates(self) -> int:
+        return self._count(DUPLICATE)
+
+    @property
+    def failed(self) -> int:
+        return self._count(FAILED)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.duplicates} already stored", f"{self.failed} failed"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
+        return f"{len(self.results)} files: " + ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileResult], list[str]]:
+    """The files to read: each file named, and the article files (by suffix) under each folder named,
+    sorted, without repeats. Also a failure for each path that does not exist, and the skipped files."""
+    files: dict[Path, None] = {}
+    missing: list[FileResult] = []
+    skipped: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    child = Path(root) / name
+                    if child.suffix.lower() in ARTICLE_SUFFIXES:
+                        files.setdefault(child, None)
+                    else:
+                        skipped.append(str(child))
+        elif path.exists():
+            files.setdefault(path, None)
+        else:
+            missing.append(FileResult(str(raw), FAILED, reason="missing",
+                                      message="no such file or folder; check the path"))
+    return list(files), missing, skipped
+
+
+def parser_version(gazetteer: Any) -> str:
+    """What produced the mentions: the geoparser's version and the gazetteer index's fingerprint."""
+    import gazetteer as gz
+
+    return f"gazetteer {gz.__version__}; index {getattr(gazetteer, 'meta', {}).get('fingerprint', '?')}"
+
+
+def ingest_article(store: Any, gazetteer: Any, article: Any, *, path: str | None = None) -> FileResult:
+    """Geoparse one :class:`~dashboard.articles.Article`, cut it into events and store it (all or nothing)."""
+    from gazetteer.geoparse import geoparse
+
+    from .events import extract_events
+
+    name = path or article.source
+    result = FileResult(name, DUPLICATE, article.id, article.title, warnings=tuple(article.warnings))
+    if store.has_article(article.id):
+        return result
+    try:
+        mentions = geoparse(article.text, gazetteer, article.content_spans)
+        events = extract_events(article, mentions)
+    except AtlasError:
+        raise
+    except Exception as exc:  # a geoparser bug must not stop the other files
+        return FileResult(name, FAILED, article.id, article.title, reason="geoparse",
+                          message=f"{type(exc).__name__}: {exc}")
+    if store.add_article(article, mentions, events, parser=parser_version(gazetteer)):
+        result.status, result.mentions, result.events = ADDED, len(mentions), len(events)
+    return result
+
+
+def ingest_file(store: Any, gazetteer: Any, path: str | os.PathLike[str]) -> FileResult:
+    from .articles import read_article
+
+    try:
+        article = read_article(path)
+        return ingest_article(store, gazetteer, article, path=str(path))
+    except ArticleError as exc:
+        return FileResult(str(path), FAILED, reason=exc.reason, message=str(exc))
+    except StoreError as exc:
+        return FileResult(str(path), FAILED, reason="store", message=str(exc))
+
+
+Progress = Callable[[int, int, FileResult], None]
+
+
+def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
+                 progress: Progress | None = None) -> IngestReport:
+    """Ingest every article file under ``paths``; ``progress(done, total, result)`` after each file."""
+    started = time.perf_counter()
+    files, missing, skipped = collect(paths)
+    report = IngestReport(list(missing), skipped)
+    for i, path in enumerate(files, 1):
+        result = ingest_file(store, gazetteer, path)
+        report.results.append(result)
+        if progress:
+            progress(i, len(files), result)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_seeds(store: Any, gazetteer: Any, seeds: Path = SEEDS_DIR) -> IngestReport:
+    """The sample articles, for a new user's first look (the app does this when the store is empty)."""
+    return ingest_paths([seeds], store, gazetteer) if seeds.is_dir() else IngestReport()
+
+
+# -- the command line ----------------------------------------------------------------------------------
+class ProgressBar:
+    """``[#######.......]  7/15  name`` on one terminal line; nothing when the stream is not a terminal."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int, result: FileResult) -> None:
+        if not self.enabled:
+            return
+        filled = self.width * done // max(total, 1)
+        name = Path(result.path).name[-40:]
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            self.stream.write("\r" + " " * (self.width + 60) + "\r")
+        self.stream.flush()
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``atlas ingest`` on the ``atlas`` command's subparsers."""
+    p = sub.add_parser("ingest", help="add articles (files or folders) to the event store the map shows",
+                       description="Read, geoparse and store articles. Folders are searched recursively for "
+                                   ".txt, .md and .html files. The store is $ATLAS_HOME/atlas.sqlite.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files and folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="report failures only, no progress bar")
+    p.set_defaults(func=cmd_ingest)
+    return p
+
+
+def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Exit status 0 when every file was added or already stored, 1 when any failed."""
+    from gazetteer import Gazetteer
+
+    from .store import Store
+
+    gazetteer = Gazetteer.open(progress=None if args.quiet else (lambda m: print(f"atlas: {m}", file=err)))
+    with Store.open() as store:
+        bar = None if args.quiet else ProgressBar(err)
+        report = ingest_paths(args.paths, store, gazetteer, progress=bar)
+        for result in report.results:
+            if result.status == FAILED or not args.quiet:
+                print(result.line(), file=out)
+        counts = store.counts()
+        print(f"{report.summary()}; the store {store.path} holds {counts['articles']} articles, "
+              f"{counts['events']} events at {counts['places']} places", file=err)
+    return 1 if report.failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m dashboard.ingest PATH...`` (the same as ``atlas ingest``)."""
+    parser = argparse.ArgumentParser(prog="atlas")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["ingest", *(sys.argv[1:] if argv is None else argv)])
+    from gazetteer import GazetteerError
+
+    try:
+        return args.func(args)
+    except (AtlasError, GazetteerError) as exc:
+        print(f"atlas: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

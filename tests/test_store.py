@@ -1,0 +1,379 @@
+"""The event store and ingest: where it lives, its schema and version, all-or-nothing writes, duplicates,
+filters, and ``atlas ingest`` on files and folders."""
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import store as store_mod
+from dashboard.articles import article_from_text
+from dashboard.errors import StoreError
+from dashboard.events import extract_events
+from dashboard.ingest import ADDED, DUPLICATE, FAILED, ingest_paths, ingest_seeds
+from dashboard.store import SCHEMA_VERSION, EventFilter, Store, data_dir, schema_sections, store_path
+from gazetteer.place import Place
+from gazetteer.resolve import Mention
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+GORIS = Place(174895, "Goris", 39.5111, 46.3417, "AM", "P", "PPLA2", 20000, "08")
+KAPAN = Place(174875, "Kapan", 39.2076, 46.4054, "AM", "P", "PPLA", 43000, "08")
+GORI = Place(614455, "Gori", 41.9842, 44.1158, "GE", "P", "PPLA", 48000, "05")
+ARMENIA = Place(174982, "Armenia", 40.25, 45.0, "AM", "A", "PCLI", 2968000)
+
+
+def make_article(title: str, date: str | None, body: str, url: str | None = None):
+    head = f"{title}\n\n" + (f"{date}\n\n" if date else "")
+    tail = f"\n\nOriginal url: {url}\n" if url else "\n"
+    return article_from_text(head + body + tail, f"{title}.txt")
+
+
+def find_mentions(article, names: dict[str, Place]) -> list[Mention]:
+    """Every whole occurrence of each name, as the geoparser would report it (with a runner-up)."""
+    out = []
+    for name, place in names.items():
+        start = article.text.find(name)
+        while start >= 0:
+            runner = (GORI, 0.1) if place is GORIS else (ARMENIA, 0.05)
+            out.append(Mention(start, start + len(name), name, place, 0.9, (runner,)))
+            start = article.text.find(name, start + 1)
+    return sorted(out, key=lambda m: m.start)
+
+
+def add(store: Store, article, names: dict[str, Place]) -> bool:
+    mentions = find_mentions(article, names)
+    return store.add_article(article, mentions, extract_events(article, mentions), parser="test")
+
+
+PLACES = {"Goris": GORIS, "Kapan": KAPAN, "Armenia": ARMENIA}
+A2021 = ("Clashes near Goris", "November 16, 2021", "Shelling hit Goris overnight. Armenia protested.")
+A2022 = ("Kapan shelled", "September 13, 2022", "Shelling hit Kapan and Goris. Armenia appealed to Russia.",
+         "https://example.com/kapan")
+UNDATED = ("Border tension", None, "Troops massed near Kapan.")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home):
+    with Store.open() as s:
+        yield s
+
+
+@pytest.fixture
+def filled(store):
+    for spec in (A2021, A2022, UNDATED):
+        assert add(store, make_article(*spec), PLACES)
+    return store
+
+
+# -- where, what version -------------------------------------------------------------------------------
+def test_store_lives_in_atlas_home(home, store):
+    assert data_dir() == home
+    assert store_path() == home / "atlas.sqlite" == store.path
+    assert store.path.exists()
+
+
+def test_default_data_dir_is_per_user(monkeypatch):
+    monkeypatch.delenv("ATLAS_HOME", raising=False)
+    import platformdirs
+
+    assert data_dir() == Path(platformdirs.user_data_dir("news-atlas", appauthor=False))
+
+
+def test_schema_has_one_home_and_a_version(store):
+    sections = schema_sections()
+    assert [v for v, _ in sections] == list(range(1, SCHEMA_VERSION + 1))
+    assert store.version == SCHEMA_VERSION
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"article", "place", "mention", "candidate", "event", "meta"} <= tables
+    assert {"event_date", "event_place"} <= indexes
+
+
+def test_a_newer_store_is_refused(store):
+    store.close()
+    with sqlite3.connect(store.path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        Store.open()
+
+
+def test_an_older_store_is_upgraded_in_place(filled, tmp_path, monkeypatch):
+    filled.close()
+    schema = store_mod.SCHEMA_PATH.read_text(encoding="utf-8")
+    upgraded = tmp_path / "schema.sql"
+    upgraded.write_text(schema + f"\n-- version {SCHEMA_VERSION + 1}\n"
+                        "CREATE TABLE correction (article TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+                        " place INTEGER, PRIMARY KEY (article, start, end));\n", encoding="utf-8")
+    monkeypatch.setattr(store_mod, "SCHEMA_PATH", upgraded)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Store.open() as again:
+        assert again.version == SCHEMA_VERSION + 1
+        assert again.counts()["articles"] == 3
+        assert again._query("SELECT count(*) FROM correction") == [(0,)]
+
+
+def test_unwritable_home_says_what_to_do(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ATLAS_HOME", str(blocker / "home"))
+    with pytest.raises(StoreError, match="ATLAS_HOME"):
+        Store.open()
+
+
+# -- writing -------------------------------------------------------------------------------------------
+def test_article_mentions_and_events_round_trip(store):
+    article = make_article(*A2022)
+    assert add(store, article, PLACES)
+    stored = store.article(article.id)
+    assert (stored.title, stored.published, stored.url, stored.text) == (
+        "Kapan shelled", datetime.date(2022, 9, 13), "https://example.com/kapan", article.text)
+    assert [(m.text, m.place_name, m.kind, m.country) for m in stored.mentions] == [
+        ("Kapan", "Kapan", "town", "AM"), ("Kapan", "Kapan", "town", "AM"), ("Goris", "Goris", "town", "AM"),
+        ("Armenia", "Armenia", "country", "AM")]
+    goris = next(m for m in stored.mentions if m.text == "Goris")
+    assert store.candidates(article.id, goris.start, goris.end) == [(GORI.id, "Gori", 0.1)]
+    (event,) = store.events(GORIS.id)
+    assert event.sentence == "Shelling hit Kapan and Goris."
+    assert event.sentence[slice(*event.highlights[0])] == "Goris"
+    assert (event.date, event.title, event.url, event.article_id) == (
+        datetime.date(2022, 9, 13), "Kapan shelled", "https://example.com/kapan", article.id)
+    assert store.counts() == {"articles": 1, "mentions": 4, "events": 4, "places": 3}
+
+
+def test_the_same_article_is_stored_once(store):
+    article = make_article(*A2021)
+    assert add(store, article, PLACES) is True
+    before, generation = store.counts(), store.generation()
+    assert add(store, make_article(*A2021), PLACES) is False
+    assert store.counts() == before
+    assert store.has_article(article.id)
+    assert store.generation() >= generation
+
+
+def test_a_failing_write_leaves_nothing(store):
+    article = make_article(*A2022)
+    mentions = find_mentions(article, PLACES)
+    events = extract_events(article, mentions)
+    broken = [*events[:-1], type(events[-1])(events[-1].sentence, events[-1].place_id, 99, None)]
+    with pytest.raises(StoreError, match="nothing was written"):
+        store.add_article(article, mentions, broken, parser="test")
+    assert store.counts() == {"articles": 0, "mentions": 0, "events": 0, "places": 0}
+    assert store._query("SELECT count(*) FROM place") == [(0,)]
+    assert store._query("SELECT count(*) FROM candidate") == [(0,)]
+    assert add(store, article, PLACES)  # and the store still works
+
+
+def test_an_interrupt_mid_write_leaves_nothing(store, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "_insert_events", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        add(store, make_article(*A2021), PLACES)
+    assert store.is_empty()
+    assert store._query("SELECT count(*) FROM mention") == [(0,)]
+
+
+def test_sigkill_mid_write_leaves_nothing(home, tmp_path):
+    """A process killed inside the article's transaction (after its mentions are written) leaves no trace."""
+    script = tmp_path / "killme.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from dashboard.store import Store
+        import test_store as t
+        def slow(self, db, *args):
+            print("inside", flush=True)
+            time.sleep(60)
+        Store._insert_events = slow
+        with Store.open() as s:
+            t.add(s, t.make_article(*t.A2021), t.PLACES)
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "ATLAS_HOME": str(home)})
+    try:
+        assert proc.stdout.readline().strip() == "inside"
+        # the mentions are written but not committed
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with Store.open() as s:
+        assert s.is_empty()
+        assert s._query("SELECT count(*) FROM mention") == [(0,)]
+        assert add(s, make_article(*A2021), PLACES)
+
+
+def test_readers_see_the_store_while_a_writer_holds_a_transaction(filled):
+    with Store.open() as other, filled.transaction() as db:
+        db.execute("DELETE FROM event")
+        assert other.counts()["events"] > 0  # the reader sees the last committed state (WAL)
+
+
+# -- reading and filtering -----------------------------------------------------------------------------
+def test_place_counts_and_samples(filled):
+    counts = {p.name: (p.kind, p.events, p.articles) for p in filled.place_counts()}
+    assert counts == {"Goris": ("town", 3, 2), "Kapan": ("town", 3, 2), "Armenia": ("country", 2, 2)}
+    samples = filled.samples(per_place=2)
+    # newest first, undated last
+    assert [(e.date, e.sentence) for e in samples[KAPAN.id]] == [
+        (datetime.date(2022, 9, 13), "Kapan shelled"),
+        (datetime.date(2022, 9, 13), "Shelling hit Kapan and Goris.")]
+    assert len(samples[GORIS.id]) == 2
+
+
+def test_date_filter_and_undated_switch(filled):
+    def names(flt):
+        return {p.name: p.events for p in filled.place_counts(flt)}
+
+    y2022 = EventFilter(datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
+    assert names(y2022) == {"Goris": 1, "Kapan": 3, "Armenia": 1}  # Kapan: 2 in 2022, 1 undated
+    assert names(EventFilter(datetime.date(2022, 1, 1), undated=False)) == {"Goris": 1, "Kapan": 2, "Armenia": 1}
+    assert names(EventFilter(end=datetime.date(2021, 12, 31), undated=False)) == {"Goris": 2, "Armenia": 1}
+    assert names(EventFilter(datetime.date(2023, 1, 1), undated=False)) == {}
+    assert names(EventFilter(countries=False)) == {"Goris": 3, "Kapan": 3}
+    assert [e.date for e in filled.events(KAPAN.id, EventFilter(undated=True))][-1] is None
+    assert filled.count_events(KAPAN.id, EventFilter(undated=False)) == 2
+    rng = filled.date_range()
+    assert (rng.first, rng.last, rng.dated, rng.undated) == (datetime.date(2021, 11, 16),
+                                                             datetime.date(2022, 9, 13), 7, 1)
+    (s, w), (n, e) = filled.extent()
+    assert (s, n) == (39.2076, 40.25) and (w, e) == (45.0, 46.4054)
+
+
+_dates = st.one_of(st.none(), st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 1, 1)))
+
+
+@given(_dates, _dates, st.booleans(), st.booleans())
+def test_filter_survives_the_url(start, end, undated, countries):
+    if start and end and start > end:
+        start, end = end, start
+    flt = EventFilter(start, end, undated, countries)
+    params = flt.to_params()
+    assert all(isinstance(v, str) for v in params.values())
+    assert EventFilter.from_params(params) == flt
+
+
+def test_filter_from_a_malformed_url():
+    assert EventFilter.from_params({"from": "yesterday", "to": "2022-13-40", "undated": "maybe"}) == EventFilter()
+    assert EventFilter.from_params({"from": "2022-12-31", "to": "2022-01-01", "countries": "0"}) == EventFilter(
+        datetime.date(2022, 1, 1), datetime.date(2022, 12, 31), True, False)
+    assert EventFilter.from_params({}).to_params() == {}
+    low, high = datetime.date(2021, 1, 1), datetime.date(2021, 12, 31)
+    assert EventFilter(datetime.date(2000, 1, 1), datetime.date(2030, 1, 1)).clamp(low, high) == EventFilter(low, high)
+
+
+def test_filter_sql_uses_parameters_only():
+    where, params = EventFilter(datetime.date(2022, 1, 1), None, False, False).where()
+    assert "2022" not in where and params == ["2022-01-01"]
+
+
+# -- ingest --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gazetteer():
+    from gazetteer import Gazetteer
+
+    with Gazetteer.open() as gaz:
+        yield gaz
+
+
+def test_ingest_seeds_once(store, gazetteer):
+    report = ingest_seeds(store, gazetteer)
+    assert [r.status for r in report.results] == [ADDED] * 5
+    assert all(r.events > 0 and r.mentions >= r.events // 2 for r in report.results)
+    counts = store.counts()
+    assert counts["articles"] == 5 and counts["events"] == sum(r.events for r in report.results)
+    again = ingest_seeds(store, gazetteer)
+    assert [r.status for r in again.results] == [DUPLICATE] * 5
+    assert store.counts() == counts
+    vardenis = next(p for p in store.place_counts() if p.name == "Vardenis")
+    (event,) = store.events(vardenis.id)
+    assert "in the directions of Vardenis, Sotk, Artanish, Ishkhanasar, Goris and Kapan" in event.sentence
+
+
+def test_ingest_reports_every_file(store, gazetteer, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text("Clashes near Goris\n\nShelling hit Goris and Kapan.\n", encoding="utf-8")
+    (folder / "sub" / "copy.md").write_text("Clashes near Goris\n\nShelling hit Goris and Kapan.\n",
+                                            encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    (folder / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / ".hidden.txt").write_text("Goris", encoding="utf-8")
+    seen = []
+    report = ingest_paths([folder, tmp_path / "nowhere.txt"], store, gazetteer,
+                          progress=lambda done, total, r: seen.append((done, total)))
+    by_name = {Path(r.path).name: r for r in report.results}
+    assert set(by_name) == {"good.txt", "copy.md", "empty.txt", "photo.html", "nowhere.txt"}
+    assert by_name["good.txt"].status == ADDED and by_name["good.txt"].events >= 2
+    assert by_name["copy.md"].status == DUPLICATE
+    assert (by_name["empty.txt"].status, by_name["empty.txt"].reason) == (FAILED, "empty")
+    assert (by_name["photo.html"].status, by_name["photo.html"].reason) == (FAILED, "binary")
+    assert (by_name["nowhere.txt"].status, by_name["nowhere.txt"].reason) == (FAILED, "missing")
+    assert report.skipped == [str(folder / "notes.pdf")]
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert (report.added, report.duplicates, report.failed) == (1, 1, 3)
+    assert "empty" in by_name["empty.txt"].line() and by_name["good.txt"].line().startswith("added")
+    assert store.counts()["articles"] == 1
+
+
+def test_a_geoparser_failure_is_reported_and_stores_nothing(store, gazetteer, tmp_path, monkeypatch):
+    import gazetteer.geoparse as gp
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(gp, "geoparse", boom)
+    (tmp_path / "a.txt").write_text("Shelling hit Goris.\n", encoding="utf-8")
+    (result,) = ingest_paths([tmp_path / "a.txt"], store, gazetteer).results
+    assert (result.status, result.reason, result.message) == (FAILED, "geoparse", "RuntimeError: kaput")
+    assert store.is_empty()
+
+
+def run_atlas(*args: str, home: Path) -> subprocess.CompletedProcess:
+    atlas = Path(sys.executable).with_name("atlas")
+    cmd = [str(atlas), *args] if atlas.exists() else [sys.executable, "-m", "dashboard.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "ATLAS_HOME": str(home)})
+
+
+def test_atlas_ingest_command(tmp_path):
+    home = tmp_path / "home"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    started = time.perf_counter()
+    done = run_atlas("ingest", str(SEEDS), str(bad), home=home)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.startswith("added") for line in lines) == 5
+    assert any(line.startswith("failed") and "bad.txt: empty:" in line for line in lines)
+    assert "5 added, 0 already stored, 1 failed" in done.stderr
+    again = run_atlas("ingest", "-q", str(SEEDS), home=home)
+    assert again.returncode == 0 and again.stdout == ""
+    assert "0 added, 5 already stored" in again.stderr
+    assert time.perf_counter() - started < 120
+    with Store(home / "atlas.sqlite") as s:
+        assert s.counts()["articles"] == 5
