@@ -106,7 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     lk.set_defaults(func=cmd_gazetteer_lookup)
     info = gsub.add_parser("info", help="where the index is and what it holds")
     info.set_defaults(func=cmd_gazetteer_info)
+
+    _add_ingest(sub)
     return parser
+
+
+def _add_ingest(sub: argparse._SubParsersAction) -> None:
+    """``atlas ingest PATH...``: articles into the event store (the logic is in :mod:`dashboard.ingest`)."""
+    from .ingest import add_parser
+
+    add_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
