@@ -1,0 +1,267 @@
+"""The map's pieces without a browser: escaping, popups, offline assets, and what a click selects."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
+
+from dashboard.html import Mark, escape, excerpt, link, marked, marked_excerpt, safe_url
+from dashboard.mapview import (
+    CSS,
+    JS,
+    OSM_NAME,
+    RETURNED_OBJECTS,
+    PlaceMarkers,
+    PlaceSummary,
+    Sample,
+    base_map,
+    place_layer,
+    popup_html,
+    selected_place,
+    tooltip_html,
+)
+
+STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
+PAYLOADS = ["<img src=x onerror=alert(1)>", "${alert(1)}", "`${alert(1)}`", "<script>alert(1)</script>",
+            "\"'><svg onload=alert(1)>", "javascript:alert(1)", "</script><script>alert(1)</script>"]
+DANGEROUS = re.compile(r"[<>\"'`$]")
+
+
+# -- escaping ------------------------------------------------------------------------------------------
+@given(st.text())
+def test_escape_leaves_no_markup_character(text):
+    out = escape(text)
+    assert not DANGEROUS.search(out)
+    assert re.sub(r"&(amp|lt|gt|quot|#x27|#x60|#x24);", "", out).count("&") == 0
+
+
+def test_escape_round_trips_through_an_html_parser():
+    import html
+
+    for payload in PAYLOADS:
+        assert html.unescape(escape(payload)) == payload
+
+
+def test_escape_drops_control_characters():
+    assert escape("a\x00b\x1bc\td\ne") == "abc\td\ne"
+    assert escape(None) == "" and escape(12) == "12"
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://example.com/a?b=1", True), ("http://example.com", True), ("HTTPS://EXAMPLE.COM", True),
+    ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False), ("data:text/html,<script>", False),
+    ("//evil.example", False), ("/relative", False), ("ftp://example.com", False), ("https://", False),
+    ("https://exa mple.com", False), ("https://example.com/\nx", False), ("", False), (None, False),
+])
+def test_only_http_links(url, ok):
+    assert (safe_url(url) is not None) is ok
+
+
+def test_link_escapes_its_parts():
+    assert link("https://example.com/?a=1&b=\"x\"", "<b>T</b>") == (
+        '<a href="https://example.com/?a=1&amp;b=&quot;x&quot;" target="_blank" '
+        'rel="noopener noreferrer nofollow">&lt;b&gt;T&lt;/b&gt;</a>')
+    assert link("javascript:alert(1)", "T") == "T"
+
+
+def test_marked_wraps_spans_and_escapes_the_rest():
+    text = "A <b> near Goris & Kapan, ${x}"
+    goris = text.index("Goris")
+    kapan = text.index("Kapan")
+    out = marked(text, [Mark(kapan, kapan + 5, "atlas-selected", "Kapan <town>"), Mark(goris, goris + 5)])
+    assert out == ('A &lt;b&gt; near <mark class="atlas-place">Goris</mark> &amp; '
+                   '<mark class="atlas-selected" title="Kapan &lt;town&gt;">Kapan</mark>, &#x24;{x}')
+
+
+def test_marked_clips_and_drops_overlaps_and_keeps_lines():
+    text = "ab\ncdef\r\ngh"
+    assert marked(text, [Mark(1, 5), Mark(4, 6), Mark(0, 1, "x")], 1, 9, newlines=True) == (
+        '<mark class="atlas-place">b<br>cd</mark>ef<br>')
+
+
+@given(st.integers(0, 400), st.integers(0, 400), st.integers(1, 80), st.integers(10, 300))
+def test_excerpt_keeps_the_focus(a, length, flen, limit):
+    s, e = a, a + length
+    fs = s + (length // 3)
+    fe = min(e, fs + flen)
+    if fs >= fe:
+        return
+    win = excerpt(s, e, (fs, fe), limit)
+    assert s <= win.start <= fs and fe <= win.end <= e
+    assert win.end - win.start <= max(limit, fe - fs)
+    assert win.cut_left == (win.start > s) and win.cut_right == (win.end < e)
+
+
+def test_marked_excerpt_adds_ellipses():
+    text = "x" * 300 + " Vardenis " + "y" * 300
+    start = text.index("Vardenis")
+    out = marked_excerpt(text, (0, len(text)), [Mark(start, start + 8)], (start, start + 8), 100)
+    assert out.startswith("… ") and out.endswith(" …") and "<mark class=\"atlas-place\">Vardenis</mark>" in out
+
+
+# -- popups, tooltips, markers -------------------------------------------------------------------------
+def place(name="Vardenis", events=3, samples=(), kind="town", pid=616108):
+    return PlaceSummary(pid, name, kind, "AM", 40.18, 45.73, events, 2, tuple(samples))
+
+
+def test_popup_shows_name_kind_country_coordinates_counts_and_sentences():
+    sentence = "Shelling hit Vardenis overnight."
+    html = popup_html(place(samples=[Sample(sentence, (0, len(sentence)), (13, 21), "Clashes", "2022-09-13"),
+                                     Sample(sentence, (0, len(sentence)), (13, 21), None, None)]))
+    assert "<h4>Vardenis</h4>" in html
+    assert "town · AM · 40.1800, 45.7300" in html
+    assert "<b>3 events</b> in 2 articles" in html
+    assert 'Shelling hit <mark class="atlas-place">Vardenis</mark> overnight.' in html
+    assert "— Clashes, 2022-09-13" in html and "— Untitled, undated" in html
+    assert "… and 1 more" in html
+
+
+# Our own tags: a name and attributes whose values hold no markup character.
+OWN_TAG = re.compile(r"</?[a-z0-9]+(\s+[a-z-]+=\"[^\"<>'`$]*\")*\s*>")
+
+
+def markup_characters_outside_tags(html: str) -> list[str]:
+    return DANGEROUS.findall(OWN_TAG.sub("", html))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_article_text_reaches_popups_tooltips_and_icons_escaped(payload):
+    sentence = f"Near Vardenis {payload} it went on."
+    summary = place(name=f"Vardenis {payload}", samples=[Sample(sentence, (0, len(sentence)), (5, 13),
+                                                                f"T {payload}", payload)])
+    (row,) = PlaceMarkers([summary]).rows
+    for html in (popup_html(summary), tooltip_html(summary.id, summary.name), row[4], row[7], row[8]):
+        assert markup_characters_outside_tags(html) == [], html
+        assert "<script" not in html and "<img" not in html and "<svg" not in html
+
+
+def test_the_tag_check_can_fail():
+    assert markup_characters_outside_tags('<b>x</b><img src=x onerror=alert(1)>') == ["<", ">"]
+    assert markup_characters_outside_tags('<div title="a" onclick="b">${x}</div>') == ["$"]
+
+
+def test_marker_script_embeds_rows_as_json_only():
+    payload = "</script><script>alert(1)</script>${alert(1)}`"
+    m = base_map()
+    group = place_layer([place(name=payload, samples=[Sample(payload, (0, len(payload)), (0, 9), payload, None)])])
+    script = _get_feature_group_string(group, m)
+    assert "<" not in script.split("var rows = ", 1)[1].split(";\n", 1)[0]
+    rows = json.loads(script.split("var rows = ", 1)[1].split(";\n", 1)[0])
+    assert rows[0][2] == "town" and rows[0][3] == 3
+    assert "#616108" in rows[0][7]
+
+
+def test_kinds_look_different():
+    layer = PlaceMarkers([place(kind="town", pid=1), place(kind="province", pid=2), place(kind="region", pid=3),
+                          place(kind="country", pid=4), place(kind="terrain", pid=5)])
+    styles = [row[2] for row in layer.rows]
+    assert styles == ["town", "area", "area", "country", "feature"]
+    assert layer.rows[3][5] > layer.rows[3][6]  # countries are wide pills, beneath the rest
+
+
+def test_marker_shows_its_event_count():
+    (row,) = PlaceMarkers([place(events=42)]).rows
+    assert "<span>42</span>" in row[4] and 'data-place-id="616108"' in row[4]
+
+
+# -- offline -------------------------------------------------------------------------------------------
+def _links(m: folium.Map) -> list[str]:
+    """The scripts and styles st_folium loads for this map (it walks the elements the same way)."""
+    out = []
+
+    def walk(el):
+        out.extend(src for _, src in getattr(el, "default_js", []))
+        out.extend(href for _, href in getattr(el, "default_css", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return out
+
+
+def test_map_loads_everything_from_the_repository():
+    m = base_map([[39.0, 45.0], [41.0, 47.0]])
+    place_layer([place()]).add_to(m)
+    links = _links(m)
+    assert links and set(links) == {src for _, src in JS + CSS}
+    for url in links:
+        assert url.startswith("/app/static/vendor/")
+        assert (STATIC / url.removeprefix("/app/static/")).is_file(), url
+    m.get_root().render()
+    header = _get_header(m)
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", header)
+
+
+def test_basemap_is_fetched_not_embedded_and_osm_is_off():
+    m = base_map()
+    m.get_root().render()
+    script = _get_map_string(m)
+    assert "fetch(\"/app/static/vendor/world-atlas/countries-50m.json\")" in script
+    assert (STATIC / "vendor/world-atlas/countries-50m.json").is_file()
+    assert len(script) < 20_000  # the outlines are not in the script
+    remote = set(re.findall(r"https?://[^\s\"'\\]+", script))
+    # anchors in the attribution, and the OSM tile template of a layer that is not added
+    assert {u for u in remote if "{z}" in u} == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+    tile_var = re.search(r"var (tile_layer_\w+) = L\.tileLayer", script).group(1)
+    assert f"{tile_var}.addTo" not in script
+    assert f'"{OSM_NAME}" : {tile_var}' in script
+    assert "GeoNames" in script and "CC BY 4.0" in script and "Natural Earth" in script
+    assert "maxZoom" in script  # markercluster needs it when there is no tile layer
+
+
+def test_base_map_is_stable_across_filters():
+    """The same extent gives the same script (so st_folium keeps its iframe) whatever the markers."""
+    def script():
+        m = base_map([[39.0, 45.0], [41.0, 47.0]])
+        m.get_root().render()
+        return re.sub(r"_[a-z0-9]+", "", _get_map_string(m))
+    assert script() == script()
+
+
+# -- clicks --------------------------------------------------------------------------------------------
+def test_a_new_click_selects_the_place():
+    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 2}
+    assert selected_place(value, None) == (616108, 2)
+    assert selected_place(value, 0) == (616108, 2)
+
+
+def test_the_same_value_again_selects_nothing():
+    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 2}
+    assert selected_place(value, 2) == (None, 2)
+
+
+def test_clicking_the_same_marker_again_selects_it_again():
+    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 4}
+    assert selected_place(value, 2) == (616108, 4)
+
+
+def test_negative_ids_and_names_with_hashes():
+    value = {"last_object_clicked_tooltip": "Syunik #2 #-3008562254", "last_object_clicked_count": 1}
+    assert selected_place(value, None) == (-3008562254, 1)
+
+
+@pytest.mark.parametrize("value", [
+    None, {}, {"last_object_clicked_tooltip": None, "last_object_clicked_count": None},
+    {"last_object_clicked_tooltip": "Vardenis", "last_object_clicked_count": 1},
+    {"last_object_clicked_tooltip": 616108, "last_object_clicked_count": 1},
+    {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": "1"},
+    {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": True},
+])
+def test_values_without_a_click(value):
+    assert selected_place(value, None)[0] is None
+
+
+def test_returned_objects_are_minimal():
+    assert set(RETURNED_OBJECTS) == {"last_object_clicked_tooltip", "last_object_clicked_count"}
+
+
+def test_tooltip_text_reads_back_as_the_place():
+    html = tooltip_html(-42, "Nagorno-Karabakh <x>")
+    text = re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">")
+    assert selected_place({"last_object_clicked_tooltip": text, "last_object_clicked_count": 1}, 0) == (-42, 1)
