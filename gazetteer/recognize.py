@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .index import Gazetteer
 
 MAX_TOKENS = 6
+FUNCTION_WORD = 5.0  # Zipf frequency from which a capitalised word is "The", "In", "But": not part of a name
 _WORD = re.compile(r"[^\W\d_]+")
 # What may stand between two words of one name: a space, a hyphen, an apostrophe, a full stop.
 _JOIN = re.compile(r"(?: |\u00a0|-|‐|‑|['’]|\. ?|\.-)")
@@ -207,12 +208,18 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
         chosen.append(Span(start, end, text[start:end], key, hits, n_words=j - i + 1,
                            zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0))
     chosen.sort(key=lambda s: s.start)
-    _describe(text, chosen, per_region)
+    _describe(text, chosen, per_region, gazetteer.zipf)
     _mark_people(text, chosen, per_region, gazetteer)
     return chosen
 
 
-def _describe(text: str, spans: list[Span], per_region) -> None:
+def _same_name(text: str, a: _Token, b: _Token, zipf: dict[str, float]) -> bool:
+    """Whether two neighbouring capitalised words read as parts of one proper name."""
+    return a.capitalised and b.capitalised and text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper() \
+        and zipf.get(a.text.lower(), 0.0) < FUNCTION_WORD
+
+
+def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
     lower_words = {m.group() for m in _WORD.finditer(text) if m.group().islower()}
     cue_words = cues()
@@ -231,10 +238,10 @@ def _describe(text: str, spans: list[Span], per_region) -> None:
         span.lowercase_elsewhere = span.n_words == 1 and span.key in lower_words
 
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
-        before = first > 0 and tokens[first - 1].capitalised and _joined(text, tokens[first - 1], tokens[first]) \
-            and text[tokens[first - 1].end:tokens[first].start] == " "
-        after = last + 1 < len(tokens) and tokens[last + 1].capitalised and \
-            text[tokens[last].end:tokens[last + 1].start] == " "
+        # Not counting a capitalised function word ("The Laurel County Sheriff") or a change between
+        # capitals and mixed case ("WASHINGTON Barack Obama" is a dateline, then a name).
+        before = first > 0 and _same_name(text, tokens[first - 1], tokens[first], zipf)
+        after = last + 1 < len(tokens) and _same_name(text, tokens[last], tokens[last + 1], zipf)
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
         span.after_of = first > 1 and tokens[first - 1].text in ("of", "de", "du", "del") and \
             tokens[first - 2].capitalised
@@ -286,8 +293,9 @@ def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer)
         run: list[_Token] = []
         for tok in [*tokens, None]:
             gap = text[run[-1].end:tok.start] if run and tok is not None else ""
-            if tok is not None and tok.capitalised and (not run or gap == " " or (
-                    gap in (". ", ", ") and run[-1].text in titles) or (gap == ". " and len(run[-1].text) == 1)):
+            if tok is not None and tok.capitalised and (not run or (gap == " " and _same_name(text, run[-1], tok, zipf))
+                                                        or (gap in (" ", ". ", ", ") and run[-1].text in titles)
+                                                        or (gap == ". " and len(run[-1].text) == 1)):
                 # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
                 run.append(tok)
                 continue
@@ -300,8 +308,10 @@ def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer)
                 whole = span_at.get(run[0].start)
                 last = span_at.get(run[-1].start)
                 if not (whole and whole.end >= run[-1].end):  # not itself a place ("Red Deer")
-                    if words[0] in given_names and (words[-1] in family_names or
-                                                    (zipf.get(words[-1], 0.0) < 3.0 and not last)):
+                    first = span_at.get(run[0].start)
+                    if words[0] in given_names and not run[-1].text.isupper() and (
+                            words[-1] in family_names or
+                            (zipf.get(words[-1], 0.0) < 3.0 and not last and not (first and strongest(first) >= 7.0))):
                         surnames[words[-1]].add("")  # "Brooke Henderson", "Kimberly Hacker": a name list says so
                         named_first.add(words[0])
                     elif not (last and strongest(last) >= 5.0) and words[-2] not in stop \
