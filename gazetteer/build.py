@@ -247,8 +247,7 @@ def _merge_divisions(derived: Iterable[Entry], curated: dict[tuple[str, str], En
         if extra is not None:
             q = extra.place
             entry = Entry(replace(p, name=q.name, lat=q.lat, lon=q.lon, source=q.source),
-                          [q.name, *entry.names], [*entry.alternates, *extra.names, *extra.alternates],
-                          entry.abbreviations)
+                          [*extra.names, *entry.names], entry.alternates, entry.abbreviations)
         yield entry
     yield from curated.values()  # curated divisions GeoNames gave us no places for
 

@@ -68,6 +68,12 @@ _LOCATIVE = frozenset((
 
 
 @cache
+def org_heads() -> frozenset[str]:
+    """Words that end organisations' and buildings' names (``data/org_heads.tsv``)."""
+    return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")))
+
+
+@cache
 def stoplist() -> frozenset[str]:
     """Normalised names that never count as places on their own (``data/stoplist.tsv``)."""
     return frozenset(normalize(row[0]) for row in read_tsv(data_file("stoplist.tsv")))
@@ -95,6 +101,7 @@ class Span:
     all_caps: bool = False
     zipf: float = 0.0  # how common the (one-word) name is as an English word
     person: bool = False  # the name is a person's in this text ("Christopher Steele", "Mr. Steele")
+    organisation: bool = False  # part of an organisation's or building's name ("Tehran University")
     locative: bool = False  # a preposition of place stands before it ("in Georgia", "from Kapan")
     extras: dict = field(default_factory=dict)
 
@@ -202,7 +209,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
             hits = [h for h in hits if h[1] != ABBREVIATION or ok]
             if ok and any(kind == ABBREVIATION for _, kind in hits) and abbr_end <= per_region[r][1]:
                 end = abbr_end
-        if not hits or (j == i and key in stop):
+        if not hits or all(normalize(t.text) in stop for t in tokens[i:j + 1]):  # "May", "Far North"
             continue
         taken.append((start, end))
         chosen.append(Span(start, end, text[start:end], key, hits, n_words=j - i + 1,
@@ -222,7 +229,7 @@ def _same_name(text: str, a: _Token, b: _Token, zipf: dict[str, float]) -> bool:
 def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
     lower_words = {m.group() for m in _WORD.finditer(text) if m.group().islower()}
-    cue_words = cues()
+    cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
     for span in spans:
         region = next(((a, b, toks) for a, b, toks in per_region if a <= span.start < b), per_region[0])
@@ -243,6 +250,12 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
         before = first > 0 and _same_name(text, tokens[first - 1], tokens[first], zipf)
         after = last + 1 < len(tokens) and _same_name(text, tokens[last], tokens[last + 1], zipf)
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
+        k = last
+        while k + 1 < len(tokens) and _same_name(text, tokens[k], tokens[k + 1], zipf):
+            k += 1
+            if tokens[k].text in heads:
+                span.organisation = True
+                break
         span.after_of = first > 1 and tokens[first - 1].text in ("of", "de", "du", "del") and \
             tokens[first - 2].capitalised
 

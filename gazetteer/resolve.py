@@ -29,7 +29,7 @@ from .recognize import Span
 from .sources import ALTERNATE
 
 # Score terms (points on the prominence scale, where a town of 10,000 people is 4 and a country 10).
-ALTERNATE_NAME = -1.5  # matched only by one of the place's alternate names
+ALTERNATE_NAME = -2.5  # matched only by one of the place's alternate names
 COUNTRY_NAMED = 3.0  # the text names the candidate's country
 COUNTRY_OF_OTHERS = 1.5  # the text's unambiguous places lie in the candidate's country
 DIVISION_NAMED = 3.0  # the text names the first-level division the candidate lies in
@@ -96,7 +96,7 @@ def _hard_reject(span: Span, best: float, qualified: bool) -> bool:
         return True
     if len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates):  # "We" for Huế
         return True
-    if span.person and not rescued:
+    if (span.person or span.organisation) and not rescued:
         return True
     if span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING:
         return True  # "Church Street", "Hertford Road"

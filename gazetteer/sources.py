@@ -108,7 +108,11 @@ def cities(table: dict, capitals: dict[str, int]) -> Iterator[Entry]:
             feature_code="PPLC" if gid in capital_ids else "PPL",
             population=int(row.get("population") or 0), admin1=row.get("admin1code") or None,
         )
-        yield Entry(place, [row["name"]], list(row.get("alternatenames") or []))
+        alternates = list(row.get("alternatenames") or [])
+        # The leading words of the name are how people shorten it: "Newcastle" for "Newcastle upon Tyne".
+        head = normalize(row["name"]) + " "
+        short = [a for a in alternates if head.startswith(normalize(a) + " ")]
+        yield Entry(place, [row["name"], *short], alternates)
 
 
 def find_capitals(table: dict, countries: dict) -> dict[str, int]:
@@ -334,7 +338,8 @@ def curated(name: str) -> Iterator[Entry]:
         entry = _geonames_row(cols, source=name)
         if entry is None:
             raise SourceError(f"{name}, row {n}: expected GeoNames' columns (see the file's header)")
-        yield entry
+        # Every spelling in a curated file was chosen because news writes it: all count as names.
+        yield Entry(entry.place, entry.names + entry.alternates)
 
 
 def _open_text(path: Path) -> Iterator[io.TextIOBase]:
