@@ -134,29 +134,37 @@ def ingest_article(store: Any, gazetteer: Any, article: Any, *, path: str | None
     return result
 
 
-def ingest_file(store: Any, gazetteer: Any, path: str | os.PathLike[str]) -> FileResult:
+def ingest_file(store: Any, gazetteer: Any, path: str | os.PathLike[str], *, name: str | None = None) -> FileResult:
+    """Read and ingest one file; ``name`` is how to call it in the report and the store (default: the path)."""
+    from dataclasses import replace
+
     from .articles import read_article
 
+    name = name or str(path)
     try:
         article = read_article(path)
-        return ingest_article(store, gazetteer, article, path=str(path))
+        if article.source != name:
+            article = replace(article, source=name)
+        return ingest_article(store, gazetteer, article, path=name)
     except ArticleError as exc:
-        return FileResult(str(path), FAILED, reason=exc.reason, message=str(exc))
+        return FileResult(name, FAILED, reason=exc.reason, message=str(exc))
     except StoreError as exc:
-        return FileResult(str(path), FAILED, reason="store", message=str(exc))
+        return FileResult(name, FAILED, reason="store", message=str(exc))
 
 
 Progress = Callable[[int, int, FileResult], None]
 
 
 def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
-                 progress: Progress | None = None) -> IngestReport:
-    """Ingest every article file under ``paths``; ``progress(done, total, result)`` after each file."""
+                 progress: Progress | None = None, relative_to: Path | None = None) -> IngestReport:
+    """Ingest every article file under ``paths``; ``progress(done, total, result)`` after each file.
+    With ``relative_to``, files are named relative to that folder (in the report and the store)."""
     started = time.perf_counter()
     files, missing, skipped = collect(paths)
     report = IngestReport(list(missing), skipped)
     for i, path in enumerate(files, 1):
-        result = ingest_file(store, gazetteer, path)
+        name = os.path.relpath(path, relative_to) if relative_to else None
+        result = ingest_file(store, gazetteer, path, name=name)
         report.results.append(result)
         if progress:
             progress(i, len(files), result)
@@ -164,9 +172,11 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer:
     return report
 
 
-def ingest_seeds(store: Any, gazetteer: Any, seeds: Path = SEEDS_DIR) -> IngestReport:
-    """The sample articles, for a new user's first look (the app does this when the store is empty)."""
-    return ingest_paths([seeds], store, gazetteer) if seeds.is_dir() else IngestReport()
+def ingest_seeds(store: Any, gazetteer: Any, seeds: Path | None = None) -> IngestReport:
+    """The sample articles (default :data:`SEEDS_DIR`), for a new user's first look (the app does this
+    when the store is empty)."""
+    seeds = SEEDS_DIR if seeds is None else seeds
+    return ingest_paths([seeds], store, gazetteer, relative_to=seeds.parent) if seeds.is_dir() else IngestReport()
 
 
 # -- the command line ----------------------------------------------------------------------------------
