@@ -45,6 +45,10 @@ class Gazetteer:
         """Open the index at ``path`` (default: the per-user cache), building it first if needed."""
         return cls(ensure_index(path or index_path(), progress=progress))
 
+    def clear_cache(self) -> None:
+        """Forget the names looked up so far (they are kept, up to 50,000, to spare SQLite queries)."""
+        self._cache.clear()
+
     def close(self) -> None:
         self._db.close()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # What a map or a filter calls a place, by GeoNames feature class and code (first match wins).
@@ -59,32 +59,21 @@ class Place:
     population: int = 0
     admin1: str | None = None
     source: str = "geonames"
+    kind: str = field(init=False, compare=False, repr=False)
+    """``country``, ``province``, ``district``, ``region``, ``continent``, ``town``, ``water``,
+    ``terrain``, ``route`` or ``site`` (from the feature class and code)."""
+    prominence: float = field(init=False, compare=False, repr=False)
+    """How readily a bare mention of the name means this place, on a scale where a town of 10,000
+    people is 4 and a country 10 (see ``_PROMINENCE``)."""
+
+    def __post_init__(self) -> None:  # derived once: the resolver reads them thousands of times per text
+        object.__setattr__(self, "kind", _kind(self.feature_class, self.feature_code))
+        object.__setattr__(self, "prominence", _prominence(self))
 
     @property
     def feature(self) -> str:
         """GeoNames class and code, as ``P.PPL``, ``A.PCLI``, ``A.ADM1``."""
         return f"{self.feature_class}.{self.feature_code}"
-
-    @property
-    def kind(self) -> str:
-        """``country``, ``province``, ``district``, ``region``, ``continent``, ``town``, ``water``,
-        ``terrain``, ``route`` or ``site``."""
-        for fclass, prefix, kind in _KINDS:
-            if self.feature_class == fclass and self.feature_code.startswith(prefix):
-                return kind
-        return "region"
-
-    @property
-    def prominence(self) -> float:
-        """How readily a bare mention of the name means this place, on a scale where a town of
-        10,000 people is 4 and a country 10 (see ``_PROMINENCE``)."""
-        if self.feature_class in "HLTR" and self.feature_code != "CONT" and not self.source.startswith("geonames"):
-            return CURATED_PROMINENCE
-        size = math.log10(self.population + 1)
-        for fclass, prefix, base, per_size in _PROMINENCE:
-            if self.feature_class == fclass and self.feature_code.startswith(prefix):
-                return base + per_size * size
-        return size
 
     @property
     def point(self) -> tuple[float, float]:
@@ -97,4 +86,22 @@ class Place:
         return {"type": "Point", "coordinates": (self.lon, self.lat)}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"feature": self.feature, "kind": self.kind}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        return out | {"feature": self.feature, "kind": self.kind}
+
+
+def _kind(feature_class: str, feature_code: str) -> str:
+    for fclass, prefix, kind in _KINDS:
+        if feature_class == fclass and feature_code.startswith(prefix):
+            return kind
+    return "region"
+
+
+def _prominence(place: Place) -> float:
+    if place.feature_class in "HLTR" and place.feature_code != "CONT" and not place.source.startswith("geonames"):
+        return CURATED_PROMINENCE
+    size = math.log10(place.population + 1)
+    for fclass, prefix, base, per_size in _PROMINENCE:
+        if place.feature_class == fclass and place.feature_code.startswith(prefix):
+            return base + per_size * size
+    return size

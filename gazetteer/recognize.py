@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .datafiles import data_file, read_tsv
@@ -28,13 +29,34 @@ if TYPE_CHECKING:
 MAX_TOKENS = 6
 FUNCTION_WORD = 5.0  # Zipf frequency from which a capitalised word is "The", "In", "But": not part of a name
 _WORD = re.compile(r"[^\W\d_]+")
-# What may stand between two words of one name: a space, a hyphen, an apostrophe, a full stop.
-_JOIN = re.compile(r"(?: |\u00a0|-|‐|‑|['’]|\. ?|\.-)")
 # Lower-case words that occur inside names ("Isle of Man", "Côte d'Ivoire", "Rio de Janeiro").
-_CONNECTORS = frozenset((
+_CONNECTORS = (
     "of", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "d", "la", "le", "les", "el", "al",
     "y", "e", "et", "and", "upon", "on", "am", "an", "der", "sur", "en", "i", "van", "von", "the",
-))
+)
+# What may stand between two capitalised words of one name: a space, a hyphen, an apostrophe or a full
+# stop, with connectors in between ("Bosnia and Herzegovina", "Stratford-upon-Avon", "St. Louis").
+_JOINER = r"(?: |\u00a0|-|‐|‑|['’]|\. ?|\.-)"
+_GAP = re.compile(rf"{_JOINER}(?:(?:{'|'.join(_CONNECTORS)}){_JOINER})*")
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
+
+
+@cache
+def _capitalised_word() -> re.Pattern[str]:
+    """A word that starts with an upper-case letter (any script); built once from Unicode's own table."""
+    upper = [cp for cp in range(0x2FFFF) if chr(cp).isupper()]
+    ranges, start, prev = [], upper[0], upper[0]
+    for cp in upper[1:]:
+        if cp != prev + 1:
+            ranges.append((start, prev))
+            start = cp
+        prev = cp
+    ranges.append((start, prev))
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(rf"(?<![^\W\d_])[{cls}][^\W\d_]*")
+
+
+_LIST_GAP = re.compile(r",\s*|,?\s+(?:and|or|y|et|und)\s+")
 _QUALIFIER_POSITION = re.compile(r"[^\W\d_]{2,}, $")  # "EDMONTON, " before the abbreviation
 _SENTENCE_END = frozenset(".!?…\n\"“”‘'(«»:;•|*#>-–—")
 
@@ -97,54 +119,43 @@ class Span:
     cue_after: Cue | None = None
     qualifier: str | None = None  # key of Y in "X, Y"
     qualifies: bool = False  # this span is the Y of an "X, Y"
+    siblings: list[str] = field(default_factory=list)  # keys of names listed with it ("Montana and Wyoming")
     lowercase_elsewhere: bool = False  # the word also stands in lower case in the text ("peace")
     all_caps: bool = False
     zipf: float = 0.0  # how common the (one-word) name is as an English word
     person: bool = False  # the name is a person's in this text ("Christopher Steele", "Mr. Steele")
     organisation: bool = False  # part of an organisation's or building's name ("Tehran University")
     locative: bool = False  # a preposition of place stands before it ("in Georgia", "from Kapan")
-    extras: dict = field(default_factory=dict)
+    tokens: tuple[int, int, int] = (0, 0, 0)  # region, first and last word index (for describing it)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
+    """A capitalised word (lower-case words are read from the text between tokens when needed)."""
+
     start: int
     end: int
     text: str
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
-
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
+    return [_Token(m.start(), m.end(), m.group()) for m in _capitalised_word().finditer(text, start, end)]
 
 
-def _joined(text: str, a: _Token, b: _Token) -> bool:
-    """Whether two neighbouring words can belong to one name."""
-    return _JOIN.fullmatch(text, a.end, b.start) is not None
-
-
-def _ngrams(text: str, tokens: list[_Token]) -> Iterable[tuple[int, int]]:
-    """(first, last) token indices of every candidate name: starts capitalised, ends capitalised (or
-    with a cue word such as "corridor"), with only connectors in between."""
+def _ngrams(text: str, tokens: list[_Token], limit: int) -> Iterable[tuple[int, int, int]]:
+    """(first token, last token, end offset) of every candidate name: capitalised words joined by
+    spaces, hyphens, apostrophes, full stops and connectors, optionally followed by a cue word that
+    can end a name ("Lachin corridor", "Siunik region")."""
     cue_words = cues()
-    for i, tok in enumerate(tokens):
-        if not tok.capitalised:
-            continue
-        yield i, i
-        for j in range(i + 1, min(i + MAX_TOKENS, len(tokens))):
-            if not _joined(text, tokens[j - 1], tokens[j]):
+    for i in range(len(tokens)):
+        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+            if j > i and not _GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
                 break
-            word = tokens[j].text
-            if tokens[j].capitalised:
-                yield i, j
-            elif word.lower() in cue_words and cue_words[word.lower()].where != "before":
-                yield i, j
-                break
-            elif word.lower() not in _CONNECTORS:
-                break
+            end = tokens[j].end
+            yield i, j, end
+            m = _NEXT_WORD.match(text, end, limit)
+            if m and (cue := cue_words.get(m.group(1))) is not None and cue.where != "before":
+                yield i, j, m.end()
 
 
 def _is_abbreviation_ok(text: str, start: int, end: int) -> tuple[bool, int]:
@@ -158,6 +169,30 @@ def _is_abbreviation_ok(text: str, start: int, end: int) -> tuple[bool, int]:
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return True, end
     return _QUALIFIER_POSITION.search(text, max(0, start - 40), start) is not None, end
+
+
+def _words_before(text: str, floor: int, pos: int) -> list[str]:
+    """The (up to two) words right before ``pos``, separated from it and each other by single spaces."""
+    if pos - 1 < floor or text[pos - 1] not in " \u00a0":
+        return []
+    words = text[floor:pos - 1].rsplit(" ", 2)[-2:]
+    out = []
+    for w in reversed(words):
+        if not w.isalpha():
+            break
+        out.insert(0, w)
+    return out
+
+
+def _stands_lowercase(text: str, word: str) -> bool:
+    """Whether ``word`` (lower case) occurs in ``text`` as a whole word written in lower case."""
+    i = text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not text[i - 1].isalpha()) and (j == len(text) or not text[j].isalpha()):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
 def _sentence_initial(text: str, start: int, floor: int) -> bool:
@@ -188,23 +223,26 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     """
     regions = regions if regions is not None else [(0, len(text))]
     per_region: list[tuple[int, int, list[_Token]]] = [(a, b, _tokens(text, a, b)) for a, b in regions]
-    grams: list[tuple[int, list[_Token], int, int, str]] = []
-    for r, (_a, _b, tokens) in enumerate(per_region):
-        for i, j in _ngrams(text, tokens):
-            key = normalize(text[tokens[i].start:tokens[j].end])
+    grams: list[tuple[int, int, int, int, str]] = []  # region, first, last, end, key
+    for r, (_a, b, tokens) in enumerate(per_region):
+        for i, j, end in _ngrams(text, tokens, b):
+            key = normalize(text[tokens[i].start:end])
             if key:
-                grams.append((r, tokens, i, j, key))
+                grams.append((r, i, j, end, key))
     found = gazetteer.candidates({g[4] for g in grams})
     stop = stoplist()
 
     chosen: list[Span] = []
     taken: list[tuple[int, int]] = []
-    for r, tokens, i, j, key in sorted(grams, key=lambda g: (-(g[3] - g[2]), g[1][g[2]].start)):
-        start, end = tokens[i].start, tokens[j].end
+    for r, i, j, end, key in sorted(grams, key=lambda g: (-(g[3] - per_region[g[0]][2][g[1]].start), g[3])):
+        hits = found.get(key)
+        if not hits:
+            continue
+        tokens = per_region[r][2]
+        start = tokens[i].start
         if any(start < b and a < end for a, b in taken):
             continue
-        hits = found.get(key) or []
-        if hits and any(kind == ABBREVIATION for _, kind in hits):
+        if any(kind == ABBREVIATION for _, kind in hits):
             ok, abbr_end = _is_abbreviation_ok(text, start, end)
             hits = [h for h in hits if h[1] != ABBREVIATION or ok]
             if ok and any(kind == ABBREVIATION for _, kind in hits) and abbr_end <= per_region[r][1]:
@@ -213,7 +251,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
             continue
         taken.append((start, end))
         chosen.append(Span(start, end, text[start:end], key, hits, n_words=j - i + 1,
-                           zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0))
+                           zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0, tokens=(r, i, j)))
     chosen.sort(key=lambda s: s.start)
     _describe(text, chosen, per_region, gazetteer.zipf)
     _mark_people(text, chosen, per_region, gazetteer)
@@ -222,33 +260,32 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
 
 def _same_name(text: str, a: _Token, b: _Token, zipf: dict[str, float]) -> bool:
     """Whether two neighbouring capitalised words read as parts of one proper name."""
-    return a.capitalised and b.capitalised and text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper() \
+    return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper() \
         and zipf.get(a.text.lower(), 0.0) < FUNCTION_WORD
 
 
 def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
-    lower_words = {m.group() for m in _WORD.finditer(text) if m.group().islower()}
     cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
     for span in spans:
-        region = next(((a, b, toks) for a, b, toks in per_region if a <= span.start < b), per_region[0])
-        a, _b, tokens = region
-        inside = [k for k, t in enumerate(tokens) if span.start <= t.start < span.end]
-        first, last = inside[0], inside[-1]
+        r, first, last = span.tokens
+        a, _b, tokens = per_region[r]
         line_a, line_b = _line_bounds(text, span.start)
         if line_a not in titlecase_cache:
             titlecase_cache[line_a] = _titlecase(_WORD.findall(text, line_a, line_b))
         span.titlecase_line = titlecase_cache[line_a]
         span.sentence_initial = _sentence_initial(text, span.start, max(a, line_a))
         span.all_caps = span.text.isupper()
-        span.lowercase_elsewhere = span.n_words == 1 and span.key in lower_words
+        if span.n_words == 1 and (span.sentence_initial or span.titlecase_line):
+            span.lowercase_elsewhere = _stands_lowercase(text, span.text.lower())
 
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
         # Not counting a capitalised function word ("The Laurel County Sheriff") or a change between
         # capitals and mixed case ("WASHINGTON Barack Obama" is a dateline, then a name).
         before = first > 0 and _same_name(text, tokens[first - 1], tokens[first], zipf)
-        after = last + 1 < len(tokens) and _same_name(text, tokens[last], tokens[last + 1], zipf)
+        after = last + 1 < len(tokens) and tokens[last].end == span.end and \
+            _same_name(text, tokens[last], tokens[last + 1], zipf)
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
         k = last
         while k + 1 < len(tokens) and _same_name(text, tokens[k], tokens[k + 1], zipf):
@@ -256,21 +293,25 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
             if tokens[k].text in heads:
                 span.organisation = True
                 break
-        span.after_of = first > 1 and tokens[first - 1].text in ("of", "de", "du", "del") and \
-            tokens[first - 2].capitalised
-
-        if first > 0 and text[tokens[first - 1].end:tokens[first].start] in (" ", "\u00a0"):
-            cue = cue_words.get(tokens[first - 1].text.lower())
+        before_words = _words_before(text, max(a, span.start - 40), span.start)
+        if before_words:
+            cue = cue_words.get(before_words[-1].lower())
             if cue and cue.where in ("before", "both"):
                 span.cue_before = cue
-        if first > 1 and tokens[first - 1].text == "of":  # "the province of X", "the city of X"
-            cue = cue_words.get(tokens[first - 2].text.lower())
-            if cue and cue.where in ("before", "both"):
+        if len(before_words) >= 2 and before_words[-1] in ("of", "de", "du", "del"):
+            span.after_of = before_words[-2][0].isupper()  # "Republic of Armenia"
+            cue = cue_words.get(before_words[-2].lower())  # "the province of X", "the city of X"
+            if before_words[-1] == "of" and cue and cue.where in ("before", "both"):
                 span.cue_before = cue
-        if last + 1 < len(tokens) and text[tokens[last].end:tokens[last + 1].start] in (" ", "\u00a0"):
-            cue = cue_words.get(tokens[last + 1].text.lower())
+        if (m := _NEXT_WORD.match(text, span.end)) is not None:
+            cue = cue_words.get(m.group(1).lower())
             if cue and cue.where in ("after", "both"):
                 span.cue_after = cue
+    # Lists: "Vardenis, Sotk, Artanish", "Montana and Wyoming".
+    for a, b in pairwise(spans):
+        if _LIST_GAP.fullmatch(text, a.end, b.start):
+            a.siblings.append(b.key)
+            b.siblings.append(a.key)
     # "X, Y": Y right after X and a comma, itself a span.
     by_start = {s.start: s for s in spans}
     for span in spans:
@@ -306,7 +347,7 @@ def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer)
         run: list[_Token] = []
         for tok in [*tokens, None]:
             gap = text[run[-1].end:tok.start] if run and tok is not None else ""
-            if tok is not None and tok.capitalised and (not run or (gap == " " and _same_name(text, run[-1], tok, zipf))
+            if tok is not None and (not run or (gap == " " and _same_name(text, run[-1], tok, zipf))
                                                         or (gap in (" ", ". ", ", ") and run[-1].text in titles)
                                                         or (gap == ". " and len(run[-1].text) == 1)):
                 # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
@@ -332,7 +373,7 @@ def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer)
                         surnames[words[-1]].add(words[0])
                 if len(run) == 2:
                     pairs.append((words[0], words[1]))
-            run = [tok] if tok is not None and tok.capitalised else []
+            run = [tok] if tok is not None else []
     # A first name needs its surname confirmed by another pair or a title: "Edmonton Oilers" alone
     # does not make Edmonton a given name, "Georgia Stevens" with "Cory Stevens" does.
     people = set(surnames) | named_first | {first for first, last in pairs if surnames.get(last, set()) - {first}}

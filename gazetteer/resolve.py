@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .geo import distance_km
 from .place import Place
@@ -37,6 +37,7 @@ CONTAINS_OTHERS = 2.5  # a country or division that contains places the text nam
 QUALIFIED = 6.0  # "X, Y" where Y is the candidate's country or division
 CUE = 3.0  # "Lake X", "X province", "X corridor" and the candidate is of that kind
 NEAR = ((50.0, 2.5), (200.0, 1.5), (500.0, 0.8))  # within km of another place the text names
+SIBLING = 1.5  # listed with names of the same kind ("Montana and Wyoming": both states)
 CAPITAL_OVER_DIVISION = 1.5  # "Moscow" the capital over "Moscow" the oblast
 
 ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
@@ -115,7 +116,21 @@ class _Name:
 
     key: str
     spans: list[Span]
-    scored: list[tuple[Place, float]]  # candidates with their scores, best first
+    base: list[tuple[Place, float]] = field(default_factory=list)  # context-free scores, best first
+    scored: list[tuple[Place, float]] = field(default_factory=list)  # with the context, best first
+    division_countries: frozenset[str] = frozenset()  # countries where the name is also a division's
+    siblings: frozenset[str] = frozenset()  # names listed with this one
+
+    def __post_init__(self) -> None:
+        kinds: dict[int, tuple[Place, int]] = {}
+        for place, kind in self.spans[0].candidates:
+            if place.id not in kinds or kind < kinds[place.id][1]:
+                kinds[place.id] = (place, kind)
+        self.base = sorted(((p, _base(p, k) + (CUE if any(_cue_fits(p, s) for s in self.spans) else 0.0))
+                            for p, k in kinds.values()), key=lambda t: -t[1])[:MAX_CANDIDATES]
+        self.scored = self.base
+        self.division_countries = frozenset(p.country_code for p, _ in self.base if p.feature_code == "ADM1")
+        self.siblings = frozenset(k for s in self.spans for k in s.siblings if k != self.key)
 
     @property
     def best(self) -> Place:
@@ -132,17 +147,15 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
     for span in spans:
         groups[span.key].append(span)
 
-    everything = {key: _Name(key, group, []) for key, group in groups.items()}
+    everything = {key: _Name(key, group) for key, group in groups.items()}
     pairs = {(s.key, s.qualifier) for s in spans if s.qualifier and s.qualifier in everything}
     real_pairs = {(x, y) for x, y in pairs if _pair_fits(everything[x], everything[y])}
     qualified = {k for pair in real_pairs for k in pair}
     names: dict[str, _Name] = {}
     for key, name in everything.items():
-        base = _base_scores(name)
-        name.spans = [s for s in name.spans if not _hard_reject(s, base[0][1], key in qualified and (
+        name.spans = [s for s in name.spans if not _hard_reject(s, name.base[0][1], key in qualified and (
             (key, s.qualifier) in real_pairs or s.qualifies))]
         if name.spans:
-            name.scored = base
             names[key] = name
 
     # Pass 1: the names that are unambiguous on their own give the context.
@@ -153,8 +166,7 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
     for _ in range(2):
         context = _Context(anchors, qualifiers)
         for name in names.values():
-            name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in _base_scores(name)),
-                                 key=lambda t: -t[1])
+            name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in name.base), key=lambda t: -t[1])
         anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT}
 
     mentions = []
@@ -168,21 +180,6 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
             mentions.append(Mention(span.start, span.end, span.text, best_place, shares[0], runner_ups))
     mentions.sort(key=lambda m: m.start)
     return mentions
-
-
-def _base_scores(name: _Name) -> list[tuple[Place, float]]:
-    """The context-free part of each candidate's score (kept on the spans' first candidate list)."""
-    cached = name.spans[0].extras.get("base")
-    if cached is None:
-        hits = {}
-        for place, kind in name.spans[0].candidates:
-            if place.id not in hits or kind < hits[place.id][1]:
-                hits[place.id] = (place, kind)
-        cached = sorted(((p, _base(p, k) + (CUE if any(_cue_fits(p, s) for s in name.spans) else 0.0))
-                         for p, k in hits.values()), key=lambda t: -t[1])[:MAX_CANDIDATES]
-        for span in name.spans:
-            span.extras["base"] = cached
-    return cached
 
 
 class _Context:
@@ -225,14 +222,16 @@ class _Context:
         elif place.admin1 and count(self.divisions_named, division, own, lambda p: (p.country_code, p.admin1)
                                     if p.feature_code == "ADM1" else None) > 0:
             score += DIVISION_NAMED
-        if place.feature_code == "PPLC" and any(p.feature_code == "ADM1" and p.country_code == cc
-                                                for p, _ in _base_scores(name)):
+        if place.feature_code == "PPLC" and cc in name.division_countries:
             score += CAPITAL_OVER_DIVISION
         if any(_contains(y, place) or _contains(place, y) for y in self.qualifiers.get(name.key, ())):
             score += QUALIFIED
+        if name.siblings and any(k in self.best and _level(self.best[k]) == _level(place) for k in name.siblings):
+            score += SIBLING
         if place.kind not in ("country", "continent", "region"):
-            nearest = min((distance_km((place.lat, place.lon), (lat, lon))
-                           for key, lat, lon in self.points if key != name.key), default=None)
+            reach = NEAR[-1][0] / 111.0  # degrees of latitude: farther points cannot be near
+            nearest = min((distance_km((place.lat, place.lon), (lat, lon)) for key, lat, lon in self.points
+                           if key != name.key and abs(lat - place.lat) <= reach), default=None)
             if nearest is not None:
                 score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
         return score
@@ -240,8 +239,8 @@ class _Context:
 
 def _pair_fits(x: _Name, y: _Name) -> bool:
     """Whether "X, Y" reads as a place and where it is: one of Y's places contains one of X's."""
-    xs = [p for p, _ in _base_scores(x)[:QUALIFIER_CANDIDATES]]
-    return any(_contains(q, p) for q, _ in _base_scores(y)[:QUALIFIER_CANDIDATES] for p in xs)
+    xs = [p for p, _ in x.base[:QUALIFIER_CANDIDATES]]
+    return any(_contains(q, p) for q, _ in y.base[:QUALIFIER_CANDIDATES] for p in xs)
 
 
 def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:
@@ -252,8 +251,8 @@ def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:
         for y_key in {s.qualifier for s in name.spans if s.qualifier and s.qualifier != name.key}:
             other = names.get(y_key)
             if other is not None:
-                out[name.key].extend(p for p, _ in _base_scores(other)[:QUALIFIER_CANDIDATES])
-                out[y_key].extend(p for p, _ in _base_scores(name)[:QUALIFIER_CANDIDATES])
+                out[name.key].extend(p for p, _ in other.base[:QUALIFIER_CANDIDATES])
+                out[y_key].extend(p for p, _ in name.base[:QUALIFIER_CANDIDATES])
     return out
 
 
@@ -265,6 +264,13 @@ def _contains(outer: Place, inner: Place) -> bool:
         return not inner.feature_code.startswith("PCL")
     return outer.feature_code == "ADM1" and inner.feature_code != "ADM1" and bool(outer.admin1) \
         and outer.admin1 == inner.admin1
+
+
+def _level(place: Place) -> str:
+    """Country, first-level division, town, or another kind: what a list's names share."""
+    if place.feature_code.startswith("PCL"):
+        return "country"
+    return "province" if place.feature_code == "ADM1" else place.kind
 
 
 def _is_local(place: Place) -> bool:
