@@ -107,7 +107,8 @@ def test_narrowing_the_dates_to_2022_removes_the_2021_only_places(app, seeded):
     run(at)
     gone = only_in(seeded, EventFilter(), EventFilter(start=datetime.date(2022, 1, 1)))
     assert gone, "the seeds have places only 2021 articles mention"
-    assert {"Nakhichevan", "Syunik"} <= gone
+    # only the 2021 articles mention Syunik and Nakhichevan (however the gazetteer names it)
+    assert "Syunik" in gone and any(n.startswith(("Nakhichevan", "Nakhchivan")) for n in gone), gone
     assert place_names(at) == before - gone
     assert "Vardenis" in place_names(at)  # undated: kept
     assert at.query_params["from"] == "2022-01-01" and "to" not in at.query_params
