@@ -37,7 +37,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             article = read_article(name)
         except AtlasError as exc:
-            _err(f"{name}: {exc}")
+            _err(str(exc))  # the reader's messages name the file
             failed += 1
             continue
         for warning in article.warnings:

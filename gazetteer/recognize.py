@@ -259,9 +259,16 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
 
 
 def _same_name(text: str, a: _Token, b: _Token, zipf: dict[str, float]) -> bool:
-    """Whether two neighbouring capitalised words read as parts of one proper name."""
+    """Whether two neighbouring capitalised words read as parts of one proper name: one space apart,
+    both in capitals or neither ("WASHINGTON Barack Obama" is a dateline, then a name), and the first
+    not a capitalised function word ("The Laurel County Sheriff")."""
     return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper() \
         and zipf.get(a.text.lower(), 0.0) < FUNCTION_WORD
+
+
+def _continues(text: str, a: _Token, b: _Token) -> bool:
+    """Whether the capitalised word ``b`` goes on the proper name that ``a`` ends ("New York Times")."""
+    return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper()
 
 
 def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
@@ -285,10 +292,10 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
         # capitals and mixed case ("WASHINGTON Barack Obama" is a dateline, then a name).
         before = first > 0 and _same_name(text, tokens[first - 1], tokens[first], zipf)
         after = last + 1 < len(tokens) and tokens[last].end == span.end and \
-            _same_name(text, tokens[last], tokens[last + 1], zipf)
+            _continues(text, tokens[last], tokens[last + 1])
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
         k = last
-        while k + 1 < len(tokens) and _same_name(text, tokens[k], tokens[k + 1], zipf):
+        while k + 1 < len(tokens) and _continues(text, tokens[k], tokens[k + 1]):
             k += 1
             if tokens[k].text in heads:
                 span.organisation = True
@@ -299,7 +306,9 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
             if cue and cue.where in ("before", "both"):
                 span.cue_before = cue
         if len(before_words) >= 2 and before_words[-1] in ("of", "de", "du", "del"):
-            span.after_of = before_words[-2][0].isupper()  # "Republic of Armenia"
+            # "Republic of Armenia", "Treaty of Friendship"; not "Residents of Lachin" opening a sentence
+            x_start = span.start - len(before_words[-1]) - len(before_words[-2]) - 2
+            span.after_of = before_words[-2][0].isupper() and not _sentence_initial(text, x_start, a)
             cue = cue_words.get(before_words[-2].lower())  # "the province of X", "the city of X"
             if before_words[-1] == "of" and cue and cue.where in ("before", "both"):
                 span.cue_before = cue

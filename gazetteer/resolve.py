@@ -74,7 +74,9 @@ class Mention:
         }
 
 
-def _base(place: Place, kind: int) -> float:
+def prior(place: Place, kind: int) -> float:
+    """How likely a bare mention of one of the place's names means it: its prominence, less a penalty
+    when the name is only one of its alternate names (``kind`` as stored in the index)."""
     return place.prominence + (ALTERNATE_NAME if kind == ALTERNATE else 0.0)
 
 
@@ -126,7 +128,7 @@ class _Name:
         for place, kind in self.spans[0].candidates:
             if place.id not in kinds or kind < kinds[place.id][1]:
                 kinds[place.id] = (place, kind)
-        self.base = sorted(((p, _base(p, k) + (CUE if any(_cue_fits(p, s) for s in self.spans) else 0.0))
+        self.base = sorted(((p, prior(p, k) + (CUE if any(_cue_fits(p, s) for s in self.spans) else 0.0))
                             for p, k in kinds.values()), key=lambda t: -t[1])[:MAX_CANDIDATES]
         self.scored = self.base
         self.division_countries = frozenset(p.country_code for p, _ in self.base if p.feature_code == "ADM1")
@@ -224,7 +226,7 @@ class _Context:
             score += DIVISION_NAMED
         if place.feature_code == "PPLC" and cc in name.division_countries:
             score += CAPITAL_OVER_DIVISION
-        if any(_contains(y, place) or _contains(place, y) for y in self.qualifiers.get(name.key, ())):
+        if any(contains(y, place) or contains(place, y) for y in self.qualifiers.get(name.key, ())):
             score += QUALIFIED
         if name.siblings and any(k in self.best and _level(self.best[k]) == _level(place) for k in name.siblings):
             score += SIBLING
@@ -240,7 +242,7 @@ class _Context:
 def _pair_fits(x: _Name, y: _Name) -> bool:
     """Whether "X, Y" reads as a place and where it is: one of Y's places contains one of X's."""
     xs = [p for p, _ in x.base[:QUALIFIER_CANDIDATES]]
-    return any(_contains(q, p) for q, _ in y.base[:QUALIFIER_CANDIDATES] for p in xs)
+    return any(contains(q, p) for q, _ in y.base[:QUALIFIER_CANDIDATES] for p in xs)
 
 
 def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:
@@ -256,7 +258,7 @@ def _qualifier_pairs(names: dict[str, _Name]) -> dict[str, list[Place]]:
     return out
 
 
-def _contains(outer: Place, inner: Place) -> bool:
+def contains(outer: Place, inner: Place) -> bool:
     """Whether ``outer`` is the country or first-level division ``inner`` lies in."""
     if outer.country_code is None or outer.country_code != inner.country_code or outer.id == inner.id:
         return False
