@@ -38,12 +38,11 @@ CREATE TABLE place (
     admin1     TEXT,                  -- GeoNames admin1 code within the country
     source     TEXT NOT NULL          -- where the coordinate comes from
 );
-CREATE TABLE name (
-    key   TEXT NOT NULL,              -- gazetteer.names.normalize(name)
+CREATE TABLE name_raw (             -- names as the sources give them; becomes `name` at the end
+    key   TEXT NOT NULL,
     place INTEGER NOT NULL,
-    kind  INTEGER NOT NULL,           -- 0 name, 1 alternate name, 2 abbreviation
-    PRIMARY KEY (key, place)
-) WITHOUT ROWID;
+    kind  INTEGER NOT NULL
+);
 CREATE TABLE word (                 -- one-word names that are also common English words
     key  TEXT PRIMARY KEY,
     zipf REAL NOT NULL                -- wordfreq's Zipf frequency: 3 is once per million words
@@ -56,6 +55,14 @@ CREATE TABLE person_name (          -- given names and surnames (Faker's lists, 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 INDEXES = """
+CREATE TABLE name (
+    key   TEXT NOT NULL,              -- gazetteer.names.normalize(name)
+    place INTEGER NOT NULL,
+    kind  INTEGER NOT NULL,           -- 0 name, 1 alternate name, 2 abbreviation: the strongest a source gave
+    PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+INSERT INTO name SELECT key, place, min(kind) FROM name_raw GROUP BY key, place ORDER BY key, place;
+DROP TABLE name_raw;
 CREATE INDEX place_lat ON place(lat);
 CREATE INDEX name_place ON name(place);
 CREATE INDEX place_admin ON place(country, admin1, fcode);
@@ -271,8 +278,7 @@ def _insert(db: sqlite3.Connection, entries: Iterable[Entry]) -> int:
 
 def _flush(db: sqlite3.Connection, place_rows: list, name_rows: list) -> None:
     db.executemany("INSERT OR IGNORE INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
-    db.executemany("INSERT INTO name VALUES (?,?,?) "
-                   "ON CONFLICT (key, place) DO UPDATE SET kind = min(kind, excluded.kind)", name_rows)
+    db.executemany("INSERT INTO name_raw VALUES (?,?,?)", name_rows)
     place_rows.clear()
     name_rows.clear()
 
@@ -282,7 +288,7 @@ def _import_dump(db: sqlite3.Connection, dump: Path) -> int:
     if sources.is_alternate_names(dump):
         rows = ((sources.normalize(name), gid, kind) for gid, name, kind in sources.alternate_names(dump))
         before = db.total_changes
-        db.executemany("INSERT OR IGNORE INTO name SELECT ?, id, ? FROM place WHERE id = ?",
+        db.executemany("INSERT INTO name_raw SELECT ?, id, ? FROM place WHERE id = ?",
                        ((k, kind, gid) for k, gid, kind in rows if k))
         return db.total_changes - before
     n = 0
@@ -296,8 +302,8 @@ def _import_dump(db: sqlite3.Connection, dump: Path) -> int:
             SELECT d.id AS derived, g.id AS real FROM place d JOIN place g
             ON d.country = g.country AND d.admin1 = g.admin1 AND d.fcode = 'ADM1' AND g.fcode = 'ADM1'
             WHERE d.id < 0 AND g.id > 0;
-        INSERT OR IGNORE INTO name SELECT n.key, t.real, n.kind FROM name n JOIN twin t ON n.place = t.derived;
-        DELETE FROM name WHERE place IN (SELECT derived FROM twin);
+        UPDATE name_raw SET place = (SELECT real FROM twin WHERE derived = name_raw.place)
+            WHERE place IN (SELECT derived FROM twin);
         DELETE FROM place WHERE id IN (SELECT derived FROM twin);
         DROP TABLE twin;
     """)

@@ -110,9 +110,12 @@ def cities(table: dict, capitals: dict[str, int]) -> Iterator[Entry]:
         )
         alternates = list(row.get("alternatenames") or [])
         # The leading words of the name are how people shorten it: "Newcastle" for "Newcastle upon Tyne".
-        head = normalize(row["name"]) + " "
-        short = [a for a in alternates if head.startswith(normalize(a) + " ")]
-        yield Entry(place, [row["name"], *short], alternates)
+        name = row["name"]
+        first = name[:3].lower()
+        maybe = [a for a in alternates if len(a) < len(name) and a[:3].lower() == first]
+        head = normalize(name) + " " if maybe else ""
+        short = [a for a in maybe if head.startswith(normalize(a) + " ")]
+        yield Entry(place, [name, *short], alternates)
 
 
 def find_capitals(table: dict, countries: dict) -> dict[str, int]:
