@@ -277,6 +277,17 @@ def divisions(cities_table: dict, countries_table: dict) -> Iterator[Entry]:
     by_country: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     for (cc, a1), points in admin1_points.items():
         by_country[cc].extend((lat, lon, a1) for lat, lon in points)
+    # cities500 reaches where cities1000 does not (Nunavik's villages): its places count too, under
+    # the division name their admin1 code was matched to most often.
+    code_names: dict[tuple[str, str], tuple[int, str]] = {}
+    for (cc, a1), votes in admin1_votes.items():
+        for code, n in votes.items():
+            if n > code_names.get((cc, code), (0, ""))[0]:
+                code_names[(cc, code)] = (n, a1)
+    for row in cities_table.values():
+        named = code_names.get((row.get("countrycode") or "", row.get("admin1code") or ""))
+        if named:
+            by_country[row["countrycode"]].append((float(row["latitude"]), float(row["longitude"]), named[1]))
     for cc, places in by_country.items():
         numeric = str(countries_table.get(cc, {}).get("isonumeric", "")).lstrip("0")
         for a1, point in outlines.division_points(numeric, places).items():
