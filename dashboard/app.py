@@ -47,6 +47,9 @@ from dashboard.store import DateRange, EventFilter, EventRow, PlaceCount, Store,
 MAP_HEIGHT = 620
 PANEL_EVENTS = 40  # events listed for the selected place (newest first)
 POPUP_SAMPLES = 3  # sentences quoted in a marker's popup
+# The map's zoom on a place chosen in the list or named in a link: close enough to see its own marker.
+CHOSEN_ZOOM = {"town": 10, "site": 10, "district": 8, "terrain": 8, "water": 7, "route": 8, "province": 7,
+               "region": 6, "country": 5, "continent": 3}
 
 CSS = """
 <style>
@@ -140,6 +143,7 @@ def init_state(rng: DateRange) -> None:
     state["countries"] = flt.countries
     state["dates"] = (flt.start or rng.first, flt.end or rng.last)
     state["place"] = _int(st.query_params.get("place"))
+    state["_center_on"] = state["place"]  # a shared link opens on its place
     state["_init"] = True
 
 
@@ -183,10 +187,17 @@ def sidebar(counts: dict[str, int], rng: DateRange) -> None:
                   help="Countries are drawn large and pale beneath towns and regions; hide them to see the rest.")
 
 
-def draw_map(places: list[PlaceSummary], extent: Any) -> dict | None:
+def draw_map(places: list[PlaceSummary], extent: Any, focus: PlaceCount | None) -> dict | None:
+    """The map; ``focus`` moves it (without reloading it) to a place chosen outside the map."""
     bounds = [list(extent[0]), list(extent[1])] if extent else None
     return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=place_layer(places),
-                     returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True)
+                     returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True,
+                     center=(focus.lat, focus.lon) if focus else None,
+                     zoom=CHOSEN_ZOOM.get(focus.kind, 7) if focus else None)
+
+
+def place_info(path: str, generation: int, place_id: int | None) -> PlaceCount | None:
+    return None if place_id is None else load_place(path, generation, place_id, EventFilter())[0]
 
 
 def article_html(article: StoredArticle, place_id: int) -> str:
@@ -210,8 +221,8 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[PlaceSummar
             names[selected] = f"{info.name} ({info.kind}, not in these dates)"
     options: list[int | None] = [None, *names]
     state["place_pick"] = selected
-    st.selectbox("Place", options, key="place_pick", format_func=lambda i: "— click a marker or choose —"
-                 if i is None else names[i], on_change=_picked)
+    st.selectbox("Place", options, key="place_pick", format_func=lambda i: "—" if i is None else names[i],
+                 on_change=_picked, placeholder="Click a marker, or choose a place")
     if info is None:
         st.caption("Click a marker on the map (or choose a place above) to list its events here.")
         return
@@ -243,7 +254,7 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[PlaceSummar
 
 
 def _picked() -> None:
-    st.session_state["place"] = st.session_state.get("place_pick")
+    st.session_state["place"] = st.session_state["_center_on"] = st.session_state.get("place_pick")
 
 
 def main() -> None:
@@ -271,7 +282,7 @@ def main() -> None:
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        value = draw_map(places, extent)
+        value = draw_map(places, extent, place_info(path, generation, st.session_state.get("_center_on")))
         place_id, clicks = selected_place(value, st.session_state.get("_map_clicks"))
         st.session_state["_map_clicks"] = clicks
         if place_id is not None:

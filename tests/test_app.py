@@ -270,3 +270,16 @@ def test_only_http_links_become_buttons(tmp_path, monkeypatch):
     run(at)
     buttons = at.get("link_button")
     assert [b.proto.url for b in buttons] == ["https://example.com/goris"]
+
+
+# -- configuration -------------------------------------------------------------------------------------
+def test_streamlit_config_keeps_the_app_local():
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["enableStaticServing"] is True
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "type"
+    assert config["server"]["maxUploadSize"] >= 1

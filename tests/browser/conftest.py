@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from appserver import CHROMIUM_FLAGS, AppServer, chromium_path, start_app, wait_idle_app
+from appserver import CHROMIUM_FLAGS, MAP_FRAME, AppServer, chromium_path, start_app, wait_idle_app
 
 
 def _missing(what: str) -> None:
@@ -45,9 +45,16 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def seeds_app(tmp_path_factory, gazetteer_ready) -> Iterator[AppServer]:
-    """The app on a new, empty store: it ingests seeds/ on its first page load."""
+def seeds_app(tmp_path_factory, gazetteer_ready, browser) -> Iterator[AppServer]:
+    """The app on a new, empty store, loaded once (its first page load ingests seeds/)."""
     server = start_app(tmp_path_factory.mktemp("seeds-home"))
+    page = browser.new_page()
+    try:
+        page.goto(server.url)
+        page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=120_000)
+        wait_idle_app(page)
+    finally:
+        page.close()
     yield server
     server.stop()
 

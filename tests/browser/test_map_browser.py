@@ -151,6 +151,10 @@ def test_a_shared_link_opens_the_same_view(seeds_app, visit):
     assert set(wait_for_markers(frame, want)) == want
     expect()(seen.page.locator(".atlas-sentence", has_text=VARDENIS_SENTENCE)).to_be_visible()
     assert seen.page.get_by_role("spinbutton", name="year, Dates of events start date").inner_text() == "2022"
+    # the map opens on the linked place
+    center = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+    assert abs(center[0] - vardenis.lat) < 0.01 and abs(center[1] - vardenis.lon) < 0.01 and center[2] == 10
+    expect()(frame.locator(f'.atlas-marker [data-place-id="{vardenis.id}"]')).to_be_visible()
 
 
 # -- the date filter -----------------------------------------------------------------------------------
