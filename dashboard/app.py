@@ -39,6 +39,7 @@ from dashboard.mapview import (  # noqa: E402
     PlaceSummary,
     Sample,
     base_map,
+    marker_data,
     place_layer,
     selected_place,
 )
@@ -101,16 +102,18 @@ def load_overview(path: str, generation: int) -> tuple[dict[str, int], DateRange
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_places(path: str, generation: int, flt: EventFilter) -> list[PlaceSummary]:
-    """The markers under ``flt``: every place with its counts and first sentences."""
+def load_places(path: str, generation: int, flt: EventFilter) -> tuple[list[tuple[int, str, str, int]], str]:
+    """The places under ``flt`` as ``(id, name, kind, events)``, most events first, and the map's
+    marker data (:func:`dashboard.mapview.marker_data`, JSON): every place with its counts and first
+    sentences."""
     store = open_store(path)
     samples = store.samples(flt, POPUP_SAMPLES)
-    out = []
+    summaries = []
     for p in store.place_counts(flt):
         quoted = tuple(Sample(e.sentence, (0, len(e.sentence)), e.highlights[0] if e.highlights else (0, 0),
                               e.title, e.date.isoformat() if e.date else None) for e in samples.get(p.id, ()))
-        out.append(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles, quoted))
-    return out
+        summaries.append(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles, quoted))
+    return [(p.id, p.name, p.kind, p.events) for p in summaries], marker_data(summaries)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -187,10 +190,11 @@ def sidebar(counts: dict[str, int], rng: DateRange) -> None:
                   help="Countries are drawn large and pale beneath towns and regions; hide them to see the rest.")
 
 
-def draw_map(places: list[PlaceSummary], extent: Any, focus: PlaceCount | None) -> dict | None:
-    """The map; ``focus`` moves it (without reloading it) to a place chosen outside the map."""
+def draw_map(rows: str, extent: Any, focus: PlaceCount | None) -> dict | None:
+    """The map with the markers ``rows``; ``focus`` moves it (without reloading it) to a place chosen
+    outside the map."""
     bounds = [list(extent[0]), list(extent[1])] if extent else None
-    return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=place_layer(places),
+    return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=place_layer(data=rows),
                      returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True,
                      center=(focus.lat, focus.lon) if focus else None,
                      zoom=CHOSEN_ZOOM.get(focus.kind, 7) if focus else None)
@@ -207,10 +211,10 @@ def article_html(article: StoredArticle, place_id: int) -> str:
     return f'<div class="atlas-article">{marked(article.text, marks, newlines=True)}</div>'
 
 
-def panel(path: str, generation: int, flt: EventFilter, places: list[PlaceSummary]) -> None:
+def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, str, str, int]]) -> None:
     state = st.session_state
     selected = state.get("place")
-    names = {p.id: f"{p.name} ({p.kind}, {p.events})" for p in places}
+    names = {pid: f"{name} ({kind}, {events})" for pid, name, kind, events in places}
     info, total, events = (None, 0, [])
     if selected is not None:
         info, total, events = load_place(path, generation, selected, replace(flt, countries=True))
@@ -276,18 +280,18 @@ def main() -> None:
     init_state(rng)
     sidebar(counts, rng)
     flt = current_filter(rng)
-    places = load_places(path, generation, flt)
+    places, rows = load_places(path, generation, flt)
     if not counts["articles"]:
         st.info("The store is empty. Add articles with `atlas ingest PATH...` (files or folders).")
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        value = draw_map(places, extent, place_info(path, generation, st.session_state.get("_center_on")))
+        value = draw_map(rows, extent, place_info(path, generation, st.session_state.get("_center_on")))
         place_id, clicks = selected_place(value, st.session_state.get("_map_clicks"))
         st.session_state["_map_clicks"] = clicks
         if place_id is not None:
             st.session_state["place"] = place_id
-        events = sum(p.events for p in places)
+        events = sum(p[3] for p in places)
         st.caption(f"{len(places)} places, {events} events shown · markers: "
                    + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
     with right:

@@ -15,6 +15,7 @@ Every string from an article or the gazetteer reaches the map through :func:`das
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from .html import Mark, escape, marked_excerpt
+from .html import escape, excerpt
 
 STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
 WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
@@ -184,120 +185,139 @@ def style_of(kind: str) -> str:
     return STYLES.get(kind, "area")
 
 
-def tooltip_html(place_id: int, name: str) -> str:
-    """The marker's tooltip: the place's name and id, nothing else (st_folium reports its text on click)."""
-    return f'{escape(name)} <span class="atlas-id">#{int(place_id)}</span>'
-
-
 _TOOLTIP_ID = re.compile(r"#(-?\d+)\s*$")
+POPUP_EXCERPT = 240  # characters of a sentence quoted in a popup, around the place's name
 
 
-def popup_html(place: PlaceSummary, *, limit: int = 240) -> str:
-    """Name, kind, country, coordinates, counts and the first sentences with the name highlighted."""
-    events = f"{place.events} event{'s' if place.events != 1 else ''}"
-    articles = f"{place.articles} article{'s' if place.articles != 1 else ''}"
-    meta = " · ".join(x for x in (escape(place.kind), escape(place.country or "no country"),
-                                  f"{place.lat:.4f}, {place.lon:.4f}") if x)
-    items = []
-    for s in place.samples:
-        sentence = marked_excerpt(s.text, s.sentence, [Mark(*s.mention)], s.mention, limit)
-        source = f"{escape(s.title or 'Untitled')}, {escape(s.date or 'undated')}"
-        items.append(f'<li>{sentence}<div class="atlas-src">— {source}</div></li>')
-    rest = place.events - len(place.samples)
-    more = f'<div class="atlas-src">… and {rest} more</div>' if rest > 0 and place.samples else ""
-    return (f'<div class="atlas-popup"><h4>{escape(place.name)}</h4>'
-            f'<div class="atlas-meta">{meta}</div><div><b>{events}</b> in {articles}</div>'
-            f'<ol>{"".join(items)}</ol>{more}</div>')
-
-
-def _icon(place: PlaceSummary) -> tuple[str, int, int]:
-    """The marker's HTML, width and height: bigger for more events, a wide pale pill for countries."""
+def _size(place: PlaceSummary) -> tuple[int, int]:
+    """A marker's width and height: bigger for more events, a wide pale pill for a country."""
     digits = len(str(place.events))
     if style_of(place.kind) == "country":
-        width, height = 34 + 8 * digits, 24
-    else:
-        size = min(22 + 3 * digits + int(4 * min(place.events, 100) ** 0.5 / 2), 44)
-        width = height = size
-    label = f"{escape(place.name)}: {place.events} event{'s' if place.events != 1 else ''}"
-    html = (f'<div class="atlas-pin" data-place-id="{int(place.id)}" aria-label="{label}">'
-            f"<span>{place.events}</span></div>")
-    return html, width, height
+        return 34 + 8 * digits, 24
+    size = min(22 + 3 * digits + int(4 * min(place.events, 100) ** 0.5 / 2), 44)
+    return size, size
 
 
-class PlaceMarkers(JSCSSMixin, Layer):
-    """One marker per place, built in the browser from one JSON array (fast at thousands of places).
+def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -> str:
+    """What the browser needs to draw the markers, their tooltips and popups, as compact JSON.
 
-    Countries go in a plain layer drawn beneath everything (never clustered, so they swallow no town);
-    other places in a marker cluster whose bubbles count events. Each marker has a tooltip with the
-    place's name and id (read back by :func:`selected_place`) and a popup (:func:`popup_html`)."""
+    ``{"titles": [title, ...], "rows": [row, ...]}``, a row per place:
+    ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples]``, a sample
+    per quoted sentence: ``[before, name as written, after, title index, date]``. Every string is
+    already escaped with :func:`dashboard.html.escape` (the page's script only puts them between tags
+    of its own), every number is a number, and the JSON cannot close a ``<script>``. Titles are shared
+    by the places of one article. Worth caching: at thousands of places this is the map's weight."""
+    titles: dict[str, int] = {}
+    rows = []
+    for p in places:
+        samples = []
+        for q in p.samples:
+            window = excerpt(q.sentence[0], q.sentence[1], q.mention, limit)
+            before = ("… " if window.cut_left else "") + escape(q.text[window.start:q.mention[0]].lstrip())
+            after = escape(q.text[q.mention[1]:window.end].rstrip()) + (" …" if window.cut_right else "")
+            title = escape(q.title or "Untitled")
+            samples.append([before, escape(q.text[q.mention[0]:q.mention[1]]), after,
+                            titles.setdefault(title, len(titles)), escape(q.date or "undated")])
+        width, height = _size(p)
+        rows.append([round(float(p.lat), 5), round(float(p.lon), 5), int(p.id), style_of(p.kind), escape(p.kind),
+                     int(p.events), int(p.articles), escape(p.name), escape(p.country or "no country"),
+                     width, height, samples])
+    text = json.dumps({"titles": list(titles), "rows": rows}, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c")  # escape() leaves no "<"; this keeps it so whatever comes
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
+
+# The browser side of marker_data: markers, tooltips, and popups built when first opened. Only constant
+# markup is added here; every string it places comes escaped from Python, every other value is a number.
+_MARKERS_JS = """
         var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows|tojson }};
+            var data = {{ this.data }};
+            var titles = data.titles;
+            function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+            function popup(r) {
+                var s = r[11], h = '<div class="atlas-popup"><h4>' + r[7] + '</h4><div class="atlas-meta">'
+                    + r[4] + ' · ' + r[8] + ' · ' + r[0].toFixed(4) + ', ' + r[1].toFixed(4) + '</div><div><b>'
+                    + plural(r[5], 'event') + '</b> in ' + plural(r[6], 'article') + '</div><ol>';
+                for (var i = 0; i < s.length; i++) {
+                    h += '<li>' + s[i][0] + '<mark class="atlas-place">' + s[i][1] + '</mark>' + s[i][2]
+                        + '<div class="atlas-src">— ' + titles[s[i][3]] + ', ' + s[i][4] + '</div></li>';
+                }
+                h += '</ol>';
+                if (s.length && r[5] > s.length) {
+                    h += '<div class="atlas-src">… and ' + (r[5] - s.length) + ' more</div>';
+                }
+                return h + '</div>';
+            }
             var clusters = L.markerClusterGroup({
                 showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
-                chunkedLoading: true,
                 iconCreateFunction: function (cluster) {
                     var n = 0, children = cluster.getAllChildMarkers();
                     for (var i = 0; i < children.length; i++) { n += children[i].options.atlasEvents; }
                     var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
-                    return L.divIcon({
-                        html: '<div><span>' + n + '</span></div>',
-                        className: 'marker-cluster marker-cluster-' + size,
-                        iconSize: new L.Point(40, 40)
-                    });
+                    return L.divIcon({html: '<div><span>' + n + '</span></div>',
+                                      className: 'marker-cluster marker-cluster-' + size, iconSize: [40, 40]});
                 }
             });
-            var countries = L.layerGroup();
-            var pins = [];
-            for (var i = 0; i < rows.length; i++) {
-                var r = rows[i];  // [lat, lon, style, events, icon html, width, height, tooltip, popup]
-                var country = r[2] === 'country';
+            var countries = L.layerGroup(), pins = [];
+            data.rows.forEach(function (r) {
+                var country = r[3] === 'country';
                 var marker = L.marker([r[0], r[1]], {
-                    icon: L.divIcon({html: r[4], className: 'atlas-marker atlas-' + r[2],
-                                     iconSize: [r[5], r[6]]}),
-                    atlasEvents: r[3], riseOnHover: true,
-                    zIndexOffset: country ? -1000 : 0
+                    icon: L.divIcon({
+                        html: '<div class="atlas-pin" data-place-id="' + r[2] + '" aria-label="' + r[7] + ': '
+                            + plural(r[5], 'event') + '"><span>' + r[5] + '</span></div>',
+                        className: 'atlas-marker atlas-' + r[3], iconSize: [r[9], r[10]]}),
+                    atlasEvents: r[5], riseOnHover: true, zIndexOffset: country ? -1000 : 0
                 });
-                marker.bindTooltip(r[7], {direction: 'top', offset: [0, -r[6] / 2]});
-                marker.bindPopup(r[8], {maxWidth: 380, autoPanPadding: [20, 20]});
+                marker.bindTooltip(r[7] + ' <span class="atlas-id">#' + r[2] + '</span>',
+                                   {direction: 'top', offset: [0, -r[10] / 2]});
+                marker.bindPopup(function () { return popup(r); }, {maxWidth: 380, autoPanPadding: [20, 20]});
                 if (country) { countries.addLayer(marker); } else { pins.push(marker); }
-            }
+            });
             clusters.addLayers(pins);
             var layer = L.featureGroup([countries, clusters]);
             layer.addTo({{ this._parent.get_name() }});
             return layer;
         })();
-        {% endmacro %}
-    """)
+"""
+
+
+class PlaceMarkers(JSCSSMixin, Layer):
+    """One marker per place, built in the browser from :func:`marker_data` (fast at thousands of places).
+
+    Countries go in a plain layer drawn beneath everything (never clustered, so they swallow no town);
+    other places in a marker cluster whose bubbles count events. Each marker shows its number of
+    events, has a tooltip with the place's name and id (read back by :func:`selected_place`) and a
+    popup: name, kind, country, coordinates, numbers of events and articles, and the first sentences
+    with the name highlighted, each with its article's title and date.
+
+    The element renders only through its script macro (what streamlit-folium calls): branca's usual
+    render would compile the whole script, data included, as a Jinja template."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + _MARKERS_JS + "{% endmacro %}")
 
     default_js = JS
     default_css = CSS
 
-    def __init__(self, places: Iterable[PlaceSummary], name: str = "Places") -> None:
+    def __init__(self, data: str, name: str = "Places") -> None:
         super().__init__(name=name, overlay=True, control=False, show=True)
         self._name = "PlaceMarkers"
-        self.rows: list[list[Any]] = []
-        self.places = list(places)
-        for p in self.places:
-            icon, width, height = _icon(p)
-            self.rows.append([round(p.lat, 5), round(p.lon, 5), style_of(p.kind), int(p.events), icon, width,
-                              height, tooltip_html(p.id, p.name), popup_html(p)])
+        self.data = data
 
-    def _get_self_bounds(self) -> list[list[float | None]]:
-        if not self.places:
-            return [[None, None], [None, None]]
-        lats = [p.lat for p in self.places]
-        lons = [p.lon for p in self.places]
-        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    def render(self, **kwargs: Any) -> None:
+        """Nothing to add to a figure: streamlit-folium takes the script from the macro."""
 
 
-def place_layer(places: Iterable[PlaceSummary], name: str = "Places") -> folium.FeatureGroup:
-    """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``."""
+def place_layer(places: Iterable[PlaceSummary] | None = None, *, data: str | None = None,
+                name: str = "Places") -> folium.FeatureGroup:
+    """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``;
+    from ``places``, or from their :func:`marker_data` when cached."""
     group = folium.FeatureGroup(name=name, control=False)
-    PlaceMarkers(places).add_to(group)
+    PlaceMarkers(data if data is not None else marker_data(places or ())).add_to(group)
     return group
+
+
+def tooltip_text(place_id: int, name: str) -> str:
+    """What st_folium reports of a clicked marker's tooltip (its text): the name, then ``#id``."""
+    return f"{name} #{int(place_id)}"
 
 
 # -- clicks --------------------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from dashboard.mapview import (
     PlaceSummary,
     Sample,
     base_map,
+    marker_data,
     place_layer,
-    popup_html,
     selected_place,
-    tooltip_html,
+    tooltip_text,
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
@@ -105,69 +105,79 @@ def test_marked_excerpt_adds_ellipses():
     assert out.startswith("… ") and out.endswith(" …") and "<mark class=\"atlas-place\">Vardenis</mark>" in out
 
 
-# -- popups, tooltips, markers -------------------------------------------------------------------------
+# -- markers, tooltips, popups ------------------------------------------------------------------------
 def place(name="Vardenis", events=3, samples=(), kind="town", pid=616108):
     return PlaceSummary(pid, name, kind, "AM", 40.18, 45.73, events, 2, tuple(samples))
 
 
-def test_popup_shows_name_kind_country_coordinates_counts_and_sentences():
+def strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | dict):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings(item)
+
+
+def test_marker_data_holds_what_popups_and_tooltips_show():
     sentence = "Shelling hit Vardenis overnight."
-    html = popup_html(place(samples=[Sample(sentence, (0, len(sentence)), (13, 21), "Clashes", "2022-09-13"),
-                                     Sample(sentence, (0, len(sentence)), (13, 21), None, None)]))
-    assert "<h4>Vardenis</h4>" in html
-    assert "town · AM · 40.1800, 45.7300" in html
-    assert "<b>3 events</b> in 2 articles" in html
-    assert 'Shelling hit <mark class="atlas-place">Vardenis</mark> overnight.' in html
-    assert "— Clashes, 2022-09-13" in html and "— Untitled, undated" in html
-    assert "… and 1 more" in html
+    other = "Vardenis and Sotk."
+    data = json.loads(marker_data([place(samples=[
+        Sample(sentence, (0, len(sentence)), (13, 21), "Clashes", "2022-09-13"),
+        Sample(other, (0, len(other)), (0, 8), "Clashes", None),
+        Sample(sentence, (0, len(sentence)), (13, 21), None, None)])]))
+    assert data["titles"] == ["Clashes", "Untitled"]  # shared by the places and sentences of one article
+    (row,) = data["rows"]
+    assert row[:9] == [40.18, 45.73, 616108, "town", "town", 3, 2, "Vardenis", "AM"]
+    assert row[11] == [["Shelling hit ", "Vardenis", " overnight.", 0, "2022-09-13"],
+                       ["", "Vardenis", " and Sotk.", 0, "undated"],
+                       ["Shelling hit ", "Vardenis", " overnight.", 1, "undated"]]
 
 
-# Our own tags: a name and attributes whose values hold no markup character.
-OWN_TAG = re.compile(r"</?[a-z0-9]+(\s+[a-z-]+=\"[^\"<>'`$]*\")*\s*>")
-
-
-def markup_characters_outside_tags(html: str) -> list[str]:
-    return DANGEROUS.findall(OWN_TAG.sub("", html))
+def test_long_sentences_are_cut_around_the_name():
+    sentence = "x" * 300 + " Vardenis " + "y" * 300
+    start = sentence.index("Vardenis")
+    (row,) = json.loads(marker_data([place(samples=[Sample(sentence, (0, len(sentence)), (start, start + 8),
+                                                           "T", None)])]))["rows"]
+    before, name, after, _, _ = row[11][0]
+    assert before.startswith("… ") and after.endswith(" …") and name == "Vardenis"
+    assert len(before) + len(name) + len(after) <= 240 + 4
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_article_text_reaches_popups_tooltips_and_icons_escaped(payload):
+def test_article_text_reaches_the_marker_data_escaped(payload):
     sentence = f"Near Vardenis {payload} it went on."
-    summary = place(name=f"Vardenis {payload}", samples=[Sample(sentence, (0, len(sentence)), (5, 13),
-                                                                f"T {payload}", payload)])
-    (row,) = PlaceMarkers([summary]).rows
-    for html in (popup_html(summary), tooltip_html(summary.id, summary.name), row[4], row[7], row[8]):
-        assert markup_characters_outside_tags(html) == [], html
-        assert "<script" not in html and "<img" not in html and "<svg" not in html
+    data = json.loads(marker_data([place(name=f"Vardenis {payload}", samples=[
+        Sample(sentence, (0, len(sentence)), (5, 13), f"T {payload}", payload)])]))
+    found = list(strings(data))
+    assert any(escape(payload) in s for s in found)  # it is there, escaped
+    for s in found:
+        assert not DANGEROUS.search(s), s
 
 
-def test_the_tag_check_can_fail():
-    assert markup_characters_outside_tags('<b>x</b><img src=x onerror=alert(1)>') == ["<", ">"]
-    assert markup_characters_outside_tags('<div title="a" onclick="b">${x}</div>') == ["$"]
-
-
-def test_marker_script_embeds_rows_as_json_only():
-    payload = "</script><script>alert(1)</script>${alert(1)}`"
-    m = base_map()
-    group = place_layer([place(name=payload, samples=[Sample(payload, (0, len(payload)), (0, 9), payload, None)])])
-    script = _get_feature_group_string(group, m)
-    assert "<" not in script.split("var rows = ", 1)[1].split(";\n", 1)[0]
-    rows = json.loads(script.split("var rows = ", 1)[1].split(";\n", 1)[0])
-    assert rows[0][2] == "town" and rows[0][3] == 3
-    assert "#616108" in rows[0][7]
+def test_marker_script_embeds_the_data_as_json_only():
+    payload = "</script><!-- {{ 7*7 }} {% raw %} ${alert(1)}`"
+    data = marker_data([place(name=payload, samples=[Sample(payload, (0, len(payload)), (0, 9), payload, None)])])
+    assert "<" not in data and "`" not in data and "${" not in data
+    layer = PlaceMarkers(data)
+    assert json.loads(layer.data)["rows"][0][7].startswith("&lt;/script&gt;&lt;!-- {{ 7*7 }}")
+    script = _get_feature_group_string(place_layer(data=data), base_map())
+    embedded = script.split("var data = ", 1)[1].split(";\n", 1)[0]
+    assert json.loads(embedded) == json.loads(data)  # not templated: {{ 7*7 }} stays as it was
 
 
 def test_kinds_look_different():
-    layer = PlaceMarkers([place(kind="town", pid=1), place(kind="province", pid=2), place(kind="region", pid=3),
-                          place(kind="country", pid=4), place(kind="terrain", pid=5)])
-    styles = [row[2] for row in layer.rows]
-    assert styles == ["town", "area", "area", "country", "feature"]
-    assert layer.rows[3][5] > layer.rows[3][6]  # countries are wide pills, beneath the rest
+    rows = json.loads(marker_data([place(kind="town", pid=1), place(kind="province", pid=2),
+                                   place(kind="region", pid=3), place(kind="country", pid=4),
+                                   place(kind="terrain", pid=5)]))["rows"]
+    assert [row[3] for row in rows] == ["town", "area", "area", "country", "feature"]
+    assert rows[3][9] > rows[3][10]  # countries are wide pills (drawn beneath the rest)
+    assert rows[0][9] == rows[0][10]
 
 
-def test_marker_shows_its_event_count():
-    (row,) = PlaceMarkers([place(events=42)]).rows
-    assert "<span>42</span>" in row[4] and 'data-place-id="616108"' in row[4]
+def test_markers_grow_with_their_events():
+    sizes = [json.loads(marker_data([place(events=n)]))["rows"][0][9] for n in (1, 5, 40, 400, 4000)]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1] <= 44
 
 
 # -- offline -------------------------------------------------------------------------------------------
@@ -262,6 +272,5 @@ def test_returned_objects_are_minimal():
 
 
 def test_tooltip_text_reads_back_as_the_place():
-    html = tooltip_html(-42, "Nagorno-Karabakh <x>")
-    text = re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">")
+    text = tooltip_text(-42, "Nagorno-Karabakh #3 <x>")
     assert selected_place({"last_object_clicked_tooltip": text, "last_object_clicked_count": 1}, 0) == (-42, 1)
