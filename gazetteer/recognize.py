@@ -11,6 +11,7 @@ scores); this module only finds and describes them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -184,17 +185,6 @@ def _words_before(text: str, floor: int, pos: int) -> list[str]:
     return out
 
 
-def _stands_lowercase(text: str, word: str) -> bool:
-    """Whether ``word`` (lower case) occurs in ``text`` as a whole word written in lower case."""
-    i = text.find(word)
-    while i >= 0:
-        j = i + len(word)
-        if (i == 0 or not text[i - 1].isalpha()) and (j == len(text) or not text[j].isalpha()):
-            return True
-        i = text.find(word, i + 1)
-    return False
-
-
 def _sentence_initial(text: str, start: int, floor: int) -> bool:
     i = start - 1
     while i >= floor and text[i] in " \t\u00a0":
@@ -233,14 +223,16 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     stop = stoplist()
 
     chosen: list[Span] = []
-    taken: list[tuple[int, int]] = []
+    taken_starts: list[int] = []  # the chosen spans, sorted; they never overlap
+    taken_ends: list[int] = []
     for r, i, j, end, key in sorted(grams, key=lambda g: (-(g[3] - per_region[g[0]][2][g[1]].start), g[3])):
         hits = found.get(key)
         if not hits:
             continue
         tokens = per_region[r][2]
         start = tokens[i].start
-        if any(start < b and a < end for a, b in taken):
+        k = bisect_right(taken_starts, start)
+        if (k and taken_ends[k - 1] > start) or (k < len(taken_starts) and taken_starts[k] < end):
             continue
         if any(kind == ABBREVIATION for _, kind in hits):
             ok, abbr_end = _is_abbreviation_ok(text, start, end)
@@ -249,7 +241,9 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
                 end = abbr_end
         if not hits or all(normalize(t.text) in stop for t in tokens[i:j + 1]):  # "May", "Far North"
             continue
-        taken.append((start, end))
+        k = bisect_right(taken_starts, start)
+        taken_starts.insert(k, start)
+        taken_ends.insert(k, end)
         chosen.append(Span(start, end, text[start:end], key, hits, n_words=j - i + 1,
                            zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0, tokens=(r, i, j)))
     chosen.sort(key=lambda s: s.start)
@@ -275,6 +269,7 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
     cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
+    lower_words: set[str] | None = None
     for span in spans:
         r, first, last = span.tokens
         a, _b, tokens = per_region[r]
@@ -285,7 +280,9 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
         span.sentence_initial = _sentence_initial(text, span.start, max(a, line_a))
         span.all_caps = span.text.isupper()
         if span.n_words == 1 and (span.sentence_initial or span.titlecase_line):
-            span.lowercase_elsewhere = _stands_lowercase(text, span.text.lower())
+            if lower_words is None:  # once per text, and only when needed
+                lower_words = {w for w in _WORD.findall(text) if w.islower()}
+            span.lowercase_elsewhere = span.text.lower() in lower_words
 
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
         # Not counting a capitalised function word ("The Laurel County Sheriff") or a change between
