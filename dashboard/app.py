@@ -27,22 +27,24 @@ if str(ROOT) not in sys.path:
 if Path(getattr(sys.modules.get("html"), "__file__", None) or "/").resolve().parent == HERE:
     del sys.modules["html"]
 
+import threading  # noqa: E402
+
+
+def _import_map_libraries() -> None:
+    import dashboard.mapview  # noqa: F401  (folium, branca, numpy, pandas: about a second)
+
+
+# A server's first page load imports folium and friends while the store is opened (and seeded); the
+# functions that need them import them where they are used. (streamlit_folium itself must be imported
+# by the script's thread: it declares its component there.)
+if "folium" not in sys.modules:
+    threading.Thread(target=_import_map_libraries, name="atlas-imports", daemon=True).start()
+
 import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard.errors import AtlasError  # noqa: E402
 from dashboard.html import Mark, escape, marked  # noqa: E402
 from dashboard.html import safe_url as http_url  # noqa: E402
-from dashboard.mapview import (  # noqa: E402
-    LEGEND,
-    RETURNED_OBJECTS,
-    PlaceSummary,
-    Sample,
-    base_map,
-    marker_data,
-    place_layer,
-    selected_place,
-)
 from dashboard.store import DateRange, EventFilter, EventRow, PlaceCount, Store, StoredArticle, store_path  # noqa: E402
 
 MAP_HEIGHT = 620
@@ -106,6 +108,8 @@ def load_places(path: str, generation: int, flt: EventFilter) -> tuple[list[tupl
     """The places under ``flt`` as ``(id, name, kind, events)``, most events first, and the map's
     marker data (:func:`dashboard.mapview.marker_data`, JSON): every place with its counts and first
     sentences."""
+    from dashboard.mapview import PlaceSummary, Sample, marker_data
+
     store = open_store(path)
     samples = store.samples(flt, POPUP_SAMPLES)
     summaries = []
@@ -193,6 +197,10 @@ def sidebar(counts: dict[str, int], rng: DateRange) -> None:
 def draw_map(rows: str, extent: Any, focus: PlaceCount | None) -> dict | None:
     """The map with the markers ``rows``; ``focus`` moves it (without reloading it) to a place chosen
     outside the map."""
+    from streamlit_folium import st_folium
+
+    from dashboard.mapview import RETURNED_OBJECTS, base_map, place_layer
+
     bounds = [list(extent[0]), list(extent[1])] if extent else None
     return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=place_layer(data=rows),
                      returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True,
@@ -262,6 +270,8 @@ def _picked() -> None:
 
 
 def main() -> None:
+    from dashboard.mapview import LEGEND, selected_place
+
     st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
     st.html(CSS)
     path = str(store_path())
