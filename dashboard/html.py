@@ -130,6 +130,21 @@ def excerpt(sentence_start: int, sentence_end: int, focus: Sequence[int], limit:
     return Excerpt(left, right, left > sentence_start, right < sentence_end)
 
 
+def excerpt_words(text: str, sentence_start: int, sentence_end: int, focus: Sequence[int],
+                  limit: int = 240) -> Excerpt:
+    """:func:`excerpt`, with its cuts moved inwards to the nearest space (within 30 characters), so
+    no word is cut in two."""
+    win = excerpt(sentence_start, sentence_end, focus, limit)
+    left, right = win.start, win.end
+    if win.cut_left:
+        space = text.find(" ", left, min(focus[0], left + 30))
+        left = space + 1 if space >= 0 else left
+    if win.cut_right:
+        space = text.rfind(" ", max(focus[1], right - 30), right)
+        right = space if space >= 0 else right
+    return Excerpt(left, right, win.cut_left, win.cut_right)
+
+
 def marked_excerpt(text: str, sentence: tuple[int, int], marks: Iterable[Mark], focus: tuple[int, int],
                    limit: int = 240) -> str:
     """:func:`marked` over the :func:`excerpt` of a sentence, with ellipses where it was cut."""

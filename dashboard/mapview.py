@@ -26,7 +26,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from .html import escape, excerpt
+from .html import escape, excerpt_words
 
 STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
 WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
@@ -212,7 +212,7 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
     for p in places:
         samples = []
         for q in p.samples:
-            window = excerpt(q.sentence[0], q.sentence[1], q.mention, limit)
+            window = excerpt_words(q.text, q.sentence[0], q.sentence[1], q.mention, limit)
             before = ("… " if window.cut_left else "") + escape(q.text[window.start:q.mention[0]].lstrip())
             after = escape(q.text[q.mention[1]:window.end].rstrip()) + (" …" if window.cut_right else "")
             title = escape(q.title or "Untitled")

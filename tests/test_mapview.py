@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
-from dashboard.html import Mark, escape, excerpt, link, marked, marked_excerpt, safe_url
+from dashboard.html import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
 from dashboard.mapview import (
     CSS,
     JS,
@@ -96,6 +96,18 @@ def test_excerpt_keeps_the_focus(a, length, flen, limit):
     assert s <= win.start <= fs and fe <= win.end <= e
     assert win.end - win.start <= max(limit, fe - fs)
     assert win.cut_left == (win.start > s) and win.cut_right == (win.end < e)
+
+
+@given(st.text(alphabet="ab ", min_size=1, max_size=400), st.data())
+def test_excerpt_words_keeps_the_focus_and_whole_words(text, data):
+    fs = data.draw(st.integers(0, len(text) - 1))
+    fe = data.draw(st.integers(fs + 1, min(len(text), fs + 20)))
+    win = excerpt_words(text, 0, len(text), (fs, fe), 60)
+    assert win.start <= fs and fe <= win.end and win.end - win.start <= max(60, fe - fs)
+    if win.cut_left and win.start > 0 and text[win.start - 1] != " ":
+        assert " " not in text[max(0, win.start - 1):min(fs, win.start + 29)]
+    if win.cut_right and win.end < len(text) and text[win.end] != " ":
+        assert " " not in text[max(fe, win.end - 30):win.end]
 
 
 def test_marked_excerpt_adds_ellipses():
