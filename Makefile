@@ -1,5 +1,5 @@
 # News Atlas: one command to run the app on the bundled seeds, one to run every test.
-#   make run    set up .venv, build the gazetteer index, parse the bundled seeds (the map page is coming)
+#   make run    set up .venv, build the gazetteer index, serve the map of the seeds at http://127.0.0.1:8501
 #   make test   set up .venv and Chromium, then ruff and the whole pytest suite (what .ci/run calls)
 PYTHON ?= python3
 VENV   := .venv
@@ -22,8 +22,10 @@ index: setup
 parse: setup
 	$(BIN)/atlas parse seeds/*.txt
 
-# Until the map page lands, `make run` parses the bundled seeds.
-run: parse
+# Streamlit reads .streamlit/config.toml from the folder it starts in: run from the repository root.
+run: setup
+	$(BIN)/atlas gazetteer build
+	$(BIN)/streamlit run dashboard/app.py
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
 chromium:
@@ -38,8 +40,9 @@ test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-bench: setup
+bench: setup chromium
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/app_speed.py
 
 # Re-pin every dependency from a fresh virtual environment (run after changing pyproject.toml).
 lock:

@@ -7,27 +7,15 @@ Run from the repository root (Streamlit reads ``.streamlit/config.toml`` from th
 The store is ``$ATLAS_HOME/atlas.sqlite``; when it is empty the sample articles in ``seeds/`` are
 ingested first. The filter (dates, undated articles, country-level places) and the selected place
 live in the URL (``?from=2022-01-01&to=2022-12-31&undated=0&countries=0&place=616108``), so a view
-can be shared. Article text is shown escaped (:mod:`dashboard.html`), never as live markup.
+can be shared. Article text is shown escaped (:mod:`dashboard.markup`), never as live markup.
 """
 from __future__ import annotations
 
 import datetime
 import sys
+import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
-
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, where dashboard/html.py would shadow the
-# standard library's `html` (and breaks whatever imports it): import the package from the root instead.
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != HERE]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-if Path(getattr(sys.modules.get("html"), "__file__", None) or "/").resolve().parent == HERE:
-    del sys.modules["html"]
-
-import threading  # noqa: E402
 
 
 def _import_map_libraries() -> None:
@@ -43,8 +31,8 @@ if "folium" not in sys.modules:
 import streamlit as st  # noqa: E402
 
 from dashboard.errors import AtlasError  # noqa: E402
-from dashboard.html import Mark, escape, marked  # noqa: E402
-from dashboard.html import safe_url as http_url  # noqa: E402
+from dashboard.markup import Mark, escape, marked  # noqa: E402
+from dashboard.markup import safe_url as http_url  # noqa: E402
 from dashboard.store import DateRange, EventFilter, EventRow, PlaceCount, Store, StoredArticle, store_path  # noqa: E402
 
 MAP_HEIGHT = 620

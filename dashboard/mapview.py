@@ -10,7 +10,7 @@ Two parts, because streamlit-folium remounts its iframe whenever the base map's 
 * :func:`place_layer` holds the markers for the current filter and is passed to ``st_folium`` as
   ``feature_group_to_add``.
 
-Every string from an article or the gazetteer reaches the map through :func:`dashboard.html.escape`.
+Every string from an article or the gazetteer reaches the map through :func:`dashboard.markup.escape`.
 :func:`selected_place` turns what ``st_folium`` returns into the id of the clicked place.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from .html import escape, excerpt_words
+from .markup import escape, excerpt_words
 
 STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
 WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
@@ -204,7 +204,7 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
     ``{"titles": [title, ...], "rows": [row, ...]}``, a row per place:
     ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples]``, a sample
     per quoted sentence: ``[before, name as written, after, title index, date]``. Every string is
-    already escaped with :func:`dashboard.html.escape` (the page's script only puts them between tags
+    already escaped with :func:`dashboard.markup.escape` (the page's script only puts them between tags
     of its own), every number is a number, and the JSON cannot close a ``<script>``. Titles are shared
     by the places of one article. Worth caching: at thousands of places this is the map's weight."""
     titles: dict[str, int] = {}

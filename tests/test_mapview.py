@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
-from dashboard.html import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
 from dashboard.mapview import (
     CSS,
     JS,
@@ -26,6 +25,7 @@ from dashboard.mapview import (
     selected_place,
     tooltip_text,
 )
+from dashboard.markup import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
 
 STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "${alert(1)}", "`${alert(1)}`", "<script>alert(1)</script>",
