@@ -236,11 +236,13 @@ def test_no_script_in_an_article_ever_runs(hostile_app, visit):
         popup = frame.locator(".leaflet-popup-content", has_text=place.name).last
         expect()(popup).to_be_visible()
         popups.append(popup.inner_text())
-        wait_idle_app(page)
         page.wait_for_url(re.compile(rf"[?&]place={place.id}\b"))
-        expect()(page.locator(".atlas-sentence").first).to_be_visible()
-        for expander in page.get_by_text("The whole article, every place marked").all():
-            expander.click()
+        # the panel shows this place (not the last one's, still on screen until the rerun lands)
+        expect()(page.locator(".atlas-sentence mark.atlas-selected", has_text=place.name).first).to_be_visible()
+        wait_idle_app(page)
+        expanders = page.get_by_text("The whole article, every place marked")
+        for k in range(expanders.count()):
+            expanders.nth(k).click()
         page.wait_for_timeout(300)
     # The payloads are on screen as text ...
     shown = page.inner_text("body") + frame.locator("body").inner_text()
