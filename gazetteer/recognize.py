@@ -126,6 +126,7 @@ class Span:
     zipf: float = 0.0  # how common the (one-word) name is as an English word
     person: bool = False  # the name is a person's in this text ("Christopher Steele", "Mr. Steele")
     organisation: bool = False  # part of an organisation's or building's name ("Tehran University")
+    building: bool = False  # itself ends like a building's name ("White House")
     locative: bool = False  # a preposition of place stands before it ("in Georgia", "from Kapan")
     tokens: tuple[int, int, int] = (0, 0, 0)  # region, first and last word index (for describing it)
 
@@ -291,6 +292,8 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
         after = last + 1 < len(tokens) and tokens[last].end == span.end and \
             _continues(text, tokens[last], tokens[last + 1])
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
+        # A building's name that a small place also bears ("the White House" is not White House, Tenn.)
+        span.building = span.n_words > 1 and tokens[last].text in heads
         k = last
         while k + 1 < len(tokens) and _continues(text, tokens[k], tokens[k + 1]):
             k += 1

@@ -101,6 +101,8 @@ def _hard_reject(span: Span, best: float, qualified: bool) -> bool:
         return True
     if (span.person or span.organisation) and not rescued:
         return True
+    if span.building and best < 5.0:
+        return True
     if span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING:
         return True  # "Church Street", "Hertford Road"
     if span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \

@@ -133,6 +133,7 @@ def test_a_list_shares_a_kind(gaz):
     ("Police said the driver fled. Police later found the car in March.", {"Police", "March"}),
     ("She studied at Tehran University before moving abroad.", {"Tehran"}),
     ("The New York Times reported the story first.", {"New York"}),
+    ("A spokesman for the White House declined to comment.", {"White House"}),
     ("Post a Comment", {"Post"}),
 ])
 def test_people_organisations_and_common_words_are_not_places(gaz, text, not_places):
