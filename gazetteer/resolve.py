@@ -87,31 +87,33 @@ def _cue_fits(place: Place, span: Span) -> bool:
     return False
 
 
-def _hard_reject(span: Span, best: float, qualified: bool) -> bool:
-    """Spans that are not places whatever the context: parts of longer names, people, common words,
-    acronyms. ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
+HARD, SOFT = "hard", "soft"  # a soft rejection yields when another mention of the name is a place
+
+
+def _reject(span: Span, best: float, qualified: bool) -> str | None:
+    """Why a span is not a place (``HARD``: part of a longer name, a person, an acronym; ``SOFT``: a
+    common word, which another mention of the same name can overrule), or ``None``.
+    ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
     rescued = qualified or (span.locative and not span.embedded)
-    if span.embedded == "middle" and not span.titlecase_line:
-        return True
-    if span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG):
-        return True
-    if span.after_of and best < 5.0:  # "Treaty of Friendship", "Ministry of Defence"
-        return True
-    if len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates):  # "We" for Huế
-        return True
-    if (span.person or span.organisation) and not rescued:
-        return True
-    if span.building and best < 5.0:
-        return True
-    if span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING:
-        return True  # "Church Street", "Hertford Road"
-    if span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
-            span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0):  # "Police", "Steele", "Amber"
-        return True
-    if span.lowercase_elsewhere and (span.sentence_initial or span.titlecase_line) and best < 9.0:
-        return True
     letters = sum(c.isalpha() for c in span.text)
-    return span.all_caps and letters <= 3 and best < 9.0 and not span.text.endswith(".")
+    hard = (
+        (span.embedded == "middle" and not span.titlecase_line)
+        or (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
+        or (span.after_of and best < 5.0)  # "Treaty of Friendship", "Ministry of Defence"
+        or (len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates))  # "We" for Huế
+        or ((span.person or span.organisation) and not rescued)
+        or (span.building and best < 5.0)  # "the White House"
+        or (span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING)  # streets
+        # "UN", "AFP", "IN": acronyms, unless "LOUISVILLE, KY"
+        or (span.all_caps and letters <= 3 and best < 9.0 and not span.text.endswith(".") and not qualified)
+    )
+    if hard:
+        return HARD
+    common = span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
+        span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0)  # "Police", "Steele", "Amber"
+    if common or (span.lowercase_elsewhere and (span.sentence_initial or span.titlecase_line) and best < 9.0):
+        return SOFT
+    return None
 
 
 @dataclass
@@ -157,9 +159,14 @@ def resolve(spans: Sequence[Span]) -> list[Mention]:
     qualified = {k for pair in real_pairs for k in pair}
     names: dict[str, _Name] = {}
     for key, name in everything.items():
-        name.spans = [s for s in name.spans if not _hard_reject(s, name.base[0][1], key in qualified and (
-            (key, s.qualifier) in real_pairs or s.qualifies))]
-        if name.spans:
+        in_pair = [key in qualified and ((key, s.qualifier) in real_pairs or s.qualifies) for s in name.spans]
+        verdicts = [_reject(s, name.base[0][1], q) for s, q in zip(name.spans, in_pair, strict=True)]
+        # One reading per name: where a mention is placed by an "X, Y" pair ("COLUMBIA, Ky."), its
+        # namesakes rejected only as common words ("of Columbia") are that place too.
+        overrule = any(q and v is None for q, v in zip(in_pair, verdicts, strict=True))
+        kept = [s for s, v in zip(name.spans, verdicts, strict=True) if v is None or (v == SOFT and overrule)]
+        if kept:
+            name.spans = kept
             names[key] = name
 
     # Pass 1: the names that are unambiguous on their own give the context.

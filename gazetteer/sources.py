@@ -301,6 +301,8 @@ def divisions(cities_table: dict, countries_table: dict) -> Iterator[Entry]:
         names = [a1]
         short = strip_designator(a1)  # "Vladimir Oblast" -> "Vladimir": how news names it, but also the city's name
         alternates = [short] if short else []
+        if " and " in a1:  # "Newfoundland and Labrador" is "Newfoundland" in news
+            alternates.append(a1.split(" and ")[0])
         # The ISO 3166-2 name of the same division, when one is close enough to be it.
         choices = iso_choices.get(cc)
         if choices:
