@@ -74,7 +74,13 @@ class IngestReport:
         parts = [f"{self.added} added", f"{self.duplicates} already stored", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
-        return f"{len(self.results)} files: " + ", ".join(parts) + f" in {self.seconds:.1f} s"
+        return (f"{len(self.results)} files: " + ", ".join(parts)
+                + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)")
+
+    @property
+    def rate(self) -> float:
+        """Files read per second (added, already stored or failed alike)."""
+        return len(self.results) / self.seconds if self.seconds > 0 else 0.0
 
 
 def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileResult], list[str]]:
