@@ -1,0 +1,188 @@
+"""What the page benchmarks share: Chromium with nothing leaving the machine, waiting for the map's
+markers, timing a marker click and a filter change, and the memory of the server and the page.
+
+Used by ``bench/app_speed.py`` and ``bench/scale.py``; the app is started with
+``tests/browser/appserver.py`` (``start_app``), as the browser tests do.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for _p in (ROOT, ROOT / "tests" / "browser"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+from appserver import CHROMIUM_FLAGS, IDLE, MAP_FRAME, AppServer, chromium_path, start_app  # noqa: E402
+
+__all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel", "filter_change",
+           "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
+           "wait_for_markers"]
+
+# The ids of the place markers on the map (clustered or not), read from Leaflet's layers in the map's frame.
+MARKER_IDS = """() => {
+    const ids = new Set();
+    const visit = (layer) => {
+        if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
+        const tip = layer.getTooltip && layer.getTooltip();
+        if (!tip) return;
+        const m = /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
+        if (m) ids.add(Number(m[1]));
+    };
+    (window.feature_group || []).filter((g) => window.map && window.map.hasLayer(g)).forEach(visit);
+    return [...ids];
+}"""
+_SAME_IDS = (f"(want) => {{ const got = ({MARKER_IDS})(); return got.length === want.length "
+             "&& want.every((id) => got.includes(id)); }")
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def load_average() -> tuple[float, float, float]:
+    """The machine's 1, 5 and 15 minute load averages, rounded (to report beside every figure)."""
+    one, five, fifteen = os.getloadavg()
+    return round(one, 2), round(five, 2), round(fifteen, 2)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (its own browser download does not work offline)."""
+    executable = chromium_path()
+    if executable is None:
+        raise SystemExit("Debian's Chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Page:
+    """A page in its own browser context, with the requests it tried to send elsewhere (aborted)."""
+
+    context: Any
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def frame(self) -> Any:
+        """The map's iframe (``streamlit_folium``) as a Playwright frame."""
+        return self.page.locator(MAP_FRAME).element_handle().content_frame()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_page(browser: Any, url: str | None = None) -> Page:
+    """A 1500 x 1000 page on ``url`` that lets no request leave the machine."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, service_workers="block")
+    seen = Page(context, None)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            seen.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    seen.page = context.new_page()
+    seen.page.on("pageerror", lambda e: seen.errors.append(str(e)))
+    if url:
+        seen.page.goto(url)
+    return seen
+
+
+def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000) -> Any:
+    """Until the map is drawn (Leaflet, the Natural Earth outlines) and holds exactly the markers of the
+    place ids ``want``, then until the app is idle. Returns the map's frame."""
+    from playwright.sync_api import expect
+
+    expect(page.page.frame_locator(MAP_FRAME).locator('.leaflet-container[data-basemap="ready"]')).to_have_count(
+        1, timeout=timeout)
+    frame = page.frame
+    frame.wait_for_function(_SAME_IDS, arg=sorted(want), timeout=timeout, polling=100)
+    page.page.wait_for_selector(IDLE, timeout=timeout)
+    return frame
+
+
+def click_to_panel(page: Page, place: Any, timeout: float = 30_000) -> float:
+    """Seconds from a click on ``place``'s marker (a ``PlaceCount``; the map is first moved, without
+    timing, so that the marker stands alone) to its name and sentences in the panel."""
+    from playwright.sync_api import expect
+
+    frame = page.frame
+    frame.evaluate("([lat, lon]) => { window.map.closePopup(); window.map.setView([lat, lon], 13, "
+                   "{animate: false}); }", [place.lat, place.lon])
+    marker = frame.locator(f'.atlas-marker [data-place-id="{int(place.id)}"]')
+    expect(marker).to_be_visible(timeout=timeout)
+    page.page.wait_for_selector(IDLE)
+    t0 = time.perf_counter()
+    marker.click()
+    page.page.wait_for_function("(name) => { const h = document.querySelector('h3'); return h && "
+                                "h.textContent === name && document.querySelector('.atlas-sentence'); }",
+                                arg=place.name, timeout=timeout, polling="raf")
+    took = time.perf_counter() - t0
+    page.page.wait_for_selector(IDLE)
+    return took
+
+
+def filter_change(page: Page, change: Callable[[], None], want: Collection[int],
+                  timeout: float = 60_000) -> tuple[float, float]:
+    """Seconds from ``change()`` (which must end with the action that sends the new filter) to the map
+    holding exactly the markers ``want``, and to the app being idle again after that (every other
+    element of the page, tables included, redrawn)."""
+    t0 = time.perf_counter()
+    change()
+    page.frame.wait_for_function(_SAME_IDS, arg=sorted(want), timeout=timeout, polling="raf")
+    mapped = time.perf_counter() - t0
+    page.page.wait_for_selector(IDLE, timeout=timeout)
+    return mapped, time.perf_counter() - t0
+
+
+def set_start_date(page: Page, day: datetime.date) -> Callable[[], None]:
+    """A change for :func:`filter_change`: type ``day`` as the start date, then leave the field (which sends
+    it). The typing happens now, untimed; the returned function only leaves the field."""
+    page.page.get_by_role("spinbutton", name="year, Dates of events start date").click()
+    page.page.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}")
+    return lambda: page.page.get_by_role("heading", name="News Atlas").click()
+
+
+def process_memory_mb(pid: int) -> dict[str, float]:
+    """Peak (VmHWM) and current (VmRSS) resident memory of a process, in MB, from /proc."""
+    out = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS"):
+                out["peak" if key == "VmHWM" else "now"] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def page_memory_mb(page: Page) -> float | None:
+    """The page's JavaScript heap in use (the map's same-origin frame included), in MB, from Chromium."""
+    try:
+        cdp = page.context.new_cdp_session(page.page)
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        cdp.detach()
+    except Exception:  # not Chromium, or the DevTools protocol refused: no figure rather than no bench
+        return None
+    return round(metrics.get("JSHeapUsedSize", 0) / 2**20, 1)

@@ -1,0 +1,300 @@
+"""The page at scale: 10,000 articles, about 100,000 events, thousands of places (issue 4, point 6).
+
+Three steps, each of which can be skipped:
+
+1. corpus: a generated collection of article files (``bench/corpus.py``: real sentences of the seeds
+   recombined with news sentences naming real places worldwide, dated 2020-2024, some undated), kept
+   in ``--corpus`` and reused while its parameters match;
+2. ingest: ``atlas ingest`` on it, as a subprocess, into a new store in ``--home`` (``ATLAS_HOME``):
+   articles per second (wall clock, and as ``atlas ingest`` reports it) and the process's peak RSS;
+3. app: ``streamlit run dashboard/app.py`` on that store, driven in Debian's Chromium (as
+   ``bench/app_speed.py``): start to a usable map (every marker on it, the app idle), filter changes
+   (start date, "country-level places" off, "undated" off) to the map holding exactly the filtered
+   markers and to the whole page redrawn (the app idle again: tables included), marker clicks to the
+   place's sentences in the panel (the busiest place, then towns across the ranking), the streamlit
+   server's peak RSS (``VmHWM``) and the page's JavaScript heap.
+
+Goals: a filter change within 2 s, a click within 1.5 s, the server under 1 GB. The machine's load
+average is printed with the figures (other work on a shared machine slows everything down).
+``--profile`` adds a cProfile of the page's script (Streamlit's AppTest, in this process) on its first
+run and on a filter change, to find the hot spots on the Python side.
+
+    .venv/bin/python bench/scale.py [--articles 10000] [--repeat 5] [--skip-ingest] [--skip-app] [--profile]
+
+Writes bench/out/scale.json. Exit status 1 when a goal is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import pstats
+import re
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+from _browser import (
+    ROOT,
+    chromium,
+    click_to_panel,
+    filter_change,
+    load_average,
+    median,
+    open_page,
+    page_memory_mb,
+    process_memory_mb,
+    set_start_date,
+    start_app,
+    wait_for_markers,
+)
+
+from dashboard.store import EventFilter, Store
+
+OUT = ROOT / "bench" / "out"
+DEFAULT_HOME = OUT / "scale-home"
+GOALS = {"filter_to_map": 2.0, "filter_to_page": 2.0, "click_to_panel": 1.5, "server_peak_mb": 1024.0}
+_SUMMARY = re.compile(r"(?P<files>\d+) files: (?P<added>\d+) added, (?P<dup>\d+) already stored, (?P<failed>\d+) "
+                      r"failed.*? in (?P<seconds>[\d.]+) s(?: \((?P<rate>[\d.]+) articles/s\))?")
+
+
+def say(message: str) -> None:
+    print(f"scale: {message}", file=sys.stderr, flush=True)
+
+
+def atlas_command() -> list[str]:
+    atlas = Path(sys.executable).with_name("atlas")
+    return [str(atlas)] if atlas.exists() else [sys.executable, "-m", "dashboard.cli"]
+
+
+# -- steps ---------------------------------------------------------------------------------------------
+def make_corpus(path: Path, articles: int, seed: int, regenerate: bool) -> dict[str, Any]:
+    manifest = None if regenerate else corpus.existing(path, articles, seed)
+    if manifest is not None:
+        say(f"reusing the corpus in {path} ({articles} articles, seed {seed})")
+        return manifest | {"reused": True}
+    say(f"writing {articles} articles to {path}")
+    return corpus.generate(path, articles, seed) | {"reused": False}
+
+
+def ingest(corpus_dir: Path, home: Path) -> dict[str, Any]:
+    """``atlas ingest -q`` on the corpus into a new store; wall time, rate and peak RSS of the process."""
+    for name in ("atlas.sqlite", "atlas.sqlite-wal", "atlas.sqlite-shm"):
+        (home / name).unlink(missing_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
+    log = home / "ingest.log"
+    say(f"atlas ingest {corpus_dir} into {home} (log: {log})")
+    load = load_average()
+    with open(log, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([*atlas_command(), "ingest", "-q", str(corpus_dir)], cwd=ROOT, stdout=err,
+                                stderr=subprocess.STDOUT, env={**os.environ, "ATLAS_HOME": str(home)})
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    found = _SUMMARY.search(text)
+    if proc.returncode != 0 or not found:
+        raise SystemExit(f"atlas ingest failed (exit {proc.returncode}):\n{text[-3000:]}")
+    with Store(home / "atlas.sqlite") as store:
+        counts = store.counts()
+    added = int(found["added"])
+    return {"files": int(found["files"]), "added": added, "failed": int(found["failed"]),
+            "wall_seconds": round(wall, 1), "articles_per_s": round(added / wall, 1),
+            "reported_seconds": float(found["seconds"]),
+            "reported_rate": float(found["rate"]) if found["rate"] else round(added / float(found["seconds"]), 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "load_before": load, "load_after": load_average(), **counts}
+
+
+def spread(items: list[Any], n: int) -> list[Any]:
+    """``n`` items picked evenly across ``items`` (the first one included)."""
+    if len(items) <= n:
+        return list(items)
+    return [items[i * (len(items) - 1) // max(n - 1, 1)] for i in range(n)]
+
+
+def measure_app(home: Path, repeat: int, browser: Any) -> dict[str, Any]:
+    with Store(home / "atlas.sqlite") as store:
+        counts, rng = store.counts(), store.date_range()
+        everything = store.place_counts()
+
+        def want(flt: EventFilter) -> set[int]:
+            return {p.id for p in store.place_counts(flt)}
+
+        load = load_average()
+        server = start_app(home, timeout=180)
+        result: dict[str, Any] = {**counts, "healthy_after": round(server.healthy_after, 2), "load_before": load}
+        try:
+            visit = open_page(browser, server.url)
+            wait_for_markers(visit, {p.id for p in everything}, timeout=300_000)
+            result["start_to_map"] = round(time.perf_counter() - server.started, 2)
+            result["server_after_start_mb"] = process_memory_mb(server.process.pid)
+            say(f"map usable {result['start_to_map']} s after start; {len(everything)} markers")
+
+            # clicks: the busiest place, then towns from the most to the least mentioned
+            towns = [p for p in everything if p.kind == "town"]
+            targets = [everything[0], *spread(towns, max(repeat - 1, 1))]
+            clicks = []
+            for place in targets:
+                clicks.append({"place": place.name, "kind": place.kind, "events": place.events,
+                               "seconds": round(click_to_panel(visit, place), 3)})
+                say(f"click {place.name} ({place.events} events): {clicks[-1]['seconds']} s")
+            result["clicks"] = clicks
+            result["click_to_panel"] = round(median([c["seconds"] for c in clicks]), 3)
+            result["click_to_panel_max"] = max(c["seconds"] for c in clicks)
+
+            changes = []
+            flt = EventFilter()
+            span = (rng.last - rng.first).days
+            for k in range(repeat):
+                day = rng.first + datetime.timedelta(days=span * (k + 1) // (repeat + 2))
+                flt = replace(flt, start=day)
+                mapped, page_done = filter_change(visit, set_start_date(visit, day), want(flt))
+                changes.append({"change": f"from {day}", "markers": len(want(flt)), "map": round(mapped, 3),
+                                "page": round(page_done, 3)})
+                say(f"filter from {day}: map {mapped:.2f} s, page {page_done:.2f} s")
+            for label, field, text in (("countries off", "countries", "Show country-level places"),
+                                       ("undated off", "undated", "Include undated articles")):
+                flt = replace(flt, **{field: False})
+                mapped, page_done = filter_change(visit, lambda t=text: visit.page.get_by_text(t).click(), want(flt))
+                changes.append({"change": label, "markers": len(want(flt)), "map": round(mapped, 3),
+                                "page": round(page_done, 3)})
+                say(f"filter {label}: map {mapped:.2f} s, page {page_done:.2f} s")
+            result["filter_changes"] = changes
+            result["filter_to_map"] = round(median([c["map"] for c in changes]), 3)
+            result["filter_to_page"] = round(median([c["page"] for c in changes]), 3)
+            result["filter_to_page_max"] = max(c["page"] for c in changes)
+            tables = visit.page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]')
+            result["tables_on_page"] = tables.count()
+            result["page_js_heap_mb"] = page_memory_mb(visit)
+            memory = process_memory_mb(server.process.pid)
+            result["server_peak_mb"], result["server_now_mb"] = memory.get("peak"), memory.get("now")
+            result["blocked_requests"] = visit.blocked
+            result["page_errors"] = visit.errors
+            OUT.mkdir(parents=True, exist_ok=True)
+            shot = OUT / "scale.png"
+            visit.page.screenshot(path=str(shot))
+            result["screenshot"] = str(shot.relative_to(ROOT))
+            visit.close()
+        finally:
+            server.stop()
+        result["load_after"] = load_average()
+    return result
+
+
+def profile_app(home: Path, top: int = 30) -> dict[str, str]:
+    """cProfile of the page's script (AppTest, in this process) on a first run and on a date filter change."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ATLAS_HOME"] = str(home)
+    with Store(home / "atlas.sqlite") as store:
+        rng = store.date_range()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+    out = {}
+    for label, step in (("first run", at.run),
+                        ("date filter change", lambda: at.date_input(key="dates").set_value(
+                            (rng.first + (rng.last - rng.first) / 2, rng.last)).run())):
+        prof = cProfile.Profile()
+        t0 = time.perf_counter()
+        prof.enable()
+        step()
+        prof.disable()
+        took = time.perf_counter() - t0
+        if at.exception:
+            raise SystemExit(f"the page failed under AppTest: {[e.message for e in at.exception]}")
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf)
+        stats.sort_stats("cumulative").print_stats(r"dashboard|streamlit_folium|folium|sqlite3|json", top)
+        out[label] = f"{took:.2f} s\n" + buf.getvalue()
+        say(f"profile, {label}: {took:.2f} s")
+    return out
+
+
+# -- report --------------------------------------------------------------------------------------------
+def report(results: dict[str, Any]) -> bool:
+    ok = True
+    ing = results.get("ingest")
+    if ing:
+        print(f"ingest   {ing['added']} articles, {ing['events']} events, {ing['places']} places in "
+              f"{ing['wall_seconds']} s: {ing['articles_per_s']} articles/s (atlas reports {ing['reported_rate']}/s), "
+              f"peak RSS {ing['peak_rss_mb']} MB; load {ing['load_before']} -> {ing['load_after']}")
+    app = results.get("app")
+    if app:
+        print(f"app      {app['articles']} articles, {app['events']} events, {app['places']} places; "
+              f"load {app['load_before']} -> {app['load_after']}")
+        print(f"{'figure':<34} {'measured':>10} {'goal':>9}")
+        rows = [("start -> usable map (s)", app["start_to_map"], None),
+                ("filter change -> map (median, s)", app["filter_to_map"], GOALS["filter_to_map"]),
+                ("filter change -> page idle (med, s)", app["filter_to_page"], GOALS["filter_to_page"]),
+                ("filter change -> page idle (max, s)", app["filter_to_page_max"], GOALS["filter_to_page"]),
+                ("marker click -> panel (median, s)", app["click_to_panel"], GOALS["click_to_panel"]),
+                ("marker click -> panel (max, s)", app["click_to_panel_max"], GOALS["click_to_panel"]),
+                ("server peak RSS (MB)", app["server_peak_mb"], GOALS["server_peak_mb"]),
+                ("page JS heap (MB)", app["page_js_heap_mb"], None)]
+        for name, value, goal in rows:
+            met = "" if goal is None or value is None else ("met" if value <= goal else "MISSED")
+            ok &= met != "MISSED"
+            print(f"{name:<34} {value if value is not None else '?':>10} {goal if goal else '':>9} {met}")
+        for c in app["filter_changes"]:
+            print(f"    filter {c['change']:<16} {c['markers']:>6} markers: map {c['map']:.2f} s, "
+                  f"page {c['page']:.2f} s")
+        for c in app["clicks"]:
+            print(f"    click  {c['place'][:24]:<24} ({c['kind']}, {c['events']} events): {c['seconds']:.2f} s")
+        if not app["tables_on_page"]:
+            print("    (no table on the page yet: 'page idle' covers whatever the page draws)")
+        if app["blocked_requests"] or app["page_errors"]:
+            ok = False
+            print(f"    requests that tried to leave the machine: {app['blocked_requests']}; "
+                  f"page errors: {app['page_errors']}")
+    for label, text in results.get("profile", {}).items():
+        print(f"\n== profile: {label}: {text}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="articles in the corpus (default 10,000)")
+    parser.add_argument("--seed", type=int, default=4, help="the corpus's random seed")
+    parser.add_argument("--corpus", type=Path, default=corpus.DEFAULT_OUT, help="where the corpus is (or goes)")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="ATLAS_HOME of the store to measure")
+    parser.add_argument("--regenerate", action="store_true", help="write the corpus again even if it matches")
+    parser.add_argument("--skip-ingest", action="store_true", help="measure the store already in --home")
+    parser.add_argument("--skip-app", action="store_true", help="no browser measurements")
+    parser.add_argument("--profile", action="store_true", help="cProfile the page's script (AppTest)")
+    parser.add_argument("--repeat", type=int, default=5, help="clicks and date changes to time")
+    args = parser.parse_args(argv)
+
+    from gazetteer.build import ensure_index
+
+    ensure_index()
+    results: dict[str, Any] = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
+                               "cores": os.cpu_count(), "argv": sys.argv[1:]}
+    if not args.skip_ingest:
+        results["corpus"] = make_corpus(args.corpus, args.articles, args.seed, args.regenerate)
+        results["ingest"] = ingest(args.corpus, args.home)
+    elif not (args.home / "atlas.sqlite").exists():
+        raise SystemExit(f"--skip-ingest: no store in {args.home}")
+    if not args.skip_app:
+        with chromium() as browser:
+            results["app"] = measure_app(args.home, args.repeat, browser)
+    if args.profile:
+        results["profile"] = profile_app(args.home)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    ok = report(results)
+    print(f"details: {(OUT / 'scale.json').relative_to(ROOT)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
