@@ -8,10 +8,11 @@
 -- Offsets (start, end, sent_start, sent_end) are Python string offsets (code points) into
 -- article.text, end exclusive. Dates are ISO 8601 (YYYY-MM-DD) text, NULL when unknown.
 --
--- Room left for what comes next: corrections of a mention's place are to be stored apart from
--- machine output, keyed by (article, start, end) so they survive a re-ingest that rebuilds mention
--- rows; events reference mentions, so a correction re-derives event.place; event.date has its own
--- date_source and date_precision so an event can later carry a date read from its sentence.
+-- Corrections of a mention's place (version 2) are stored apart from machine output, keyed by
+-- (article, start, end) so they survive a re-ingest that rebuilds mention rows. Readers never read
+-- mention.place or event directly: the views effective_mention and effective_event (version 2) say
+-- which place a mention names now and which events there are. event.date has its own date_source and
+-- date_precision so an event can later carry a date read from its sentence.
 
 -- version 1
 CREATE TABLE meta (
@@ -92,3 +93,71 @@ CREATE INDEX event_date ON event(date, place);
 CREATE INDEX event_place ON event(place, date);
 CREATE INDEX event_article ON event(article, sent_start);
 CREATE INDEX event_mention ON event(mention);
+
+-- version 2
+-- Corrections: a person's choice of place for a mention, kept apart from machine output (mention.place
+-- is never changed), keyed by the mention's span (article, start, end), never by mention id, so a
+-- re-ingest that rebuilds mention rows keeps them. Append-only: the latest row of a span is the one
+-- that counts; undo deletes it, and the row before it (or the machine's place) counts again.
+
+-- The sentence each mention is in (so events can be derived again from mentions once a correction
+-- changes a sentence's places). Stores of version 1 take it from the event whose sentence holds it.
+ALTER TABLE mention ADD COLUMN sent_start INTEGER;
+ALTER TABLE mention ADD COLUMN sent_end INTEGER;
+UPDATE mention SET (sent_start, sent_end) = (
+    SELECT e.sent_start, e.sent_end FROM event e
+    WHERE e.article = mention.article AND e.place = mention.place
+      AND e.sent_start <= mention.start AND mention.end <= e.sent_end);
+UPDATE mention SET (sent_start, sent_end) = (
+    SELECT e.sent_start, e.sent_end FROM event e
+    WHERE e.article = mention.article AND e.sent_start <= mention.start AND mention.end <= e.sent_end)
+WHERE sent_start IS NULL;
+CREATE INDEX mention_sentence ON mention(article, sent_start);
+
+CREATE TABLE correction (
+    id         INTEGER PRIMARY KEY,     -- increasing: a span's latest row counts
+    article    TEXT NOT NULL,           -- article.id (no foreign key: a correction outlives machine output)
+    start      INTEGER NOT NULL,        -- the mention's span in article.text
+    end        INTEGER NOT NULL,
+    place      INTEGER REFERENCES place(id),  -- the right place, copied into place; NULL: "not a place"
+    author     TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL            -- UTC, ISO 8601
+);
+CREATE INDEX correction_span ON correction(article, start, end, id);
+
+-- The one definition of "the place a mention names now", used by every reader: the latest correction
+-- of its span, else the geoparser's place. place IS NULL: marked "not a place". A corrected mention's
+-- confidence is 1 (a person chose it).
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end);
+
+-- The events every reader shows: one per sentence and place the sentence's mentions name now.
+-- Sentences no correction touches keep the stored events (the fast, indexed path); the few sentences
+-- with a correction have theirs derived from effective_mention (ids: minus the first mention's id).
+-- (CROSS JOIN keeps SQLite from scanning every mention to find the few corrected ones.)
+-- "Not a place" takes the mention's events away; a mention corrected to a place the sentence already
+-- names adds no second event.
+CREATE VIEW effective_event AS
+SELECT e.id, e.article, e.mention, m.start AS mention_start, m.end AS mention_end, e.sent_start, e.sent_end,
+       e.place, e.date, e.date_source, e.date_precision, m.confidence, 0 AS corrected
+FROM event e JOIN mention m ON m.id = e.mention
+WHERE NOT EXISTS (SELECT 1 FROM correction c JOIN mention cm
+                  ON cm.article = c.article AND cm.start = c.start AND cm.end = c.end
+                  WHERE c.article = e.article AND cm.sent_start = e.sent_start)
+UNION ALL
+SELECT -em.id, em.article, em.id, min(em.start), em.end, em.sent_start, em.sent_end,
+       em.place, d.date, d.date_source, d.date_precision, em.confidence, em.corrected
+FROM (SELECT DISTINCT cm.article, cm.sent_start FROM correction c CROSS JOIN mention cm
+      ON cm.article = c.article AND cm.start = c.start AND cm.end = c.end) s
+JOIN effective_mention em ON em.article = s.article AND em.sent_start = s.sent_start
+JOIN event d ON d.id = (SELECT x.id FROM event x WHERE x.article = s.article AND x.sent_start = s.sent_start
+                        ORDER BY x.id LIMIT 1)
+WHERE em.place IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;

@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,18 +88,104 @@ def _flag(value: Any, default: bool) -> bool:
     return default
 
 
+# Kinds of place a filter can ask for, and the Place.kind values each covers.
+KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    "town": ("town",),
+    "region": ("province", "district", "region", "continent"),
+    "country": ("country",),
+    "feature": ("water", "terrain", "route", "site"),
+}
+KIND_LABELS = {"town": "town or city", "region": "province, district or region", "country": "country",
+               "feature": "sea, river, mountain, road or site"}
+MAX_FILTER_PLACES = 200  # place ids one filter (one URL) may name
+MAX_SEARCH = 200  # characters of a text search
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _codes(values: Any) -> tuple[str, ...]:
+    return tuple(sorted({v for v in (str(x).strip().upper() for x in values) if _COUNTRY_CODE.fullmatch(v)}))
+
+
+def _ids(values: Any) -> tuple[int, ...]:
+    out = set()
+    for x in values:
+        try:
+            out.add(int(str(x).strip()))
+        except ValueError:
+            continue
+    return tuple(sorted(out))[:MAX_FILTER_PLACES]
+
+
+def _kinds(values: Any) -> tuple[str, ...]:
+    return tuple(k for k in KIND_GROUPS if k in {str(v).strip().lower() for v in values})
+
+
+def _confidence(value: Any) -> float:
+    try:
+        number = float(str(value).strip()) if value is not None else 0.0
+    except ValueError:
+        return 0.0
+    if number != number:  # NaN
+        return 0.0
+    return round(min(max(number, 0.0), 1.0), 2)
+
+
+def _search(value: Any) -> str:
+    return " ".join(_CONTROLS.sub(" ", "" if value is None else str(value)).split())[:MAX_SEARCH]
+
+
+def _article_id(value: Any) -> str | None:
+    text = "" if value is None else str(value).strip().lower()
+    return text if _ARTICLE_ID.fullmatch(text) else None
+
+
+def _listed(value: Any) -> list[str]:
+    """``"a,b"`` or ``["a", "b"]`` (a URL parameter given once or repeated) as a list of strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [part for item in items for part in str(item).split(",") if part.strip()]
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with ``%``, ``_`` and the escape character escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @dataclass(frozen=True, slots=True)
 class EventFilter:
     """Which events to show. Dates are inclusive; ``undated`` keeps events without a date;
-    ``countries`` keeps country-level places. Hashable (a cache key) and serialisable to the URL."""
+    ``countries`` keeps country-level places; ``country`` keeps places in these ISO 3166-1 alpha-2
+    countries; ``places`` only these place ids; ``article`` only this article's events; ``kinds`` only
+    these kinds of place (keys of :data:`KIND_GROUPS`); ``min_confidence`` only events whose place was
+    resolved at least this surely (a corrected place counts as 1); ``text`` only sentences containing
+    it (SQLite ``LIKE``: case-insensitive for ASCII letters only). Empty means "no restriction".
+    Hashable (a cache key) and serialisable to the URL; values are normalised on construction."""
 
     start: datetime.date | None = None
     end: datetime.date | None = None
     undated: bool = True
     countries: bool = True
+    country: tuple[str, ...] = ()
+    places: tuple[int, ...] = ()
+    article: str | None = None
+    kinds: tuple[str, ...] = ()
+    min_confidence: float = 0.0
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "country", _codes(self.country))
+        object.__setattr__(self, "places", _ids(self.places))
+        object.__setattr__(self, "article", _article_id(self.article))
+        object.__setattr__(self, "kinds", _kinds(self.kinds))
+        object.__setattr__(self, "min_confidence", _confidence(self.min_confidence))
+        object.__setattr__(self, "text", _search(self.text))
 
     def where(self, event: str = "e", place: str = "p") -> tuple[str, list[Any]]:
-        """A SQL condition over ``event`` (and ``place``, joined on ``event.place``) and its parameters."""
+        """A SQL condition over ``event`` (a row of ``effective_event``) and ``place`` (joined on
+        ``event.place``), and its parameters."""
         dated, params = [f"{event}.date IS NOT NULL"], []
         if self.start:
             dated.append(f"{event}.date >= ?")
@@ -110,9 +196,30 @@ class EventFilter:
         cond = "(" + " AND ".join(dated) + (f" OR {event}.date IS NULL)" if self.undated else ")")
         if not self.countries:
             cond += f" AND {place}.kind <> 'country'"
+        if self.country:
+            cond += f" AND {place}.country IN ({', '.join('?' * len(self.country))})"
+            params.extend(self.country)
+        if self.places:
+            cond += f" AND {event}.place IN ({', '.join('?' * len(self.places))})"
+            params.extend(self.places)
+        if self.article:
+            cond += f" AND {event}.article = ?"
+            params.append(self.article)
+        if self.kinds:
+            kinds = [k for group in self.kinds for k in KIND_GROUPS[group]]
+            cond += f" AND {place}.kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
+        if self.min_confidence > 0:
+            cond += f" AND {event}.confidence >= ?"
+            params.append(self.min_confidence)
+        if self.text:
+            cond += (f" AND EXISTS (SELECT 1 FROM article ax WHERE ax.id = {event}.article AND substr(ax.text, "
+                     f"{event}.sent_start + 1, {event}.sent_end - {event}.sent_start) LIKE ? ESCAPE '\\')")
+            params.append(like_pattern(self.text))
         return cond, params
 
-    # The URL: ?from=2022-01-01&to=2022-12-31&undated=0&countries=0 (defaults are left out).
+    # The URL: ?from=2022-01-01&to=2022-12-31&undated=0&countries=0&country=AM,AZ&places=616108&
+    # article=0123456789abcdef&kind=town,region&conf=0.5&q=shelling (defaults are left out).
     def to_params(self) -> dict[str, str]:
         params = {}
         if self.start:
@@ -123,15 +230,31 @@ class EventFilter:
             params["undated"] = "0"
         if not self.countries:
             params["countries"] = "0"
+        if self.country:
+            params["country"] = ",".join(self.country)
+        if self.places:
+            params["places"] = ",".join(map(str, self.places))
+        if self.article:
+            params["article"] = self.article
+        if self.kinds:
+            params["kind"] = ",".join(self.kinds)
+        if self.min_confidence > 0:
+            params["conf"] = f"{self.min_confidence:g}"
+        if self.text:
+            params["q"] = self.text
         return params
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> EventFilter:
-        """The filter a URL asks for; malformed values fall back to the defaults, reversed dates are swapped."""
-        start, end = _date(params.get("from")), _date(params.get("to"))
+        """The filter a URL asks for; malformed values fall back to the defaults (a list drops only its
+        malformed items), reversed dates are swapped."""
+        start, end = _date(_one(params.get("from"))), _date(_one(params.get("to")))
         if start and end and start > end:
             start, end = end, start
-        return cls(start, end, _flag(params.get("undated"), True), _flag(params.get("countries"), True))
+        return cls(start, end, _flag(_one(params.get("undated")), True), _flag(_one(params.get("countries")), True),
+                   country=_listed(params.get("country")), places=_listed(params.get("places")),
+                   article=_one(params.get("article")), kinds=_listed(params.get("kind")),
+                   min_confidence=_one(params.get("conf")), text=_one(params.get("q")))
 
     def clamp(self, low: datetime.date | None, high: datetime.date | None) -> EventFilter:
         """The same filter with its dates kept inside ``[low, high]`` (a date range widget's bounds)."""
@@ -140,6 +263,13 @@ class EventFilter:
                 return d
             return min(max(d, low), high)
         return replace(self, start=inside(self.start), end=inside(self.end))
+
+
+def _one(value: Any) -> Any:
+    """The last value of a URL parameter given more than once."""
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
 
 
 # -- what the store returns ----------------------------------------------------------------------------
@@ -173,18 +303,67 @@ class EventRow:
     title: str | None
     url: str | None
     source: str
+    corrected: bool = False  # a correction in this sentence made or kept this event
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event with its place and article, for the events table and exports (one row each)."""
+
+    id: int
+    article_id: str
+    date: datetime.date | None
+    date_precision: str | None  # day, month, year (None when undated)
+    place_id: int
+    place: str
+    kind: str
+    feature: str  # GeoNames class and code, e.g. P.PPL
+    country: str | None
+    lat: float
+    lon: float
+    sentence: str
+    mention: tuple[int, int]  # the place's first mention in the sentence, offsets in the article's text
+    mention_text: str
+    title: str | None
+    url: str | None
+    source: str
+    confidence: float  # the geoparser's; 1 for a corrected place
+    corrected: bool
 
 
 @dataclass(frozen=True, slots=True)
 class StoredMention:
+    """A mention with the place it names now (``place_id`` None: marked "not a place")."""
+
     start: int
     end: int
     text: str
-    place_id: int
+    place_id: int | None
     place_name: str
     kind: str
     country: str | None
     confidence: float
+    corrected: bool = False
+    machine_place_id: int | None = None
+    machine_place_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One correction of a mention: the place a person chose (``place_id`` None: "not a place")."""
+
+    id: int
+    article_id: str
+    start: int
+    end: int
+    text: str  # the mention as written ("" when the article is no longer stored)
+    place_id: int | None
+    place_name: str | None
+    machine_place_id: int | None
+    machine_place_name: str | None
+    title: str | None
+    author: str
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,38 +484,45 @@ class Store:
                 raise
 
     # -- writing -----------------------------------------------------------------------------------------
-    def add_article(self, article: Any, mentions: Sequence[Any], events: Sequence[Any], *, parser: str) -> bool:
+    def add_article(self, article: Any, mentions: Sequence[Any], events: Sequence[Any], *, parser: str,
+                    replace: bool = False) -> bool:
         """Store an article (:class:`dashboard.articles.Article`) with its mentions
         (``gazetteer.geoparse.Mention``) and events (:class:`dashboard.events.Event`, whose ``mention``
-        indexes ``mentions``), all or nothing. ``False`` when an article with the same id is stored already."""
+        indexes ``mentions``), all or nothing. ``False`` when an article with the same id is stored already,
+        unless ``replace``: then its mentions and events are rebuilt from these (a new parser's output);
+        corrections, kept by span, apply to the new mentions."""
         article_id = article.id
-        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        now = _now()
         with self.transaction() as db:
-            if db.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone():
+            exists = db.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone()
+            if exists and not replace:
                 return False
             title_start, title_end = article.title_span or (None, None)
-            db.execute(
-                "INSERT INTO article (id, source, title, title_start, title_end, published, url, encoding, content, "
-                "warnings, text, parser, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, article.source, article.title, title_start, title_end,
-                 article.published.isoformat() if article.published else None, article.url, article.encoding,
-                 json.dumps([list(s) for s in article.content_spans]), json.dumps(list(article.warnings)),
-                 article.text, parser, now))
+            row = (article.source, article.title, title_start, title_end,
+                   article.published.isoformat() if article.published else None, article.url, article.encoding,
+                   json.dumps([list(s) for s in article.content_spans]), json.dumps(list(article.warnings)),
+                   article.text, parser, now)
+            if exists:
+                db.execute("DELETE FROM event WHERE article = ?", (article_id,))
+                db.execute("DELETE FROM mention WHERE article = ?", (article_id,))  # and their candidates
+                db.execute("UPDATE article SET source = ?, title = ?, title_start = ?, title_end = ?, published = ?, "
+                           "url = ?, encoding = ?, content = ?, warnings = ?, text = ?, parser = ?, ingested_at = ? "
+                           "WHERE id = ?", (*row, article_id))
+            else:
+                db.execute(
+                    "INSERT INTO article (id, source, title, title_start, title_end, published, url, encoding, "
+                    "content, warnings, text, parser, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article_id, *row))
             places = {m.place.id: m.place for m in mentions}
             places.update((p.id, p) for m in mentions for p, _ in m.candidates)
-            db.executemany(
-                "INSERT INTO place (id, name, lat, lon, country, fclass, fcode, kind, population, admin1, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                "lat = excluded.lat, lon = excluded.lon, country = excluded.country, fclass = excluded.fclass, "
-                "fcode = excluded.fcode, kind = excluded.kind, population = excluded.population, "
-                "admin1 = excluded.admin1, source = excluded.source",
-                [(p.id, p.name, p.lat, p.lon, p.country_code, p.feature_class, p.feature_code, p.kind,
-                  p.population, p.admin1, p.source) for p in places.values()])
+            _upsert_places(db, places.values())
+            sentences = _mention_sentences(mentions, events)
             mention_ids = []
-            for m in mentions:
-                cur = db.execute("INSERT INTO mention (article, start, end, text, place, confidence) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)",
-                                 (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence)))
+            for m, (sent_start, sent_end) in zip(mentions, sentences, strict=True):
+                cur = db.execute("INSERT INTO mention (article, start, end, text, place, confidence, sent_start, "
+                                 "sent_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence),
+                                  sent_start, sent_end))
                 mention_ids.append(cur.lastrowid)
                 db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
                                [(cur.lastrowid, rank, p.id, float(score))
@@ -356,6 +542,65 @@ class Store:
         db.executemany("INSERT INTO event (article, mention, sent_start, sent_end, place, date, date_source, "
                        "date_precision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
+    # -- corrections -------------------------------------------------------------------------------------
+    def correct(self, article_id: str, start: int, end: int, place: Any, *, author: str = "") -> int:
+        """Record that the mention at ``[start, end)`` of an article names ``place``: a
+        ``gazetteer.Place`` (copied into the store), the id of a place already stored (a runner-up), or
+        ``None`` for "not a place". Returns the correction's id. Machine output is left as it is."""
+        with self.transaction() as db:
+            if not db.execute("SELECT 1 FROM mention WHERE article = ? AND start = ? AND end = ?",
+                              (article_id, start, end)).fetchone():
+                raise StoreError(f"no place mention at {start}-{end} of article {article_id}; nothing was corrected")
+            if place is None:
+                place_id = None
+            elif isinstance(place, int) and not isinstance(place, bool):
+                if not db.execute("SELECT 1 FROM place WHERE id = ?", (place,)).fetchone():
+                    raise StoreError(f"place {place} is not in the store; pass the gazetteer's Place to copy it")
+                place_id = place
+            else:
+                _upsert_places(db, [place])
+                place_id = place.id
+            cur = db.execute("INSERT INTO correction (article, start, end, place, author, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, _now()))
+            return cur.lastrowid
+
+    def undo_correction(self, article_id: str, start: int, end: int) -> bool:
+        """Take back the latest correction of a mention (the one before it, or the machine's place, counts
+        again). ``False`` when the mention has none."""
+        with self.transaction() as db:
+            cur = db.execute("DELETE FROM correction WHERE id = (SELECT max(id) FROM correction WHERE article = ? "
+                             "AND start = ? AND end = ?)", (article_id, start, end))
+            return cur.rowcount > 0
+
+    _CORRECTION_COLUMNS = (
+        "c.id, c.article, c.start, c.end, coalesce(m.text, ''), c.place, cp.name, m.place, mp.name, a.title, "
+        "c.author, c.created_at FROM correction c LEFT JOIN place cp ON cp.id = c.place "
+        "LEFT JOIN mention m ON m.article = c.article AND m.start = c.start AND m.end = c.end "
+        "LEFT JOIN place mp ON mp.id = m.place LEFT JOIN article a ON a.id = c.article")
+
+    def correction_history(self, article_id: str, start: int, end: int) -> list[Correction]:
+        """Every correction of a mention, oldest first (the last one counts)."""
+        rows = self._query(f"SELECT {self._CORRECTION_COLUMNS} WHERE c.article = ? AND c.start = ? AND c.end = ? "
+                           "ORDER BY c.id", (article_id, start, end))
+        return [Correction(*r) for r in rows]
+
+    def corrections(self, limit: int | None = None) -> list[Correction]:
+        """The corrections that count now (the latest of each mention), newest first."""
+        rows = self._query(
+            f"SELECT {self._CORRECTION_COLUMNS} WHERE c.id IN (SELECT max(id) FROM correction "
+            f"GROUP BY article, start, end) ORDER BY c.id DESC LIMIT {-1 if limit is None else int(limit)}")
+        return [Correction(*r) for r in rows]
+
+    def count_corrections(self) -> int:
+        """The number of mentions with a correction that counts."""
+        return self._query("SELECT count(*) FROM (SELECT DISTINCT article, start, end FROM correction)")[0][0]
+
+    def mention(self, article_id: str, start: int, end: int) -> StoredMention | None:
+        """The mention at ``[start, end)`` of an article, with the place it names now and the machine's."""
+        rows = self._query(f"SELECT {self._MENTION_COLUMNS} WHERE m.article = ? AND m.start = ? AND m.end = ?",
+                           (article_id, start, end))
+        return StoredMention(*rows[0]) if rows else None
+
     # -- reading -----------------------------------------------------------------------------------------
     def generation(self) -> int:
         """A number that changes whenever the store's content does (in this or any other process)."""
@@ -370,18 +615,19 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         (row,) = self._query("SELECT (SELECT count(*) FROM article), (SELECT count(*) FROM mention), "
-                             "(SELECT count(*) FROM event), (SELECT count(DISTINCT place) FROM event)")
+                             "(SELECT count(*) FROM effective_event), "
+                             "(SELECT count(DISTINCT place) FROM effective_event)")
         return dict(zip(("articles", "mentions", "events", "places"), row, strict=True))
 
     def date_range(self) -> DateRange:
         (first, last, dated, undated), = self._query(
-            "SELECT min(date), max(date), count(date), count(*) - count(date) FROM event")
+            "SELECT min(date), max(date), count(date), count(*) - count(date) FROM effective_event")
         return DateRange(_date(first), _date(last), dated, undated)
 
     def extent(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """``((south, west), (north, east))`` of every place with an event, or ``None`` when there is none."""
         (s, w, n, e), = self._query("SELECT min(lat), min(lon), max(lat), max(lon) FROM place "
-                                    "WHERE id IN (SELECT DISTINCT place FROM event)")
+                                    "WHERE id IN (SELECT DISTINCT place FROM effective_event)")
         return None if s is None else ((s, w), (n, e))
 
     def place_counts(self, flt: EventFilter = EventFilter()) -> list[PlaceCount]:
@@ -389,64 +635,110 @@ class Store:
         where, params = flt.where()
         rows = self._query(
             "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode, count(*), "
-            f"count(DISTINCT e.article) FROM event e JOIN place p ON p.id = e.place WHERE {where} "
+            f"count(DISTINCT e.article) FROM effective_event e JOIN place p ON p.id = e.place WHERE {where} "
             "GROUP BY p.id ORDER BY count(*) DESC, p.name", params)
         return [PlaceCount(*r) for r in rows]
 
     _EVENT_COLUMNS = (
         "e.id, e.article, e.place, e.sent_start, e.sent_end, "
         "substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start), "
-        "(SELECT json_group_array(json_array(m.start - e.sent_start, m.end - e.sent_start)) FROM mention m "
-        " WHERE m.article = e.article AND m.place = e.place AND m.start >= e.sent_start AND m.end <= e.sent_end), "
-        "e.date, a.title, a.url, a.source")
+        "(SELECT json_group_array(json_array(m.start - e.sent_start, m.end - e.sent_start)) FROM effective_mention m "
+        " WHERE m.article = e.article AND m.sent_start = e.sent_start AND m.place = e.place "
+        " AND m.start >= e.sent_start AND m.end <= e.sent_end), "
+        "e.date, a.title, a.url, a.source, e.corrected")
     _EVENT_ORDER = "e.date IS NULL, e.date DESC, a.published IS NULL, a.published DESC, e.article, e.sent_start"
 
     def events(self, place_id: int, flt: EventFilter = EventFilter(), *, limit: int | None = None) -> list[EventRow]:
         """The events of one place under ``flt``: newest first, undated last, in text order within an article."""
         where, params = flt.where()
         rows = self._query(
-            f"SELECT {self._EVENT_COLUMNS} FROM event e JOIN article a ON a.id = e.article "
+            f"SELECT {self._EVENT_COLUMNS} FROM effective_event e JOIN article a ON a.id = e.article "
             f"JOIN place p ON p.id = e.place WHERE e.place = ? AND {where} ORDER BY {self._EVENT_ORDER} "
             f"LIMIT {-1 if limit is None else int(limit)}", [place_id, *params])
         return [_event_row(r) for r in rows]
 
-    def count_events(self, place_id: int, flt: EventFilter = EventFilter()) -> int:
+    def count_events(self, place_id: int | None, flt: EventFilter = EventFilter()) -> int:
+        """The number of events under ``flt`` (of one place, unless ``place_id`` is None)."""
         where, params = flt.where()
-        return self._query(f"SELECT count(*) FROM event e JOIN place p ON p.id = e.place "
-                           f"WHERE e.place = ? AND {where}", [place_id, *params])[0][0]
+        if place_id is not None:
+            where, params = f"e.place = ? AND {where}", [place_id, *params]
+        return self._query(f"SELECT count(*) FROM effective_event e JOIN place p ON p.id = e.place "
+                           f"WHERE {where}", params)[0][0]
 
     def samples(self, flt: EventFilter = EventFilter(), per_place: int = 3) -> dict[int, list[EventRow]]:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`)."""
         where, params = flt.where()
         rows = self._query(
-            f"WITH ranked AS (SELECT e.id, row_number() OVER (PARTITION BY e.place ORDER BY {self._EVENT_ORDER}) "
-            f"AS rn FROM event e JOIN article a ON a.id = e.article JOIN place p ON p.id = e.place WHERE {where}) "
-            f"SELECT {self._EVENT_COLUMNS} FROM ranked r JOIN event e ON e.id = r.id "
-            f"JOIN article a ON a.id = e.article WHERE r.rn <= ? ORDER BY e.place, r.rn", [*params, per_place])
+            f"WITH chosen AS (SELECT e.*, a.published FROM effective_event e JOIN article a ON a.id = e.article "
+            f"JOIN place p ON p.id = e.place WHERE {where}), "
+            f"ranked AS (SELECT e.*, row_number() OVER (PARTITION BY e.place ORDER BY "
+            f"{self._EVENT_ORDER.replace('a.published', 'e.published')}) AS rn FROM chosen e) "
+            f"SELECT {self._EVENT_COLUMNS} FROM ranked e JOIN article a ON a.id = e.article WHERE e.rn <= ? "
+            "ORDER BY e.place, e.rn", [*params, per_place])
         out: dict[int, list[EventRow]] = {}
         for r in rows:
             row = _event_row(r)
             out.setdefault(row.place_id, []).append(row)
         return out
 
+    _RECORD_COLUMNS = (
+        "e.id, e.article, e.date, e.date_precision, p.id, p.name, p.kind, p.fclass || '.' || p.fcode, p.country, "
+        "p.lat, p.lon, substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start), e.mention_start, e.mention_end, "
+        "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start), a.title, a.url, a.source, "
+        "e.confidence, e.corrected")
+
+    def event_records(self, flt: EventFilter = EventFilter(), *, limit: int | None = None) -> list[EventRecord]:
+        """Every event under ``flt`` with its place and article, newest first, undated last (the table's
+        and the exports' rows)."""
+        where, params = flt.where()
+        rows = self._query(
+            f"SELECT {self._RECORD_COLUMNS} FROM effective_event e JOIN place p ON p.id = e.place "
+            f"JOIN article a ON a.id = e.article WHERE {where} ORDER BY {self._EVENT_ORDER}, p.name "
+            f"LIMIT {-1 if limit is None else int(limit)}", params)
+        return [EventRecord(r[0], r[1], _date(r[2]), r[3], *r[4:12], (r[12], r[13]), *r[14:19], bool(r[19]))
+                for r in rows]
+
+    def timeline(self, flt: EventFilter = EventFilter()) -> list[tuple[datetime.date, int]]:
+        """Events per day under ``flt`` (days with none are left out), oldest first."""
+        where, params = flt.where()
+        rows = self._query(f"SELECT e.date, count(*) FROM effective_event e JOIN place p ON p.id = e.place "
+                           f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
+        return [(_date(d), n) for d, n in rows]
+
+    def country_counts(self) -> list[tuple[str, int]]:
+        """Countries of the places with events, with their numbers of events, most first."""
+        return [tuple(r) for r in self._query(
+            "SELECT p.country, count(*) FROM effective_event e JOIN place p ON p.id = e.place "
+            "WHERE p.country IS NOT NULL GROUP BY p.country ORDER BY count(*) DESC, p.country")]
+
+    def article_list(self, limit: int | None = None) -> list[tuple[str, str | None, str, datetime.date | None]]:
+        """Stored articles as ``(id, title, source, published)``, newest first, undated last."""
+        rows = self._query("SELECT id, title, source, published FROM article ORDER BY published IS NULL, "
+                           f"published DESC, source LIMIT {-1 if limit is None else int(limit)}")
+        return [(i, t, s, _date(p)) for i, t, s, p in rows]
+
+    _MENTION_COLUMNS = (
+        "m.start, m.end, m.text, m.place, coalesce(p.name, 'not a place'), coalesce(p.kind, ''), p.country, "
+        "m.confidence, m.corrected, m.machine_place, mp.name FROM effective_mention m "
+        "LEFT JOIN place p ON p.id = m.place LEFT JOIN place mp ON mp.id = m.machine_place")
+
     def article(self, article_id: str) -> StoredArticle | None:
-        """An article with its mentions (and each mention's place), or ``None``."""
+        """An article with its mentions (each with the place it names now), or ``None``."""
         rows = self._query("SELECT id, source, title, published, url, text FROM article WHERE id = ?", (article_id,))
         if not rows:
             return None
         aid, source, title, published, url, text = rows[0]
-        mentions = self._query(
-            "SELECT m.start, m.end, m.text, p.id, p.name, p.kind, p.country, m.confidence FROM mention m "
-            "JOIN place p ON p.id = m.place WHERE m.article = ? ORDER BY m.start", (article_id,))
+        mentions = self._query(f"SELECT {self._MENTION_COLUMNS} WHERE m.article = ? ORDER BY m.start", (article_id,))
         return StoredArticle(aid, source, title, _date(published), url, text,
-                             tuple(StoredMention(*m) for m in mentions))
+                             tuple(StoredMention(*m[:8], bool(m[8]), *m[9:]) for m in mentions))
 
     def place(self, place_id: int) -> PlaceCount | None:
         """A stored place with its total numbers of events and articles (no filter)."""
         rows = self._query(
-            "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode, count(e.id), "
-            "count(DISTINCT e.article) FROM place p LEFT JOIN event e ON e.place = p.id WHERE p.id = ? GROUP BY p.id",
-            (place_id,))
+            "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode, "
+            "(SELECT count(*) FROM effective_event e WHERE e.place = ?), "
+            "(SELECT count(DISTINCT e.article) FROM effective_event e WHERE e.place = ?) "
+            "FROM place p WHERE p.id = ?", (place_id, place_id, place_id))
         return PlaceCount(*rows[0]) if rows else None
 
     def candidates(self, article_id: str, start: int, end: int) -> list[tuple[int, str, float]]:
@@ -456,11 +748,49 @@ class Store:
             "JOIN place p ON p.id = c.place WHERE m.article = ? AND m.start = ? AND m.end = ? ORDER BY c.rank",
             (article_id, start, end))]
 
+    def stored_place(self, place_id: int) -> tuple[str, str, str | None] | None:
+        """``(name, kind, country)`` of a stored place (with or without events)."""
+        rows = self._query("SELECT name, kind, country FROM place WHERE id = ?", (place_id,))
+        return tuple(rows[0]) if rows else None
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
+    """Copy gazetteer places into the store (the store stands alone), updating those already there."""
+    db.executemany(
+        "INSERT INTO place (id, name, lat, lon, country, fclass, fcode, kind, population, admin1, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "lat = excluded.lat, lon = excluded.lon, country = excluded.country, fclass = excluded.fclass, "
+        "fcode = excluded.fcode, kind = excluded.kind, population = excluded.population, "
+        "admin1 = excluded.admin1, source = excluded.source",
+        [(p.id, p.name, p.lat, p.lon, p.country_code, p.feature_class, p.feature_code, p.kind,
+          p.population, p.admin1, p.source) for p in places])
+
+
+def _mention_sentences(mentions: Sequence[Any], events: Sequence[Any]) -> list[tuple[int | None, int | None]]:
+    """The sentence of each mention: its event's, else that of the event of its place whose sentence holds
+    it (the geoparser's events name each place once per sentence), else any event's sentence holding it."""
+    out: list[tuple[int | None, int | None]] = [(None, None)] * len(mentions)
+    for e in events:
+        if 0 <= e.mention < len(mentions):
+            out[e.mention] = tuple(e.sentence)
+    for i, m in enumerate(mentions):
+        if out[i][0] is not None:
+            continue
+        holding = [e for e in events if e.sentence[0] <= m.start and m.end <= e.sentence[1]]
+        same = [e for e in holding if e.place_id == m.place.id]
+        if same or holding:
+            out[i] = tuple((same or holding)[0].sentence)
+    return out
+
 
 def _event_row(r: tuple) -> EventRow:
-    (eid, article, place, s, e, sentence, spans, date, title, url, source) = r
+    (eid, article, place, s, e, sentence, spans, date, title, url, source, corrected) = r
     highlights = tuple(sorted((a, b) for a, b in json.loads(spans or "[]")))
-    return EventRow(eid, article, place, s, e, sentence, highlights, _date(date), title, url, source)
+    return EventRow(eid, article, place, s, e, sentence, highlights, _date(date), title, url, source, bool(corrected))
 
 
 def _statements(sql: str) -> list[str]:

@@ -21,7 +21,17 @@ from dashboard.articles import article_from_text
 from dashboard.errors import StoreError
 from dashboard.events import extract_events
 from dashboard.ingest import ADDED, DUPLICATE, FAILED, ingest_paths, ingest_seeds
-from dashboard.store import SCHEMA_VERSION, EventFilter, Store, data_dir, schema_sections, store_path
+from dashboard.store import (
+    KIND_GROUPS,
+    MAX_FILTER_PLACES,
+    MAX_SEARCH,
+    SCHEMA_VERSION,
+    EventFilter,
+    Store,
+    data_dir,
+    schema_sections,
+    store_path,
+)
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
 
@@ -123,14 +133,14 @@ def test_an_older_store_is_upgraded_in_place(filled, tmp_path, monkeypatch):
     schema = store_mod.SCHEMA_PATH.read_text(encoding="utf-8")
     upgraded = tmp_path / "schema.sql"
     upgraded.write_text(schema + f"\n-- version {SCHEMA_VERSION + 1}\n"
-                        "CREATE TABLE correction (article TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+                        "CREATE TABLE later_table (article TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
                         " place INTEGER, PRIMARY KEY (article, start, end));\n", encoding="utf-8")
     monkeypatch.setattr(store_mod, "SCHEMA_PATH", upgraded)
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Store.open() as again:
         assert again.version == SCHEMA_VERSION + 1
         assert again.counts()["articles"] == 3
-        assert again._query("SELECT count(*) FROM correction") == [(0,)]
+        assert again._query("SELECT count(*) FROM later_table") == [(0,)]
 
 
 def test_unwritable_home_says_what_to_do(tmp_path, monkeypatch):
@@ -288,6 +298,77 @@ def test_filter_from_a_malformed_url():
 def test_filter_sql_uses_parameters_only():
     where, params = EventFilter(datetime.date(2022, 1, 1), None, False, False).where()
     assert "2022" not in where and params == ["2022-01-01"]
+    flt = EventFilter(country=("AM",), places=(1,), article="0123456789abcdef", kinds=("town",), min_confidence=0.5,
+                      text="x' OR 1=1 --")
+    where, params = flt.where()
+    assert "AM" not in where and "OR 1=1" not in where and "0123456789abcdef" not in where
+    assert params == ["AM", 1, "0123456789abcdef", "town", 0.5, "%x' OR 1=1 --%"]
+
+
+def test_each_filter_and_combined(filled):
+    def names(flt):
+        return {p.name: p.events for p in filled.place_counts(flt)}
+
+    kapan_2022 = make_article(*A2022)
+    assert names(EventFilter(country=("AM",))) == {"Goris": 3, "Kapan": 3, "Armenia": 2}
+    assert names(EventFilter(country=("GE",))) == {}
+    assert names(EventFilter(places=(GORIS.id, ARMENIA.id))) == {"Goris": 3, "Armenia": 2}
+    assert names(EventFilter(article=kapan_2022.id)) == {"Kapan": 2, "Goris": 1, "Armenia": 1}
+    assert names(EventFilter(kinds=("country",))) == {"Armenia": 2}
+    assert names(EventFilter(kinds=("town", "region"))) == {"Goris": 3, "Kapan": 3}
+    assert names(EventFilter(kinds=("feature",))) == {}
+    assert names(EventFilter(text="shelling hit")) == {"Goris": 2, "Kapan": 1}  # ASCII: any case
+    assert names(EventFilter(text="appealed to Russia")) == {"Armenia": 1}
+    assert names(EventFilter(text="100%")) == {} and names(EventFilter(text="_")) == {}  # LIKE's wildcards
+    combined = EventFilter(datetime.date(2022, 1, 1), undated=False, country=("AM",), kinds=("town",),
+                           text="Shelling")
+    assert names(combined) == {"Kapan": 1, "Goris": 1}
+    assert filled.count_events(None, combined) == 2
+    assert [r.sentence for r in filled.event_records(combined)] == ["Shelling hit Kapan and Goris."] * 2
+    assert filled.timeline(combined) == [(datetime.date(2022, 9, 13), 2)]
+    assert filled.timeline() == [(datetime.date(2021, 11, 16), 3), (datetime.date(2022, 9, 13), 4)]
+
+
+def test_minimum_confidence(store):
+    article = make_article("Sure and unsure", "September 13, 2022", "Shelling hit Goris. Kapan was calm.")
+    goris, kapan = article.text.index("Shelling hit Goris") + 13, article.text.index("Kapan")
+    mentions = [Mention(goris, goris + 5, "Goris", GORIS, 0.95, ()), Mention(kapan, kapan + 5, "Kapan", KAPAN, 0.4, ())]
+    assert store.add_article(article, mentions, extract_events(article, mentions), parser="test")
+    assert {p.name for p in store.place_counts(EventFilter(min_confidence=0.5))} == {"Goris"}
+    assert {p.name for p in store.place_counts(EventFilter(min_confidence=0.4))} == {"Goris", "Kapan"}
+    assert {r.confidence for r in store.event_records()} == {0.95, 0.4}
+
+
+_codes = st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2), max_size=4)
+_search = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
+
+
+@given(_dates, _dates, st.booleans(), st.booleans(), _codes, st.lists(st.integers(-10**9, 10**9), max_size=5),
+       st.one_of(st.none(), st.text("0123456789abcdef", min_size=16, max_size=16)),
+       st.lists(st.sampled_from(sorted(KIND_GROUPS)), max_size=3), st.floats(0, 1), _search)
+def test_every_filter_survives_the_url(start, end, undated, countries, codes, places, article, kinds, conf, text):
+    if start and end and start > end:
+        start, end = end, start
+    flt = EventFilter(start, end, undated, countries, codes, places, article, kinds, conf, text)
+    params = flt.to_params()
+    assert all(isinstance(v, str) for v in params.values())
+    assert EventFilter.from_params(params) == flt
+    hash(flt)
+
+
+def test_new_filters_from_a_malformed_url():
+    flt = EventFilter.from_params({"country": "am,A1,ARM,,zz", "places": "1,x,-5,1", "article": "not-an-id",
+                                   "kind": "town,planet,TOWN", "conf": "nan", "q": "  a\x00\nb  "})
+    assert (flt.country, flt.places, flt.article, flt.kinds, flt.min_confidence, flt.text) == (
+        ("AM", "ZZ"), (-5, 1), None, ("town",), 0.0, "a b")
+    assert EventFilter.from_params({"conf": "2"}).min_confidence == 1.0
+    assert EventFilter.from_params({"conf": "-1"}).min_confidence == 0.0
+    assert EventFilter.from_params({"conf": "0.333"}).min_confidence == 0.33
+    assert EventFilter.from_params({"q": "x" * 1000}).text == "x" * MAX_SEARCH
+    assert len(EventFilter.from_params({"places": ",".join(map(str, range(1000)))}).places) == MAX_FILTER_PLACES
+    assert EventFilter.from_params({"article": "0123456789ABCDEF"}).article == "0123456789abcdef"
+    assert EventFilter.from_params({"country": ["AM", "AZ"], "from": ["x", "2022-01-01"]}) == EventFilter(
+        datetime.date(2022, 1, 1), country=("AM", "AZ"))
 
 
 # -- ingest --------------------------------------------------------------------------------------------

@@ -1,0 +1,194 @@
+"""Corrections of a mention's place: a runner-up, a place found in the gazetteer, "not a place"; undo;
+history; kept apart from machine output and across a re-ingest; seen by every reader (place counts,
+events, samples, the article's marks, the table's records)."""
+from __future__ import annotations
+
+import datetime
+import sqlite3
+
+import pytest
+
+from dashboard import store as store_mod
+from dashboard.errors import StoreError
+from dashboard.store import EventFilter, Store
+from gazetteer.place import Place
+from tests.test_store import A2021, A2022, GORI, GORIS, KAPAN, PLACES, UNDATED, add, find_mentions, make_article
+
+YEREVAN = Place(616052, "Yerevan", 40.1811, 44.5136, "AM", "P", "PPLC", 1093485, "11")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "atlas.sqlite") as s:
+        yield s
+
+
+@pytest.fixture
+def filled(store):
+    for spec in (A2021, A2022, UNDATED):
+        assert add(store, make_article(*spec), PLACES)
+    return store
+
+
+def counts(store: Store, flt: EventFilter | None = None) -> dict[str, int]:
+    return {p.name: p.events for p in store.place_counts(flt or EventFilter())}
+
+
+def goris_2022(store: Store) -> tuple[str, int, int]:
+    """The mention of Goris in "Shelling hit Kapan and Goris." (the 2022 article)."""
+    article = make_article(*A2022)
+    start = article.text.index("Goris")
+    return article.id, start, start + len("Goris")
+
+
+def machine_rows(store: Store) -> list[tuple]:
+    return store._query("SELECT article, start, end, place, confidence FROM mention ORDER BY article, start")
+
+
+def test_choosing_a_runner_up_moves_the_event(filled):
+    before, machine = counts(filled), machine_rows(filled)
+    aid, start, end = goris_2022(filled)
+    assert filled.candidates(aid, start, end) == [(GORI.id, "Gori", 0.1)]
+    filled.correct(aid, start, end, GORI.id, author="analyst")
+    after = counts(filled)
+    assert after == {**before, "Goris": before["Goris"] - 1, "Gori": 1}
+    (event,) = filled.events(GORI.id)
+    assert event.sentence == "Shelling hit Kapan and Goris." and event.corrected
+    assert event.sentence[slice(*event.highlights[0])] == "Goris"
+    assert event.date == datetime.date(2022, 9, 13) and event.article_id == aid
+    assert [e.sentence for e in filled.samples()[GORI.id]] == ["Shelling hit Kapan and Goris."]
+    assert all(e.article_id != aid for e in filled.events(GORIS.id))
+    mention = filled.mention(aid, start, end)
+    assert (mention.place_id, mention.place_name, mention.corrected, mention.confidence) == (GORI.id, "Gori", True, 1.0)
+    assert (mention.machine_place_id, mention.machine_place_name) == (GORIS.id, "Goris")
+    marks = {(m.text, m.place_name, m.corrected) for m in filled.article(aid).mentions}
+    assert ("Goris", "Gori", True) in marks and ("Kapan", "Kapan", False) in marks
+    (record,) = filled.event_records(EventFilter(places=(GORI.id,)))
+    assert (record.place, record.country, record.corrected, record.confidence) == ("Gori", "GE", True, 1.0)
+    assert record.mention_text == "Goris"
+    # machine output is untouched
+    assert machine_rows(filled) == machine
+    assert filled.counts()["places"] == 4 and filled.extent()[1][0] == GORI.lat
+
+
+def test_choosing_a_place_found_in_the_gazetteer_copies_it_into_the_store(filled):
+    aid, start, end = goris_2022(filled)
+    assert filled.stored_place(YEREVAN.id) is None
+    filled.correct(aid, start, end, YEREVAN)
+    assert filled.stored_place(YEREVAN.id) == ("Yerevan", "town", "AM")
+    assert counts(filled)["Yerevan"] == 1
+    assert filled.place(YEREVAN.id).events == 1
+
+
+def test_not_a_place_removes_the_mentions_events(filled):
+    before = filled.counts()
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, None)
+    assert counts(filled)["Goris"] == 2
+    assert filled.counts()["events"] == before["events"] - 1
+    assert filled.count_events(None) == before["events"] - 1
+    mention = filled.mention(aid, start, end)
+    assert (mention.place_id, mention.place_name, mention.corrected) == (None, "not a place", True)
+    assert not [r for r in filled.event_records() if r.article_id == aid and r.mention_text == "Goris"]
+    (current,) = filled.corrections()
+    assert (current.place_id, current.place_name, current.machine_place_name, current.text) == (
+        None, None, "Goris", "Goris")
+
+
+def test_undo_restores_the_state_before(filled):
+    original = counts(filled)
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, GORI.id)
+    after_first = counts(filled)
+    filled.correct(aid, start, end, None)
+    assert [c.place_id for c in filled.correction_history(aid, start, end)] == [GORI.id, None]
+    assert len(filled.corrections()) == 1 and filled.count_corrections() == 1
+    generation = filled.generation()
+    assert filled.undo_correction(aid, start, end)
+    assert filled.generation() > generation  # caches see it
+    assert counts(filled) == after_first
+    assert filled.undo_correction(aid, start, end)
+    assert counts(filled) == original
+    assert not filled.mention(aid, start, end).corrected
+    assert filled.undo_correction(aid, start, end) is False
+    assert filled.corrections() == [] and filled.count_corrections() == 0
+
+
+def test_a_correction_to_a_place_the_sentence_names_already_adds_no_second_event(filled):
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, KAPAN.id)
+    kapan = filled.events(KAPAN.id)
+    sentences = [e.sentence for e in kapan if e.article_id == aid]
+    assert sentences.count("Shelling hit Kapan and Goris.") == 1
+    (event,) = [e for e in kapan if e.sentence == "Shelling hit Kapan and Goris."]
+    # both mentions are highlighted as Kapan now
+    assert [event.sentence[a:b] for a, b in event.highlights] == ["Kapan", "Goris"]
+
+
+def test_correcting_one_of_two_mentions_in_a_sentence_keeps_the_other(store):
+    article = make_article("Goris twice", "September 13, 2022", "Shelling hit Goris, and Goris again.")
+    assert add(store, article, PLACES)
+    first = article.text.index("Goris,")
+    second = article.text.index("Goris again")
+    store.correct(article.id, second, second + 5, GORI.id)  # a mention that has no stored event of its own
+    assert counts(store) == {"Goris": 2, "Gori": 1}
+    store.correct(article.id, first, first + 5, None)
+    assert counts(store) == {"Goris": 1, "Gori": 1}  # "Goris twice", the title, is still Goris
+    store.undo_correction(article.id, first, first + 5)
+    store.undo_correction(article.id, second, second + 5)
+    assert counts(store) == {"Goris": 2}
+
+
+def test_corrections_survive_ingesting_the_article_again(filled):
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, GORI.id)
+    article = make_article(*A2022)
+    assert add(filled, article, PLACES) is False  # already stored: nothing changes
+    assert counts(filled)["Gori"] == 1
+    # a re-parse rebuilds the article's mention and event rows (new ids): the correction still applies
+    old_ids = {r[0] for r in filled._query("SELECT id FROM mention WHERE article = ?", (aid,))}
+    mentions = find_mentions(article, PLACES)
+    from dashboard.events import extract_events
+
+    assert filled.add_article(article, mentions, extract_events(article, mentions), parser="v2", replace=True)
+    new_ids = {r[0] for r in filled._query("SELECT id FROM mention WHERE article = ?", (aid,))}
+    assert old_ids and not old_ids & new_ids
+    assert counts(filled)["Gori"] == 1 and filled.mention(aid, start, end).place_id == GORI.id
+    assert filled.counts()["articles"] == 3
+    filled.undo_correction(aid, start, end)
+    assert "Gori" not in counts(filled)
+
+
+def test_filters_see_corrections(filled):
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, GORI.id)
+    assert counts(filled, EventFilter(country=("GE",))) == {"Gori": 1}
+    assert counts(filled, EventFilter(min_confidence=0.95)) == {"Gori": 1}  # a corrected place counts as sure
+    assert counts(filled, EventFilter(min_confidence=0.9))["Goris"] == 2
+    assert counts(filled, EventFilter(text="Kapan and Goris")) == {"Kapan": 1, "Gori": 1}
+    assert filled.timeline(EventFilter(places=(GORI.id,))) == [(datetime.date(2022, 9, 13), 1)]
+
+
+def test_bad_corrections_are_refused(filled):
+    aid, start, end = goris_2022(filled)
+    with pytest.raises(StoreError, match="no place mention"):
+        filled.correct(aid, start, end + 1, GORI.id)
+    with pytest.raises(StoreError, match="not in the store"):
+        filled.correct(aid, start, end, 123456789)
+    assert filled.corrections() == []
+
+
+def test_a_version_1_store_gets_the_sentence_of_every_mention(filled, tmp_path):
+    """Upgrading from version 1: mention.sent_start/sent_end are taken from the events."""
+    want = filled._query("SELECT id, sent_start, sent_end FROM mention ORDER BY id")
+    assert all(s is not None for _, s, _ in want)
+    path = filled.path
+    filled.close()
+    with sqlite3.connect(path) as db:  # back to version 1, as an older News Atlas left it
+        db.executescript("DROP VIEW effective_event; DROP VIEW effective_mention; DROP TABLE correction; "
+                         "DROP INDEX mention_sentence; ALTER TABLE mention DROP COLUMN sent_start; "
+                         "ALTER TABLE mention DROP COLUMN sent_end; PRAGMA user_version = 1;")
+    with Store(path) as again:
+        assert again.version == store_mod.SCHEMA_VERSION
+        assert again._query("SELECT id, sent_start, sent_end FROM mention ORDER BY id") == want
+        assert counts(again) == {"Goris": 3, "Kapan": 3, "Armenia": 2}
