@@ -5,13 +5,15 @@ Run from the repository root (Streamlit reads ``.streamlit/config.toml`` from th
     streamlit run dashboard/app.py
 
 The store is ``$ATLAS_HOME/atlas.sqlite``; when it is empty the sample articles in ``seeds/`` are
-ingested first. The filter (dates, undated articles, country-level places) and the selected place
-live in the URL (``?from=2022-01-01&to=2022-12-31&undated=0&countries=0&place=616108``), so a view
-can be shared. Article text is shown escaped (:mod:`dashboard.markup`), never as live markup.
+ingested first. The page: the sidebar's filters (:mod:`dashboard.page_filters`), a box to add articles
+(:mod:`dashboard.page_upload`), the map and the selected place's panel with its correction form
+(here and :mod:`dashboard.page_correct`), then the timeline, the events table and the downloads
+(:mod:`dashboard.page_table`). The filters and the selected place live in the URL
+(``?from=2022-01-01&country=AM&kind=town&q=shelling&place=616108``, :mod:`dashboard.page_state`), so a
+view can be shared. Article text is shown escaped (:mod:`dashboard.markup`), never as live markup.
 """
 from __future__ import annotations
 
-import datetime
 import sys
 import threading
 from dataclasses import replace
@@ -33,11 +35,29 @@ import streamlit as st  # noqa: E402
 from dashboard.errors import AtlasError  # noqa: E402
 from dashboard.markup import Mark, escape, marked  # noqa: E402
 from dashboard.markup import safe_url as http_url  # noqa: E402
-from dashboard.store import DateRange, EventFilter, EventRow, PlaceCount, Store, StoredArticle, store_path  # noqa: E402
+from dashboard.page_correct import correction_form, corrections_list, show_flash  # noqa: E402
+from dashboard.page_data import (  # noqa: E402
+    load_article,
+    load_overview,
+    load_place,
+    load_places,
+    load_records,
+    open_store,
+    seed_store,
+)
+from dashboard.page_filters import sidebar  # noqa: E402
+from dashboard.page_state import current_filter, follow_date_range, init_state, sync_url  # noqa: E402
+from dashboard.page_table import (  # noqa: E402
+    chosen_records,
+    events_section,
+    highlighted_places,
+    table_filter,
+    table_key,
+)
+from dashboard.page_upload import add_articles  # noqa: E402
+from dashboard.store import EventFilter, EventRecord, EventRow, PlaceCount, StoredArticle, store_path  # noqa: E402
 
 MAP_HEIGHT = 620
-PANEL_EVENTS = 40  # events listed for the selected place (newest first)
-POPUP_SAMPLES = 3  # sentences quoted in a marker's popup
 # The map's zoom on a place chosen in the list or named in a link: close enough to see its own marker.
 CHOSEN_ZOOM = {"town": 10, "site": 10, "district": 8, "terrain": 8, "water": 7, "route": 8, "province": 7,
                "region": 6, "country": 5, "continent": 3}
@@ -47,10 +67,20 @@ CSS = """
 mark.atlas-place { background: #fde9a9; color: inherit; padding: 0 2px; border-radius: 2px; }
 mark.atlas-selected { background: #f4a261; color: #000; font-weight: 700; padding: 0 2px; border-radius: 2px;
   outline: 2px solid #e76f51; }
+mark.atlas-corrected { background: #cdeac0; color: inherit; padding: 0 2px; border-radius: 2px; }
+mark.atlas-notplace { background: none; color: inherit; text-decoration: line-through dotted #888; }
 .atlas-head { font-size: 1.02rem; margin-bottom: .2rem; }
 .atlas-meta { color: #666; font-size: .9rem; }
 .atlas-sentence { border-left: 3px solid #e76f51; padding: .1rem 0 .1rem .7rem; margin: .35rem 0; }
 .atlas-article { max-height: 460px; overflow-y: auto; font-size: .92rem; line-height: 1.55; }
+.atlas-section { margin: .6rem 0 0; font-size: 1.3rem; }
+.atlas-notice { padding: .5rem .8rem; border-radius: .4rem; margin: .2rem 0 .4rem; }
+.atlas-success { background: #e6f4ea; } .atlas-error { background: #fde8e8; } .atlas-info { background: #e8f0fe; }
+table.atlas-upload-report { border-collapse: collapse; font-size: .9rem; width: 100%; margin-top: .4rem; }
+table.atlas-upload-report td, table.atlas-upload-report th { border-bottom: 1px solid #ddd; padding: .25rem .4rem;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+tr.atlas-upload-failed td:nth-child(2) { color: #b00020; font-weight: 600; }
+tr.atlas-upload-added td:nth-child(2) { color: #1b7f3b; font-weight: 600; }
 </style>
 """
 CREDITS = (
@@ -61,136 +91,17 @@ CREDITS = (
 )
 
 
-# -- resources and cached data -------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False)
-def open_store(path: str) -> Store:
-    return Store.open(path)
-
-
-@st.cache_resource(show_spinner=False)
-def load_gazetteer() -> Any:
-    from gazetteer import Gazetteer
-
-    return Gazetteer.open()
-
-
-@st.cache_resource(show_spinner="A new store: adding the sample articles from seeds/ …")
-def seed_store(path: str) -> Any:
-    """Ingest ``seeds/`` into an empty store, once per store and server."""
-    from dashboard.ingest import ingest_seeds
-
-    store = open_store(path)
-    if not store.is_empty():
-        return None
-    return ingest_seeds(store, load_gazetteer())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def load_overview(path: str, generation: int) -> tuple[dict[str, int], DateRange, Any]:
-    store = open_store(path)
-    return store.counts(), store.date_range(), store.extent()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def load_places(path: str, generation: int, flt: EventFilter) -> tuple[list[tuple[int, str, str, int]], str]:
-    """The places under ``flt`` as ``(id, name, kind, events)``, most events first, and the map's
-    marker data (:func:`dashboard.mapview.marker_data`, JSON): every place with its counts and first
-    sentences."""
-    from dashboard.mapview import PlaceSummary, Sample, marker_data
-
-    store = open_store(path)
-    samples = store.samples(flt, POPUP_SAMPLES)
-    summaries = []
-    for p in store.place_counts(flt):
-        quoted = tuple(Sample(e.sentence, (0, len(e.sentence)), e.highlights[0] if e.highlights else (0, 0),
-                              e.title, e.date.isoformat() if e.date else None) for e in samples.get(p.id, ()))
-        summaries.append(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles, quoted))
-    return [(p.id, p.name, p.kind, p.events) for p in summaries], marker_data(summaries)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_place(path: str, generation: int, place_id: int, flt: EventFilter) -> tuple[PlaceCount | None, int,
-                                                                                       list[EventRow]]:
-    store = open_store(path)
-    return store.place(place_id), store.count_events(place_id, flt), store.events(place_id, flt, limit=PANEL_EVENTS)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_article(path: str, generation: int, article_id: str) -> StoredArticle | None:
-    return open_store(path).article(article_id)
-
-
-# -- state: widgets <-> URL ----------------------------------------------------------------------------
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def init_state(rng: DateRange) -> None:
-    """On a session's first run, take the filter and the selected place from the URL."""
-    state = st.session_state
-    if state.get("_init"):
-        return
-    flt = EventFilter.from_params(st.query_params.to_dict()).clamp(rng.first, rng.last)
-    state["undated"] = flt.undated
-    state["countries"] = flt.countries
-    state["dates"] = (flt.start or rng.first, flt.end or rng.last)
-    state["place"] = _int(st.query_params.get("place"))
-    state["_center_on"] = state["place"]  # a shared link opens on its place
-    state["_init"] = True
-
-
-def current_filter(rng: DateRange) -> EventFilter:
-    """The filter the widgets say; a date range still being picked (one date) keeps the last full one."""
-    state = st.session_state
-    start = end = None
-    dates = state.get("dates")
-    if rng.first and isinstance(dates, (tuple, list)):
-        if len(dates) == 2:
-            state["_dates_done"] = tuple(dates)
-        dates = state.get("_dates_done", (rng.first, rng.last))
-        start = dates[0] if dates[0] and dates[0] > rng.first else None
-        end = dates[1] if dates[1] and dates[1] < rng.last else None
-    return EventFilter(start, end, bool(state.get("undated", True)), bool(state.get("countries", True)))
-
-
-def sync_url(flt: EventFilter, place_id: int | None) -> None:
-    want = flt.to_params() | ({"place": str(place_id)} if place_id is not None else {})
-    if st.query_params.to_dict() != want:
-        st.query_params.from_dict(want)
-
-
 # -- page parts ----------------------------------------------------------------------------------------
-def sidebar(counts: dict[str, int], rng: DateRange) -> None:
-    with st.sidebar:
-        st.title("News Atlas")
-        st.caption(f"{counts['articles']} articles · {counts['events']} events · {counts['places']} places "
-                   "in the store")
-        if rng.first and rng.last:
-            state = st.session_state
-            dates = [d for d in (state.get("dates") or ()) if isinstance(d, datetime.date)]
-            state["dates"] = tuple(min(max(d, rng.first), rng.last) for d in dates) or (rng.first, rng.last)
-            st.date_input("Dates of events", min_value=rng.first, max_value=rng.last, key="dates",
-                          format="YYYY-MM-DD", help="Events are dated by their article's publication date.")
-        else:
-            st.info("No article in the store has a date.")
-        st.toggle(f"Include undated articles ({rng.undated} events)", key="undated",
-                  help="Articles without a publication date are listed as “undated”.")
-        st.toggle("Show country-level places", key="countries",
-                  help="Countries are drawn large and pale beneath towns and regions; hide them to see the rest.")
-
-
-def draw_map(rows: str, extent: Any, focus: PlaceCount | None) -> dict | None:
-    """The map with the markers ``rows``; ``focus`` moves it (without reloading it) to a place chosen
-    outside the map."""
+def draw_map(rows: str, extent: Any, focus: PlaceCount | None, highlight: tuple[int, ...] = ()) -> dict | None:
+    """The map with the markers ``rows`` (``highlight``: place ids to ring); ``focus`` moves it (without
+    reloading it) to a place chosen outside the map."""
     from streamlit_folium import st_folium
 
     from dashboard.mapview import RETURNED_OBJECTS, base_map, place_layer
 
     bounds = [list(extent[0]), list(extent[1])] if extent else None
-    return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=place_layer(data=rows),
+    markers = place_layer(data=rows, highlight=highlight)
+    return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=markers,
                      returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True,
                      center=(focus.lat, focus.lon) if focus else None,
                      zoom=CHOSEN_ZOOM.get(focus.kind, 7) if focus else None)
@@ -201,13 +112,23 @@ def place_info(path: str, generation: int, place_id: int | None) -> PlaceCount |
 
 
 def article_html(article: StoredArticle, place_id: int) -> str:
-    """The whole article, every resolved place marked, the selected place's mentions emphasised."""
-    marks = [Mark(m.start, m.end, "atlas-selected" if m.place_id == place_id else "atlas-place",
-                  f"{m.place_name} ({m.kind}{', ' + m.country if m.country else ''})") for m in article.mentions]
+    """The whole article, every resolved place marked, the selected place's mentions emphasised,
+    corrected places in green and mentions marked "not a place" struck through."""
+    marks = []
+    for m in article.mentions:
+        if m.place_id is None:
+            marks.append(Mark(m.start, m.end, "atlas-notplace", f"not a place (corrected; the geoparser said "
+                                                                 f"{m.machine_place_name})"))
+            continue
+        css = "atlas-selected" if m.place_id == place_id else ("atlas-corrected" if m.corrected else "atlas-place")
+        marks.append(Mark(m.start, m.end, css, f"{m.place_name} ({m.kind}{', ' + m.country if m.country else ''})"
+                                               f"{' · corrected' if m.corrected else ''}"))
     return f'<div class="atlas-article">{marked(article.text, marks, newlines=True)}</div>'
 
 
-def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, str, str, int]]) -> None:
+def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, str, str, int]],
+          records: list[EventRecord], chosen: list[EventRecord]) -> PlaceCount | None:
+    """The selected place: its events and articles, and the form to correct its mentions. Returns it."""
     state = st.session_state
     selected = state.get("place")
     names = {pid: f"{name} ({kind}, {events})" for pid, name, kind, events in places}
@@ -223,15 +144,18 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     state["place_pick"] = selected
     st.selectbox("Place", options, key="place_pick", format_func=lambda i: "—" if i is None else names[i],
                  on_change=_picked, placeholder="Click a marker, or choose a place")
+    show_flash(path)
     if info is None:
         st.caption("Click a marker on the map (or choose a place above) to list its events here.")
-        return
+        return None
     articles = len({e.article_id for e in events})
     st.html(f'<h3 style="margin:0">{escape(info.name)}</h3><div class="atlas-meta">{escape(info.kind)} · '
             f'{escape(info.country or "no country")} · {info.lat:.4f}, {info.lon:.4f} · {escape(info.feature)}</div>')
     shown = f"the newest {len(events)} of " if total > len(events) else ""
     st.caption(f"{shown}{total} event{'s' if total != 1 else ''} under the current filter"
                f"{f', from {articles} article' + ('s' if articles != 1 else '') if events else ''}")
+    with st.expander("Correct this place", expanded=len(chosen) == 1, key="fix_box"):
+        correction_form(path, records, chosen[0] if len(chosen) == 1 else None)
     groups: dict[str, list[EventRow]] = {}
     for e in events:
         groups.setdefault(e.article_id, []).append(e)
@@ -251,6 +175,7 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
                 article = load_article(path, generation, article_id)
                 if article is not None:
                     st.html(article_html(article, info.id))
+    return info
 
 
 def _picked() -> None:
@@ -276,25 +201,46 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     init_state(rng)
-    sidebar(counts, rng)
+    follow_date_range(rng)
+    sidebar(path, generation, counts, rng)
     flt = current_filter(rng)
+    state = st.session_state
+    add_articles(path, expanded=not counts["articles"])
     places, rows = load_places(path, generation, flt)
     if not counts["articles"]:
-        st.info("The store is empty. Add articles with `atlas ingest PATH...` (files or folders).")
+        st.info("The store is empty. Add articles above, or with `atlas ingest PATH...` (files or folders).")
+
+    # The table's rows, and those chosen in it (the map rings their places): known before the map is drawn.
+    selected = state.get("place")
+    tflt = table_filter(flt, selected)
+    records = load_records(path, generation, tflt)[0] if tflt else []
+    key = table_key(tflt, selected, generation)
+    chosen = chosen_records(state.get(key), records)
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        value = draw_map(rows, extent, place_info(path, generation, st.session_state.get("_center_on")))
-        place_id, clicks = selected_place(value, st.session_state.get("_map_clicks"))
-        st.session_state["_map_clicks"] = clicks
-        if place_id is not None:
-            st.session_state["place"] = place_id
+        value = draw_map(rows, extent, place_info(path, generation, state.get("_center_on")),
+                         highlighted_places(chosen))
+        place_id, clicks = selected_place(value, state.get("_map_clicks"))
+        state["_map_clicks"] = clicks
+        if place_id is not None and place_id != selected:
+            state["place"] = selected = place_id
+            if chosen:
+                st.rerun()  # rings drawn for rows of the table the click replaces: draw the map again
+            tflt = table_filter(flt, selected)
+            records = load_records(path, generation, tflt)[0] if tflt else []
+            key, chosen = table_key(tflt, selected, generation), []
         events = sum(p[3] for p in places)
         st.caption(f"{len(places)} places, {events} events shown · markers: "
                    + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
     with right:
-        panel(path, generation, flt, places)
-    sync_url(flt, st.session_state.get("place"))
+        info = panel(path, generation, flt, places, records, chosen)
+    events_section(path, generation, flt, state.get("place"), info.name if info else None, key)
+    if info is None and len(chosen) == 1:
+        with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
+            correction_form(path, chosen, chosen[0])
+    corrections_list(path, generation)
+    sync_url(flt, state.get("place"))
     st.caption(CREDITS)
 
 

@@ -85,6 +85,8 @@ _CSS = """
 .atlas-popup .atlas-src { color: #555; font-size: 12px; }
 .atlas-popup mark { background: #ffe066; padding: 0 1px; }
 .atlas-id { color: #777; }
+.atlas-hl .atlas-pin { outline: 4px solid #0a6cff; outline-offset: 2px; box-shadow: 0 0 12px 5px rgba(10,108,255,.8); }
+.marker-cluster.atlas-cluster-hl div { outline: 4px solid #0a6cff; box-shadow: 0 0 12px 5px rgba(10,108,255,.8); }
 .marker-cluster div { font-weight: 600; }
 </style>
 """
@@ -232,6 +234,7 @@ _MARKERS_JS = """
         var {{ this.get_name() }} = (function () {
             var data = {{ this.data }};
             var titles = data.titles;
+            var highlight = {{ this.highlight }};
             function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
             function popup(r) {
                 var s = r[11], h = '<div class="atlas-popup"><h4>' + r[7] + '</h4><div class="atlas-meta">'
@@ -251,21 +254,26 @@ _MARKERS_JS = """
                 showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
                 iconCreateFunction: function (cluster) {
                     var n = 0, children = cluster.getAllChildMarkers();
-                    for (var i = 0; i < children.length; i++) { n += children[i].options.atlasEvents; }
+                    var hl = false;
+                    for (var i = 0; i < children.length; i++) {
+                        n += children[i].options.atlasEvents;
+                        hl = hl || children[i].options.atlasHighlight;
+                    }
                     var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
-                    return L.divIcon({html: '<div><span>' + n + '</span></div>',
-                                      className: 'marker-cluster marker-cluster-' + size, iconSize: [40, 40]});
+                    var css = 'marker-cluster marker-cluster-' + size + (hl ? ' atlas-cluster-hl' : '');
+                    return L.divIcon({html: '<div><span>' + n + '</span></div>', className: css, iconSize: [40, 40]});
                 }
             });
             var countries = L.layerGroup(), pins = [];
             data.rows.forEach(function (r) {
-                var country = r[3] === 'country';
+                var country = r[3] === 'country', hl = highlight.indexOf(r[2]) >= 0;
                 var marker = L.marker([r[0], r[1]], {
                     icon: L.divIcon({
                         html: '<div class="atlas-pin" data-place-id="' + r[2] + '" aria-label="' + r[7] + ': '
                             + plural(r[5], 'event') + '"><span>' + r[5] + '</span></div>',
-                        className: 'atlas-marker atlas-' + r[3], iconSize: [r[9], r[10]]}),
-                    atlasEvents: r[5], riseOnHover: true, zIndexOffset: country ? -1000 : 0
+                        className: 'atlas-marker atlas-' + r[3] + (hl ? ' atlas-hl' : ''), iconSize: [r[9], r[10]]}),
+                    atlasEvents: r[5], atlasHighlight: hl, riseOnHover: true,
+                    zIndexOffset: hl ? 1000 : (country ? -1000 : 0)
                 });
                 marker.bindTooltip(r[7] + ' <span class="atlas-id">#' + r[2] + '</span>',
                                    {direction: 'top', offset: [0, -r[10] / 2]});
@@ -284,7 +292,8 @@ class PlaceMarkers(JSCSSMixin, Layer):
     """One marker per place, built in the browser from :func:`marker_data` (fast at thousands of places).
 
     Countries go in a plain layer drawn beneath everything (never clustered, so they swallow no town);
-    other places in a marker cluster whose bubbles count events. Each marker shows its number of
+    other places in a marker cluster whose bubbles count events. ``highlight`` place ids (rows chosen in the
+    events table) get a yellow ring, and so does a cluster holding one. Each marker shows its number of
     events, has a tooltip with the place's name and id (read back by :func:`selected_place`) and a
     popup: name, kind, country, coordinates, numbers of events and articles, and the first sentences
     with the name highlighted, each with its article's title and date.
@@ -297,21 +306,22 @@ class PlaceMarkers(JSCSSMixin, Layer):
     default_js = JS
     default_css = CSS
 
-    def __init__(self, data: str, name: str = "Places") -> None:
+    def __init__(self, data: str, name: str = "Places", highlight: Iterable[int] = ()) -> None:
         super().__init__(name=name, overlay=True, control=False, show=True)
         self._name = "PlaceMarkers"
         self.data = data
+        self.highlight = json.dumps(sorted({int(i) for i in highlight}))
 
     def render(self, **kwargs: Any) -> None:
         """Nothing to add to a figure: streamlit-folium takes the script from the macro."""
 
 
 def place_layer(places: Iterable[PlaceSummary] | None = None, *, data: str | None = None,
-                name: str = "Places") -> folium.FeatureGroup:
+                name: str = "Places", highlight: Iterable[int] = ()) -> folium.FeatureGroup:
     """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``;
-    from ``places``, or from their :func:`marker_data` when cached."""
+    from ``places``, or from their :func:`marker_data` when cached; ``highlight``: place ids to ring."""
     group = folium.FeatureGroup(name=name, control=False)
-    PlaceMarkers(data if data is not None else marker_data(places or ())).add_to(group)
+    PlaceMarkers(data if data is not None else marker_data(places or ()), highlight=highlight).add_to(group)
     return group
 
 

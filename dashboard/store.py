@@ -322,6 +322,7 @@ class EventRecord:
     lat: float
     lon: float
     sentence: str
+    sent_start: int  # where the sentence starts in the article's text
     mention: tuple[int, int]  # the place's first mention in the sentence, offsets in the article's text
     mention_text: str
     title: str | None
@@ -685,7 +686,7 @@ class Store:
         "e.id, e.article, e.date, e.date_precision, p.id, p.name, p.kind, p.fclass || '.' || p.fcode, p.country, "
         "p.lat, p.lon, substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start), e.mention_start, e.mention_end, "
         "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start), a.title, a.url, a.source, "
-        "e.confidence, e.corrected")
+        "e.confidence, e.corrected, e.sent_start")
 
     def event_records(self, flt: EventFilter = EventFilter(), *, limit: int | None = None) -> list[EventRecord]:
         """Every event under ``flt`` with its place and article, newest first, undated last (the table's
@@ -695,7 +696,7 @@ class Store:
             f"SELECT {self._RECORD_COLUMNS} FROM effective_event e JOIN place p ON p.id = e.place "
             f"JOIN article a ON a.id = e.article WHERE {where} ORDER BY {self._EVENT_ORDER}, p.name "
             f"LIMIT {-1 if limit is None else int(limit)}", params)
-        return [EventRecord(r[0], r[1], _date(r[2]), r[3], *r[4:12], (r[12], r[13]), *r[14:19], bool(r[19]))
+        return [EventRecord(r[0], r[1], _date(r[2]), r[3], *r[4:12], r[20], (r[12], r[13]), *r[14:19], bool(r[19]))
                 for r in rows]
 
     def timeline(self, flt: EventFilter = EventFilter()) -> list[tuple[datetime.date, int]]:

@@ -61,6 +61,11 @@ def html_of(at: AppTest) -> str:
     return "\n".join(h.value for h in at.get("html"))
 
 
+def article_boxes(at: AppTest) -> list:
+    """The panel's expanders that hold a whole article."""
+    return [e for e in at.expander if e.label == "The whole article, every place marked"]
+
+
 def place_id(home: Path, name: str) -> int:
     with Store(home / "atlas.sqlite") as store:
         return next(p.id for p in store.place_counts() if p.name == name)
@@ -185,7 +190,7 @@ def test_selecting_a_place_lists_its_events_with_the_whole_article(app, seeded):
     assert 'directions of <mark class="atlas-selected">Vardenis</mark>, Sotk' in html
     assert "Armenia Seeks Russia’s Aid in Deadly Azerbaijan Border Clashes" in html
     assert "undated" in html
-    (expander,) = at.expander
+    (expander,) = article_boxes(at)
     article = "\n".join(h.value for h in expander.get("html"))
     assert '<mark class="atlas-selected" title="Vardenis (town, AM)">Vardenis</mark>' in article
     assert '<mark class="atlas-place" title="Sotk' in article and '<mark class="atlas-place" title="Kapan' in article
@@ -196,7 +201,7 @@ def test_selecting_a_place_lists_its_events_with_the_whole_article(app, seeded):
     run(at)
     dates = [line.split(" · ")[0].rsplit(">", 1)[-1] for line in html_of(at).split('class="atlas-meta">')[2:]]
     assert dates == sorted([d for d in dates if d != "undated"], reverse=True) + ["undated"] * dates.count("undated")
-    assert len(at.expander) == 5
+    assert len(article_boxes(at)) == 5
 
 
 def test_the_selection_survives_a_filter_that_hides_it(app, seeded):
@@ -217,7 +222,7 @@ def test_clearing_the_selection(app, seeded):
     at.selectbox(key="place_pick").set_value(None)
     run(at)
     assert "place" not in at.query_params
-    assert not at.expander
+    assert not article_boxes(at)
 
 
 # -- untrusted text ------------------------------------------------------------------------------------
@@ -251,6 +256,8 @@ def test_article_text_is_shown_escaped(tmp_path, monkeypatch):
     for element in (*at.markdown, *at.caption, *at.info, *at.warning):
         assert "alert" not in element.value
     assert all("alert" not in e.label for e in at.expander)
+    # (option lists are plain text, they may hold it; labels are Markdown and must not)
+    assert all("alert" not in w.label for w in (*at.selectbox, *at.multiselect, *at.text_input, *at.button))
     assert not at.get("link_button")  # the article has no URL
 
 
@@ -283,3 +290,269 @@ def test_streamlit_config_keeps_the_app_local():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "type"
     assert config["server"]["maxUploadSize"] >= 1
+
+
+# -- issue 4: add articles, filters, table and map, corrections, downloads ------------------------------
+@pytest.fixture
+def fresh(seeded, tmp_path, monkeypatch):
+    """A copy of the seeded store that a test may change."""
+    import shutil
+
+    home = tmp_path / "fresh"
+    home.mkdir()
+    for f in seeded.iterdir():
+        if f.name.startswith("atlas.sqlite"):
+            shutil.copy(f, home / f.name)
+    monkeypatch.setenv("ATLAS_HOME", str(home))
+    return home
+
+
+def highlight_of(at: AppTest) -> list[int]:
+    """The place ids the map rings (read from the markers' script handed to the map component)."""
+    import json
+
+    (component,) = at.get("component_instance") or at.get("unknown")
+    script = json.loads(component.proto.json_args)["feature_group"]
+    return json.loads(re.search(r"var highlight = (\[[^\]]*\]);", script).group(1))
+
+
+def table_of(at: AppTest):
+    (table,) = at.dataframe
+    return table
+
+
+def choose_rows(at: AppTest, rows: list[int]) -> AppTest:
+    at.session_state[table_of(at).key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return run(at)
+
+
+def report_rows(at: AppTest) -> dict[str, tuple[str, str]]:
+    """The upload report: file name -> (status class, reason)."""
+    html = "\n".join(h.value for h in at.get("html") if "atlas-upload-report" in h.value)
+    rows = re.findall(r'<tr class="atlas-upload-(\w+)" data-reason="([^"]*)">'
+                      r'<td class="atlas-upload-name">([^<]*)</td>', html)
+    return {name: (status, reason) for status, reason, name in rows}
+
+
+def test_uploading_several_files_reports_each(fresh, tmp_path):
+    seeds = sorted((Path(APP).parent.parent / "seeds").glob("*.txt"))
+    good = "Clashes near Jermuk\n\nSeptember 14, 2022\n\nShelling hit Jermuk and Vardenis overnight, officials said.\n"
+    page = ("<html><head><title>Talks in Tbilisi</title><script>alert(1)</script></head><body><article>"
+            "<h1>Talks in Tbilisi</h1><p>Published 2022-10-01</p><script>document.title='x'</script>"
+            "<p>Diplomats met in Tbilisi and Batumi to discuss the border.</p></article></body></html>")
+    files = [("jermuk.txt", good.encode(), "text/plain"),
+             ("../../etc/tbilisi.html", page.encode(), "text/html"),
+             ("copy.md", seeds[0].read_bytes(), "text/markdown"),
+             ("empty.txt", b"", "text/plain"),
+             ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "text/plain"),
+             ("huge.txt", b"Yerevan and Baku. " * (6 * 1024 * 1024 // 18), "text/plain"),
+             ("russian.txt", "Ереван\n\n14 сентября 2022\n\nАрмения и Азербайджан.\n".encode("cp1251"), "text/plain")]
+    at = run(AppTest.from_file(APP, default_timeout=120))
+    before = place_names(at)
+    at.file_uploader(key="uploads_0").set_value(files)
+    run(at)
+    at.button(key="upload_go").click()
+    run(at)
+    got = report_rows(at)
+    assert got == {
+        "jermuk.txt": ("added", ""), "../../etc/tbilisi.html": ("added", ""), "copy.md": ("duplicate", ""),
+        "empty.txt": ("failed", "empty"),
+        "photo.txt": ("failed", "binary"), "huge.txt": ("failed", "too-large"), "russian.txt": ("added", "")}
+    report = "\n".join(h.value for h in at.get("html") if "atlas-upload-summary" in h.value)
+    assert "7 files: 3 added, 1 already in the store, 3 failed" in report
+    assert "too large: huge.txt is 6.0 MB" in report and "larger than the limit of 5.0 MB" in report
+    assert {"Jermuk", "Tbilisi", "Batumi"} <= place_names(at) and before < place_names(at)
+    assert at.file_uploader(key="uploads_1").value in (None, [])  # a new, empty picker
+    with Store(fresh / "atlas.sqlite") as store:
+        sources = {s for (s,) in store._query("SELECT source FROM article")}
+        assert {"jermuk.txt", "../../etc/tbilisi.html", "russian.txt"} <= sources
+        tbilisi = next(a for (a,) in store._query("SELECT id FROM article WHERE source LIKE '%tbilisi%'"))
+        text = store.article(tbilisi).text
+    assert "alert" not in text and "document.title" not in text  # HTML reduced to its main text
+    assert not (fresh / ".." / "etc").exists() and not (fresh.parent / "etc").exists()
+
+
+def test_pasting_an_article(fresh):
+    at = run(AppTest.from_file(APP, default_timeout=120))
+    at.text_area(key="paste_text").input("Protest in Gyumri\n\nOctober 2, 2022\n\nHundreds marched in Gyumri.\n")
+    at.button(key="paste_go").click()
+    run(at)
+    assert report_rows(at) == {"pasted text": ("added", "")}
+    assert "Gyumri" in place_names(at)
+    assert at.text_area(key="paste_text").value == ""
+    at.text_area(key="paste_text").input("   \n ")
+    at.button(key="paste_go").click()
+    run(at)
+    assert report_rows(at) == {"pasted text": ("failed", "empty")}
+
+
+def test_new_filters_live_in_the_url(app, seeded):
+    with Store(seeded / "atlas.sqlite") as store:
+        article = store.event_records(EventFilter(text="in the directions of Vardenis"))[0].article_id
+    for key, value in {"country": "AM", "kind": "town", "q": "directions of", "conf": "0.5",
+                       "article": article}.items():
+        app.query_params[key] = value
+    at = run(app)
+    assert at.multiselect(key="f_country").value == ["AM"]
+    assert at.multiselect(key="f_kinds").value == ["town"]
+    assert at.text_input(key="f_q").value == "directions of"
+    assert at.slider(key="f_conf").value == 0.5 and at.selectbox(key="f_article").value == article
+    names = place_names(at)
+    assert {"Vardenis", "Sotk", "Goris", "Kapan"} <= names and "Armenia" not in names and "Yerevan" not in names
+    table = table_of(at).value
+    assert set(table["kind"]) == {"town"} and set(table["country"]) == {"AM"}
+    assert all("directions of" in s for s in table["sentence"])
+    at.multiselect(key="f_kinds").set_value(["town", "country"])
+    at.text_input(key="f_q").input("")
+    run(at)
+    assert at.query_params["kind"] == "town,country" and "q" not in at.query_params
+    assert "Armenia" in place_names(at)
+    at.button(key="f_clear").click()
+    run(at)
+    assert dict(at.query_params) == {}
+    at.multiselect(key="f_places").set_value([place_id(seeded, "Goris")])
+    run(at)
+    assert place_names(at) == {"Goris"} and at.query_params["places"] == str(place_id(seeded, "Goris"))
+
+
+def test_a_malformed_filter_link_falls_back(app):
+    for key, value in {"country": "A1,<script>", "kind": "planet", "conf": "lots", "article": "../x",
+                       "places": "x,y"}.items():
+        app.query_params[key] = value
+    at = run(app)
+    assert at.multiselect(key="f_country").value == [] and at.multiselect(key="f_kinds").value == []
+    assert at.slider(key="f_conf").value == 0.0 and at.selectbox(key="f_article").value is None
+    assert dict(at.query_params) == {}
+
+
+def test_table_rows_ring_their_places_and_a_place_filters_the_rows(app, seeded):
+    at = run(app)
+    table = table_of(at).value
+    assert len(table) == 200 and highlight_of(at) == []
+    wanted = [i for i, p in enumerate(table["place"]) if p in ("Goris", "Kapan")][:3]
+    choose_rows(at, wanted)
+    want = sorted({place_id(seeded, table["place"][i]) for i in wanted})
+    assert sorted(highlight_of(at)) == want
+    # a selected place (a marker click or the list) narrows the table to its events
+    goris = place_id(seeded, "Goris")
+    at.selectbox(key="place_pick").set_value(goris)
+    run(at)
+    table = table_of(at).value
+    with Store(seeded / "atlas.sqlite") as store:
+        assert len(table) == store.count_events(goris)
+    assert set(table["place"]) == {"Goris"} and highlight_of(at) == []  # a new table: nothing chosen
+    assert any("at Goris" in h.value for h in at.get("html"))
+    at.selectbox(key="place_pick").set_value(None)
+    run(at)
+    assert len(table_of(at).value) == 200
+
+
+def test_map_click_to_selected_place_and_rows():
+    """The plain functions between the map's return value, the table and the map's rings."""
+    from dashboard.page_table import chosen_records, highlighted_places, table_filter
+    from dashboard.store import EventRecord
+
+    rec = [EventRecord(i, "a" * 16, None, None, pid, f"p{pid}", "town", "P.PPL", "AM", 1.0, 2.0, "s", 0, (0, 1),
+                       "s", None, None, "f", 0.9, False) for i, pid in enumerate((5, 7, 5, 9))]
+    assert chosen_records({"selection": {"rows": [2, 0, 99, -1, "x", True]}}, rec) == [rec[0], rec[2]]
+    assert chosen_records(None, rec) == [] and chosen_records({"selection": {}}, rec) == []
+    assert highlighted_places(chosen_records({"selection": {"rows": [0, 1, 2]}}, rec)) == (5, 7)
+    flt = EventFilter(countries=False)
+    assert table_filter(flt, None) == flt
+    assert table_filter(flt, 5) == EventFilter(places=(5,))
+    assert table_filter(EventFilter(places=(1, 2)), 5) is None
+    assert table_filter(EventFilter(places=(1, 5)), 5).places == (5,)
+
+
+def choose_option(at: AppTest, key: str, label_start: str) -> None:
+    box = at.selectbox(key=key)
+    box.select_index(next(i for i, o in enumerate(box.options) if o.startswith(label_start)))
+
+
+def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
+    vardenis = place_id(fresh, "Vardenis")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = str(vardenis)
+    run(at)
+    assert "Vardenis" in place_names(at)
+    assert [o.split(" · ")[0] for o in at.selectbox(key="fix_mention").options] == ["“Vardenis”"]
+    at.text_input(key="fix_search").input("Gyumri")
+    run(at)
+    choose_option(at, "fix_choice", "Gyumri (town, AM) · found in the gazetteer")
+    at.button(key="fix_apply").click()
+    run(at)
+    gyumri = at.session_state["place"]
+    assert "Vardenis" not in place_names(at) and "Gyumri" in place_names(at)
+    assert at.query_params["place"] == str(gyumri) and gyumri != vardenis
+    assert any("now names Gyumri" in h.value for h in at.get("html"))
+    table = table_of(at).value
+    assert list(table["place"]) == ["Gyumri"] and list(table["corrected"]) == [True]
+    with Store(fresh / "atlas.sqlite") as store:
+        (c,) = store.corrections()
+        assert (c.text, c.machine_place_name, c.place_name, c.author) == ("Vardenis", "Vardenis", "Gyumri", "page")
+    assert any(e.label == "Corrections (1)" for e in at.expander)
+    assert [b.label for b in at.get("download_button")] == ["Download CSV (1)", "Download GeoJSON (1)"]
+    # undo: Vardenis again
+    at.button(key="fix_undo").click()
+    run(at)
+    assert "Vardenis" in place_names(at) and "Gyumri" not in place_names(at)
+    assert at.session_state["place"] == vardenis
+    assert not any(e.label.startswith("Corrections") for e in at.expander)
+
+
+def test_not_a_place_from_a_table_row(fresh):
+    goris = place_id(fresh, "Goris")
+    at = run(AppTest.from_file(APP, default_timeout=120))
+    table = table_of(at).value
+    row = next(i for i, (p, s) in enumerate(zip(table["place"], table["sentence"], strict=True))
+               if p == "Goris" and "directions of Vardenis" in s)
+    choose_rows(at, [row])
+    assert highlight_of(at) == [goris]
+    assert any(e.label == "Correct the place of the chosen row" for e in at.expander)
+    chosen = table_of(at).value.iloc[row]
+    assert at.selectbox(key="fix_mention").format_func(at.selectbox(key="fix_mention").value).startswith("“Goris”")
+    assert chosen["place"] == "Goris"
+    choose_option(at, "fix_choice", "Not a place")
+    at.button(key="fix_apply").click()
+    run(at)
+    assert any("is marked as not a place" in h.value for h in at.get("html"))
+    with Store(fresh / "atlas.sqlite") as store:
+        gone = [r for r in store.event_records(EventFilter(places=(goris,))) if "directions of Vardenis" in r.sentence]
+        assert not gone
+        (c,) = store.corrections()
+    assert len(table_of(at).value) == len(table) - 1
+    # the corrections list undoes it, and the page shows the place the mention names again
+    at.button(key=f"undo_{c.id}").click()
+    run(at)
+    assert at.session_state["place"] == goris and any("Undone: “Goris” names Goris again" in h.value
+                                                       for h in at.get("html"))
+    assert list(table_of(at).value["place"]) == ["Goris"]
+    at.selectbox(key="place_pick").set_value(None)
+    run(at)
+    assert len(table_of(at).value) == len(table)
+
+
+def test_a_runner_up_is_offered(fresh):
+    with Store(fresh / "atlas.sqlite") as store:
+        rec = next(r for r in store.event_records() if store.candidates(r.article_id, *r.mention))
+        runner_id, runner_name, _ = store.candidates(rec.article_id, *rec.mention)[0]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = str(rec.place_id)
+    run(at)
+    at.selectbox(key="fix_mention").set_value(f"{rec.article_id}:{rec.mention[0]}:{rec.mention[1]}")
+    run(at)
+    choose_option(at, "fix_choice", runner_name)
+    assert "runner-up" in at.selectbox(key="fix_choice").options[at.selectbox(key="fix_choice").index]
+    at.button(key="fix_apply").click()
+    run(at)
+    assert at.session_state["place"] == runner_id and runner_name in place_names(at)
+
+
+def test_download_buttons(app):
+    at = run(app)
+    assert [b.label for b in at.get("download_button")] == ["Download CSV (200)", "Download GeoJSON (200)"]
+    assert all(not b.proto.disabled for b in at.get("download_button"))
+    at.text_input(key="f_q").input("no sentence says this")
+    run(at)
+    assert [b.label for b in at.get("download_button")] == ["Download CSV (0)", "Download GeoJSON (0)"]
+    assert all(b.proto.disabled for b in at.get("download_button"))

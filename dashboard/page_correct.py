@@ -1,0 +1,213 @@
+"""Correcting a place: for a mention, choose a runner-up, a place found by searching the gazetteer, or
+"not a place"; undo. Corrections go to the store apart from machine output
+(:meth:`dashboard.store.Store.correct`), so the map, the table and the exports show them at once.
+
+The buttons act in callbacks (before the page is drawn again), so the whole page shows the change in
+the same run. The mention's token is ``article:start:end`` (:func:`mention_token`)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from dashboard.markup import Mark, escape, marked
+from dashboard.page_data import load_corrections, load_gazetteer, open_store
+from dashboard.store import EventRecord, StoreError
+
+NOT_A_PLACE = "none"
+SEARCH_RESULTS = 10
+CORRECTIONS_LISTED = 30
+
+
+def mention_token(record: EventRecord) -> str:
+    return f"{record.article_id}:{record.mention[0]}:{record.mention[1]}"
+
+
+def parse_token(token: Any) -> tuple[str, int, int] | None:
+    """``(article id, start, end)`` from a token, or ``None`` when it is malformed."""
+    try:
+        article, start, end = str(token).rsplit(":", 2)
+        return article, int(start), int(end)
+    except (TypeError, ValueError):
+        return None
+
+
+def choice_place(choice: str, gazetteer: Any) -> Any:
+    """What ``Store.correct`` takes for a choice: ``c:ID`` a stored place's id, ``s:ID`` the gazetteer's
+    Place, :data:`NOT_A_PLACE` ``None``. Raises ``ValueError`` for anything else."""
+    if choice == NOT_A_PLACE:
+        return None
+    kind, _, number = str(choice).partition(":")
+    place_id = int(number)
+    if kind == "c":
+        return place_id
+    if kind == "s":
+        place = gazetteer.get(place_id)
+        if place is None:
+            raise ValueError(f"place {place_id} is not in the gazetteer")
+        return place
+    raise ValueError(f"not a choice: {choice!r}")
+
+
+def _flash(kind: str, text: str, undo: tuple[str, int, int] | None = None) -> None:
+    st.session_state["_fix_flash"] = (kind, text, undo)
+
+
+def _follow(place_id: int | None) -> None:
+    """Select ``place_id`` (and move the map to it), so the panel shows the mention after the change."""
+    if place_id is not None:
+        st.session_state["place"] = st.session_state["_center_on"] = place_id
+
+
+def apply_correction(path: str, article: str, start: int, end: int) -> None:
+    """Callback of the Apply button: store the chosen correction of the mention."""
+    state = st.session_state
+    store = open_store(path)
+    try:
+        place = choice_place(state.get("fix_choice"), load_gazetteer())
+        store.correct(article, start, end, place, author="page")
+    except (ValueError, StoreError) as exc:
+        _flash("error", f"Nothing was corrected: {exc}")
+        return
+    mention = store.mention(article, start, end)
+    if mention.place_id is None:
+        _flash("success", f"“{mention.text}” is marked as not a place: its events are gone from the map, "
+                          "the table and the exports.", (article, start, end))
+    else:
+        _flash("success", f"“{mention.text}” now names {mention.place_name} ({mention.kind}"
+                          f"{', ' + mention.country if mention.country else ''}).", (article, start, end))
+    _follow(mention.place_id)
+    state["fix_search"] = ""
+    state.pop("fix_choice", None)
+
+
+def undo_correction(path: str, article: str, start: int, end: int) -> None:
+    """Callback of an Undo button: take back the mention's latest correction."""
+    store = open_store(path)
+    try:
+        undone = store.undo_correction(article, start, end)
+    except StoreError as exc:
+        _flash("error", f"Nothing was undone: {exc}")
+        return
+    mention = store.mention(article, start, end)
+    if not undone or mention is None:
+        _flash("info", "That correction was already undone.")
+        return
+    now = mention.place_name if mention.place_id is not None else "not a place"
+    _flash("success", f"Undone: “{mention.text}” names {now} again"
+                      f"{' (the geoparser’s choice)' if not mention.corrected else ''}.")
+    _follow(mention.place_id)
+    st.session_state.pop("fix_choice", None)
+
+
+def show_flash(path: str) -> None:
+    """The outcome of the last correction or undo (escaped), with an Undo button after a correction."""
+    flash = st.session_state.get("_fix_flash")
+    if not flash:
+        return
+    kind, text, undo = flash
+    st.html(f'<div class="atlas-notice atlas-{escape(kind)}" id="atlas-fix-notice">{escape(text)}</div>')
+    if undo:
+        st.button("Undo this correction", key="fix_undo_last", on_click=undo_correction, args=(path, *undo))
+    st.session_state["_fix_flash"] = None  # shown once
+
+
+def _place_label(store: Any, place_id: int | None) -> str:
+    if place_id is None:
+        return "not a place"
+    stored = store.stored_place(place_id)
+    if stored is None:
+        return f"place {place_id}"
+    name, kind, country = stored
+    return f"{name} ({kind}{', ' + country if country else ''})"
+
+
+def correction_form(path: str, records: Sequence[EventRecord], preselect: EventRecord | None = None) -> None:
+    """Choose one of ``records``' mentions and correct its place. ``preselect``: a row chosen in the table."""
+    state = st.session_state
+    store = open_store(path)
+    tokens: dict[str, EventRecord] = {}
+    for r in records:
+        tokens.setdefault(mention_token(r), r)
+    if not tokens:
+        st.caption("No mention to correct under the current filter.")
+        return
+    if preselect is not None and mention_token(preselect) in tokens and \
+            state.get("_fix_preselected") != mention_token(preselect):
+        state["fix_mention"] = state["_fix_preselected"] = mention_token(preselect)
+    if state.get("fix_mention") not in tokens:
+        state["fix_mention"] = next(iter(tokens))
+
+    def mention_label(token: str) -> str:
+        r = tokens[token]
+        date = r.date.isoformat() if r.date else "undated"
+        return f"“{r.mention_text}” · {r.title or r.source} · {date}"
+
+    token = st.selectbox("Mention", list(tokens), key="fix_mention", format_func=mention_label,
+                         help="Choose a row in the table to pick its mention here.")
+    r = tokens[token]
+    article, start, end = parse_token(token)
+    mention = store.mention(article, start, end)
+    if mention is None:
+        st.caption("This mention is no longer in the store.")
+        return
+    st.html(f'<div class="atlas-sentence atlas-fix-sentence">'
+            f'{marked(r.sentence, [Mark(start - r.sent_start, end - r.sent_start, "atlas-selected")])}</div>'
+            f'<div class="atlas-meta">Now: {escape(_place_label(store, mention.place_id))}'
+            f'{" · corrected" if mention.corrected else ""} · the geoparser chose '
+            f'{escape(_place_label(store, mention.machine_place_id))} '
+            f'(confidence {mention.confidence if mention.corrected else r.confidence:.2f})</div>')
+
+    query = st.text_input("Search the gazetteer for another place", key="fix_search", max_chars=80,
+                          placeholder="a place name, e.g. Gyumri")
+    options: dict[str, str] = {}
+    if query.strip():
+        for p in load_gazetteer().search(query.strip(), limit=SEARCH_RESULTS):
+            if p.id != mention.place_id:
+                pop = f", population {p.population:,}" if p.population else ""
+                options[f"s:{p.id}"] = (f"{p.name} ({p.kind}{', ' + p.country_code if p.country_code else ''}) "
+                                        f"· found in the gazetteer{pop}")
+        if not options:
+            st.caption("No place of that name in the gazetteer.")
+    for place_id, _name, score in store.candidates(article, start, end):
+        if place_id != mention.place_id:
+            options[f"c:{place_id}"] = f"{_place_label(store, place_id)} · runner-up, score {score:.2f}"
+    if mention.corrected and mention.machine_place_id not in (mention.place_id, None):
+        options.setdefault(f"c:{mention.machine_place_id}",
+                           f"{_place_label(store, mention.machine_place_id)} · the geoparser’s choice")
+    if mention.place_id is not None:
+        options[NOT_A_PLACE] = "Not a place (remove its events)"
+    if state.get("fix_choice") not in options:
+        state.pop("fix_choice", None)
+    st.selectbox("The right place", list(options), key="fix_choice", format_func=options.__getitem__,
+                 placeholder="search above for more places", index=0 if options else None)
+    st.button("Apply the correction", key="fix_apply", type="primary", disabled=not options,
+              on_click=apply_correction, args=(path, article, start, end))
+    history = store.correction_history(article, start, end)
+    if history:
+        steps = " → ".join(_place_label(store, c.place_id) for c in history)
+        st.html(f'<div class="atlas-meta">Corrections of this mention: {escape(steps)}; the last counts.</div>')
+        st.button("Undo the last correction of this mention", key="fix_undo", on_click=undo_correction,
+                  args=(path, article, start, end))
+
+
+def corrections_list(path: str, generation: int) -> None:
+    """Every correction that counts (the newest first), each with its Undo button."""
+    corrections, total = load_corrections(path, generation, CORRECTIONS_LISTED)
+    if not total:
+        return
+    with st.expander(f"Corrections ({total})", key="corrections_box"):
+        if total > len(corrections):
+            st.caption(f"The newest {len(corrections)} of {total}.")
+        for c in corrections:
+            now = "not a place" if c.place_id is None else (c.place_name or f"place {c.place_id}")
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            with left:
+                st.html(f'<div class="atlas-correction" data-correction="{int(c.id)}">“{escape(c.text)}” in '
+                        f'<i>{escape(c.title or "Untitled")}</i>: {escape(c.machine_place_name or "?")} → '
+                        f'<b>{escape(now)}</b> <span class="atlas-meta">· {escape(c.created_at)}'
+                        f'{" · " + escape(c.author) if c.author else ""}</span></div>')
+            with right:
+                st.button("Undo", key=f"undo_{c.id}", on_click=undo_correction, args=(path, c.article_id, c.start,
+                                                                                        c.end))

@@ -1,0 +1,57 @@
+"""The sidebar: what the store holds and the filters (dates, undated articles, country-level places,
+countries, kinds of place, places, one article, minimum confidence, a text search over sentences).
+Every filter is kept in the URL (:mod:`dashboard.page_state`)."""
+from __future__ import annotations
+
+import datetime
+
+import streamlit as st
+
+from dashboard.export import country_name
+from dashboard.page_data import load_options
+from dashboard.page_state import clear_filters
+from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
+
+
+def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) -> None:
+    state = st.session_state
+    countries, places, articles, n_articles = load_options(path, generation)
+    with st.sidebar:
+        st.title("News Atlas")
+        st.caption(f"{counts['articles']} articles · {counts['events']} events · {counts['places']} places "
+                   "in the store")
+        if rng.first and rng.last:
+            dates = [d for d in (state.get("dates") or ()) if isinstance(d, datetime.date)]
+            state["dates"] = tuple(min(max(d, rng.first), rng.last) for d in dates) or (rng.first, rng.last)
+            st.date_input("Dates of events", min_value=rng.first, max_value=rng.last, key="dates",
+                          format="YYYY-MM-DD", help="Events are dated by their article's publication date.")
+        else:
+            st.info("No article in the store has a date.")
+        st.toggle(f"Include undated articles ({rng.undated} events)", key="undated",
+                  help="Articles without a publication date are listed as “undated”.")
+        st.toggle("Show country-level places", key="countries",
+                  help="Countries are drawn large and pale beneath towns and regions; hide them to see the rest.")
+
+        # Options always include what is chosen (a shared link may name what this store lacks).
+        by_code = dict(countries)
+        codes = list(by_code) + [c for c in state.get("f_country") or () if c not in by_code]
+        st.multiselect("Countries", codes, key="f_country", placeholder="every country",
+                       format_func=lambda c: f"{country_name(c)} ({c}) · {by_code.get(c, 0)} events")
+        st.multiselect("Kinds of place", list(KIND_GROUPS), key="f_kinds", placeholder="every kind",
+                       format_func=lambda k: KIND_LABELS[k])
+        place_ids = list(places) + [p for p in state.get("f_places") or () if p not in places]
+        st.multiselect("Places", place_ids, key="f_places", placeholder="every place",
+                       format_func=lambda p: places.get(p, f"place {p} (not in the store)"))
+        labels = dict(articles)
+        chosen = state.get("f_article")
+        if chosen and chosen not in labels:
+            labels[chosen] = f"article {chosen}"
+        st.selectbox("Article", [None, *labels], key="f_article", placeholder="every article",
+                     format_func=lambda a: "every article" if a is None else labels[a],
+                     help=f"The newest {len(articles)} of {n_articles} articles." if n_articles > len(articles)
+                     else None)
+        st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="f_conf",
+                  help="How sure the geoparser was of each place (0 to 1); a place you corrected counts as 1.")
+        st.text_input("Sentences containing", key="f_q", max_chars=MAX_SEARCH, placeholder="e.g. shelling",
+                      help="A plain text search (upper and lower case alike for A-Z).")
+        st.button("Clear the filters", key="f_clear", on_click=clear_filters)

@@ -1,0 +1,144 @@
+"""The events table, the timeline and the downloads, in step with the map.
+
+* A place selected on the map (or in the list) narrows the table to that place's events:
+  :func:`table_filter`.
+* Rows chosen in the table ring their places on the map: :func:`chosen_records` and
+  :func:`highlighted_places`, read before the map is drawn.
+* The timeline counts the table's events per day; the downloads hold every event the table lists
+  (not only the rows it shows), as CSV and GeoJSON (:mod:`dashboard.export`).
+
+The plain functions here know nothing of Streamlit's runtime and are unit-tested.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from dashboard.store import EventFilter, EventRecord
+
+TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
+                 "link")
+
+
+def table_filter(flt: EventFilter, place_id: int | None) -> EventFilter | None:
+    """The table's filter: ``flt``, narrowed to the selected place (country-level places included, as
+    in the panel). ``None`` when the selected place is outside ``flt``'s own list of places (no rows)."""
+    if place_id is None:
+        return flt
+    if flt.places and place_id not in flt.places:
+        return None
+    return replace(flt, places=(place_id,), countries=True)
+
+
+def table_key(flt: EventFilter | None, place_id: int | None, generation: int) -> str:
+    """The table widget's key: a new table (new rows) starts with no rows chosen."""
+    digest = hashlib.blake2b(repr((flt, place_id, generation)).encode(), digest_size=6).hexdigest()
+    return f"events_{digest}"
+
+
+def chosen_rows(selection: Any) -> list[int]:
+    """Row positions from a dataframe's selection state (``{"selection": {"rows": [...]}}``, or the
+    ``DataframeState`` Streamlit returns); anything malformed chooses nothing."""
+    try:
+        rows = selection["selection"]["rows"] if isinstance(selection, Mapping) else selection.selection.rows
+    except (AttributeError, KeyError, TypeError):
+        return []
+    return [r for r in rows if isinstance(r, int) and not isinstance(r, bool)] if isinstance(rows, list) else []
+
+
+def chosen_records(selection: Any, records: Sequence[EventRecord]) -> list[EventRecord]:
+    """The records of the chosen rows, in table order (positions past the end are ignored)."""
+    return [records[i] for i in sorted(set(chosen_rows(selection))) if 0 <= i < len(records)]
+
+
+def highlighted_places(records: Sequence[EventRecord]) -> tuple[int, ...]:
+    """The places of these records, each once, in order."""
+    return tuple(dict.fromkeys(r.place_id for r in records))
+
+
+def records_frame(records: Sequence[EventRecord]) -> Any:
+    """The table as a DataFrame (one row per record, in order; links only when http(s))."""
+    import pandas as pd
+
+    from dashboard.markup import safe_url
+
+    return pd.DataFrame({
+        "date": [r.date for r in records],
+        "place": [r.place for r in records],
+        "kind": [r.kind for r in records],
+        "country": [r.country or "" for r in records],
+        "sentence": [r.sentence for r in records],
+        "article": [r.title or "Untitled" for r in records],
+        "source": [r.source for r in records],
+        "confidence": [round(float(r.confidence), 2) for r in records],
+        "corrected": [bool(r.corrected) for r in records],
+        "link": [safe_url(r.url) for r in records],
+    }, columns=list(TABLE_COLUMNS))
+
+
+def timeline_frame(days: Sequence[tuple[Any, int]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"date": pd.to_datetime([d for d, _ in days]), "events": [n for _, n in days]})
+
+
+# -- the page part -------------------------------------------------------------------------------------
+def events_section(path: str, generation: int, flt: EventFilter, place_id: int | None, place_name: str | None,
+                   key: str) -> None:
+    """The timeline, the table and the downloads for ``flt`` (and the selected place)."""
+    import altair as alt
+    import streamlit as st
+
+    from dashboard.markup import escape
+    from dashboard.page_data import TABLE_ROWS, load_records, load_timeline, open_store
+
+    tflt = table_filter(flt, place_id)
+    records, total = load_records(path, generation, tflt) if tflt else ([], 0)
+    where = f" at {place_name}" if place_id is not None and place_name else ""
+    shown = f"the newest {len(records):,} of " if total > len(records) else ""
+    st.html(f'<h3 class="atlas-section">Events{escape(where)}</h3><div class="atlas-meta" id="atlas-table-count">'
+            f'{shown}{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
+            f'{" · choose rows to ring their places on the map" if records else ""}</div>')
+    days = load_timeline(path, generation, tflt) if tflt else []
+    if days:
+        chart = alt.Chart(timeline_frame(days)).mark_bar(color="#c0392b").encode(
+            x=alt.X("yearmonthdate(date):T", title="day"), y=alt.Y("events:Q", title="events per day"),
+            tooltip=[alt.Tooltip("yearmonthdate(date):T", title="day"), alt.Tooltip("events:Q")],
+        ).properties(height=160)
+        st.altair_chart(chart, width="stretch")
+    undated = total - sum(n for _, n in days)
+    if days and undated > 0:
+        st.caption(f"and {undated:,} undated event{'s' if undated != 1 else ''}, not on the timeline")
+    st.dataframe(records_frame(records), key=key, on_select="rerun", selection_mode="multi-row", hide_index=True,
+                 height=380, row_height=32,
+                 column_config={
+                     "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                     "sentence": st.column_config.TextColumn("sentence", width="large"),
+                     "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
+                     "corrected": st.column_config.CheckboxColumn("corrected"),
+                     "link": st.column_config.LinkColumn("link", display_text="open"),
+                 })
+    if total > TABLE_ROWS:
+        st.caption(f"The table lists the newest {TABLE_ROWS:,}; the downloads hold all {total:,}.")
+    if tflt is not None:
+        download_buttons(open_store(path), tflt, total)
+
+
+def download_buttons(store: Any, flt: EventFilter, total: int) -> None:
+    """CSV and GeoJSON of every event under ``flt``, made when a button is clicked (not on every rerun)."""
+    import streamlit as st
+
+    from dashboard.export import file_names, geojson_text, to_csv
+
+    csv_name, geojson_name = file_names()
+    left, right, _ = st.columns([1, 1, 2])
+    with left:
+        st.download_button(f"Download CSV ({total:,})", data=lambda: to_csv(store.event_records(flt)),
+                           file_name=csv_name, mime="text/csv", key="download_csv", on_click="ignore",
+                           disabled=not total, icon=":material/download:")
+    with right:
+        st.download_button(f"Download GeoJSON ({total:,})", data=lambda: geojson_text(store.event_records(flt)),
+                           file_name=geojson_name, mime="application/geo+json", key="download_geojson",
+                           on_click="ignore", disabled=not total, icon=":material/download:")

@@ -1,0 +1,75 @@
+"""Adding articles in the page: several .txt, .html, .htm or .md files at once, or pasted text, with a
+progress bar and a report on each file (added, already in the store, or failed and why). The work is
+done by :mod:`dashboard.uploads`; file names are only ever shown, escaped."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.ingest import ADDED, DUPLICATE, FileResult, IngestReport
+from dashboard.markup import escape
+from dashboard.page_data import load_gazetteer, open_store
+from dashboard.uploads import UPLOAD_TYPES, ingest_text, ingest_uploads
+
+STATUS = {ADDED: "added", DUPLICATE: "already in the store", "failed": "failed"}
+REASONS = {"empty": "empty", "binary": "not text", "too-large": "too large", "encoding": "unreadable encoding",
+           "unreadable": "unreadable", "geoparse": "could not be parsed", "store": "could not be stored"}
+
+
+def report_html(report: IngestReport) -> str:
+    """The per-file report as a small table; every name and message escaped."""
+    rows = []
+    for r in report.results:
+        if r.status == ADDED:
+            detail = f"{r.mentions} place mentions, {r.events} events"
+        elif r.status == DUPLICATE:
+            detail = "the same text is stored already"
+        else:
+            detail = f"{REASONS.get(r.reason or '', r.reason or '')}: {r.message or ''}"
+        title = f"“{r.title}”" if r.title else ""
+        rows.append(f'<tr class="atlas-upload-{escape(r.status)}" data-reason="{escape(r.reason or "")}">'
+                    f'<td class="atlas-upload-name">{escape(r.path)}</td><td>{escape(STATUS.get(r.status, r.status))}'
+                    f'</td><td>{escape(title)}</td><td>{escape(detail)}</td></tr>')
+    summary = (f"{len(report.results)} file{'s' if len(report.results) != 1 else ''}: {report.added} added, "
+               f"{report.duplicates} already in the store, {report.failed} failed")
+    return (f'<div class="atlas-meta" id="atlas-upload-summary">{escape(summary)}</div>'
+            f'<table class="atlas-upload-report"><thead><tr><th>file</th><th>result</th><th>title</th><th>details</th>'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _progress(bar: st.delta_generator.DeltaGenerator):
+    def update(done: int, total: int, result: FileResult) -> None:
+        bar.progress(done / max(total, 1), text=f"{done} of {total} files read")
+    return update
+
+
+def add_articles(path: str, expanded: bool) -> None:
+    """The "Add articles" box: file picker, paste area, progress and the last report."""
+    state = st.session_state
+    if state.pop("_clear_paste", False):
+        state["paste_text"] = ""
+    with st.expander("Add articles: upload files or paste text", expanded=expanded or bool(state.get("_upload_report")),
+                     key="add_box"):
+        round_ = state.setdefault("_upload_round", 0)
+        files = st.file_uploader("Article files (.txt, .html, .htm, .md; 5 MB each at most)", type=list(UPLOAD_TYPES),
+                                 accept_multiple_files=True, key=f"uploads_{round_}")
+        go = st.button(f"Add {len(files)} file{'s' if len(files) != 1 else ''} to the store" if files
+                       else "Add the files to the store", key="upload_go", disabled=not files, type="primary")
+        st.text_area("…or paste an article (its title on the first line)", key="paste_text", height=140)
+        paste = st.button("Add the pasted text", key="paste_go")
+        if go and files:
+            bar = st.progress(0.0, text=f"0 of {len(files)} files read")
+            report = ingest_uploads(open_store(path), load_gazetteer(), files, progress=_progress(bar))
+            state["_upload_report"] = report
+            state["_upload_round"] = round_ + 1  # a new, empty file picker
+            st.rerun()
+        if paste:
+            text = state.get("paste_text") or ""
+            with st.spinner("Reading the pasted text …"):
+                result = ingest_text(open_store(path), load_gazetteer(), text)
+            state["_upload_report"] = IngestReport([result])
+            if result.status != "failed":
+                state["_clear_paste"] = True
+            st.rerun()
+        report = state.get("_upload_report")
+        if report is not None:
+            st.html(report_html(report))
