@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in folders that are not articles by their suffix
     seconds: float = 0.0
+    total: int = 0  # files to read (those that do not exist included)
+    interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before every file was read
 
     def _count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -74,8 +78,9 @@ class IngestReport:
         parts = [f"{self.added} added", f"{self.duplicates} already stored", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
-        return (f"{len(self.results)} files: " + ", ".join(parts)
-                + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)")
+        head = f"interrupted after {len(self.results)} of {self.total} files" if self.interrupted \
+            else f"{len(self.results)} files"
+        return f"{head}: " + ", ".join(parts) + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
 
     @property
     def rate(self) -> float:
@@ -161,19 +166,33 @@ def ingest_file(store: Any, gazetteer: Any, path: str | os.PathLike[str], *, nam
 Progress = Callable[[int, int, FileResult], None]
 
 
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM under ``atlas ingest``) while ingesting; ``report`` says what was done before.
+    The article being stored at that moment is rolled back whole; a new run adds the rest."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
 def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
                  progress: Progress | None = None, relative_to: Path | None = None) -> IngestReport:
     """Ingest every article file under ``paths``; ``progress(done, total, result)`` after each file.
     With ``relative_to``, files are named relative to that folder (in the report and the store)."""
     started = time.perf_counter()
     files, missing, skipped = collect(paths)
-    report = IngestReport(list(missing), skipped)
-    for i, path in enumerate(files, 1):
-        name = os.path.relpath(path, relative_to) if relative_to else None
-        result = ingest_file(store, gazetteer, path, name=name)
-        report.results.append(result)
-        if progress:
-            progress(i, len(files), result)
+    report = IngestReport(list(missing), skipped, total=len(missing) + len(files))
+    try:
+        for i, path in enumerate(files, 1):
+            name = os.path.relpath(path, relative_to) if relative_to else None
+            result = ingest_file(store, gazetteer, path, name=name)
+            report.results.append(result)
+            if progress:
+                progress(i, len(files), result)
+    except KeyboardInterrupt as exc:
+        report.interrupted = True
+        report.seconds = time.perf_counter() - started
+        raise IngestInterrupted(report) from exc
     report.seconds = time.perf_counter() - started
     return report
 
@@ -215,8 +234,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Exit status 0 when every file was added or already stored, 1 when any failed."""
+    """Exit status 0 when every file was added or already stored, 1 when any failed, 130 when interrupted
+    (Ctrl-C or SIGTERM: the files done so far are reported; running the same command again adds the rest)."""
     from gazetteer import Gazetteer
 
     from .store import Store
@@ -224,13 +248,28 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO =
     gazetteer = Gazetteer.open(progress=None if args.quiet else (lambda m: print(f"atlas: {m}", file=err)))
     with Store.open() as store:
         bar = None if args.quiet else ProgressBar(err)
-        report = ingest_paths(args.paths, store, gazetteer, progress=bar)
+        main_thread = threading.current_thread() is threading.main_thread()  # signals go to the main thread
+        previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        try:
+            report = ingest_paths(args.paths, store, gazetteer, progress=bar)
+        except IngestInterrupted as exc:
+            report = exc.report
+            if bar and bar.enabled:
+                err.write("\n")
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
         for result in report.results:
             if result.status == FAILED or not args.quiet:
                 print(result.line(), file=out)
+        out.flush()
         counts = store.counts()
         print(f"{report.summary()}; the store {store.path} holds {counts['articles']} articles, "
               f"{counts['events']} events at {counts['places']} places", file=err)
+        if report.interrupted:
+            print("atlas: interrupted; every article reported as added is stored whole, the one being read was "
+                  "not stored: run the same command again to add the rest", file=err)
+            return 130
     return 1 if report.failed else 0
 
 
