@@ -24,7 +24,8 @@ for _p in (ROOT, ROOT / "tests" / "browser"):
 
 from appserver import CHROMIUM_FLAGS, IDLE, MAP_FRAME, AppServer, chromium_path, start_app  # noqa: E402
 
-__all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel", "filter_change",
+__all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel", "cpu_profile",
+           "filter_change",
            "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
            "wait_for_markers"]
 
@@ -43,6 +44,25 @@ MARKER_IDS = """() => {
 }"""
 _SAME_IDS = (f"(want) => {{ const got = ({MARKER_IDS})(); return got.length === want.length "
              "&& want.every((id) => got.includes(id)); }")
+# Centre the map on a place's marker and, if a cluster still holds it, open the cluster (markercluster's
+# zoomToShowLayer spiderfies markers that share a spot).
+_SHOW_MARKER = """([id, lat, lon]) => new Promise((resolve) => {
+    window.map.closePopup();
+    window.map.setView([lat, lon], 13, {animate: false});
+    let found = null, group = null;
+    const visit = (layer, parent) => {
+        if (found) return;
+        if (layer.getLayers) {
+            layer.getLayers().forEach((child) => visit(child, layer.zoomToShowLayer ? layer : parent));
+            return;
+        }
+        const tip = layer.getTooltip && layer.getTooltip();
+        const m = tip && /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
+        if (m && Number(m[1]) === id) { found = layer; group = parent; }
+    };
+    (window.feature_group || []).filter((g) => window.map.hasLayer(g)).forEach((g) => visit(g, null));
+    if (found && group) { group.zoomToShowLayer(found, () => resolve(true)); } else { resolve(Boolean(found)); }
+})"""
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 
@@ -80,6 +100,7 @@ class Page:
     page: Any
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    received: int = 0  # bytes the app's websocket brought to the page so far
 
     @property
     def frame(self) -> Any:
@@ -90,8 +111,10 @@ class Page:
         self.context.close()
 
 
-def open_page(browser: Any, url: str | None = None) -> Page:
-    """A 1500 x 1000 page on ``url`` that lets no request leave the machine."""
+def open_page(browser: Any, url: str | None = None, *, count_bytes: bool = False) -> Page:
+    """A 1500 x 1000 page on ``url`` that lets no request leave the machine. With ``count_bytes``, what the
+    app's websocket brings is counted in ``Page.received`` (Playwright copies every frame to this process:
+    not for timed runs)."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, service_workers="block")
     seen = Page(context, None)
 
@@ -105,6 +128,12 @@ def open_page(browser: Any, url: str | None = None) -> Page:
     context.route("**/*", route)
     seen.page = context.new_page()
     seen.page.on("pageerror", lambda e: seen.errors.append(str(e)))
+
+    def count(payload: str | bytes) -> None:
+        seen.received += len(payload)
+
+    if count_bytes:
+        seen.page.on("websocket", lambda ws: ws.on("framereceived", count))
     if url:
         seen.page.goto(url)
     return seen
@@ -129,8 +158,7 @@ def click_to_panel(page: Page, place: Any, timeout: float = 30_000) -> float:
     from playwright.sync_api import expect
 
     frame = page.frame
-    frame.evaluate("([lat, lon]) => { window.map.closePopup(); window.map.setView([lat, lon], 13, "
-                   "{animate: false}); }", [place.lat, place.lon])
+    frame.evaluate(_SHOW_MARKER, [int(place.id), place.lat, place.lon])
     marker = frame.locator(f'.atlas-marker [data-place-id="{int(place.id)}"]')
     expect(marker).to_be_visible(timeout=timeout)
     page.page.wait_for_selector(IDLE)
@@ -163,6 +191,31 @@ def set_start_date(page: Page, day: datetime.date) -> Callable[[], None]:
     page.page.get_by_role("spinbutton", name="year, Dates of events start date").click()
     page.page.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}")
     return lambda: page.page.get_by_role("heading", name="News Atlas").click()
+
+
+def cpu_profile(page: Page, action: Callable[[], Any], top: int = 15) -> dict[str, Any]:
+    """Run ``action`` under Chromium's JavaScript sampling profiler (the page and its same-origin map frame):
+    the wall time, the JavaScript busy time and the functions with the most self time."""
+    cdp = page.context.new_cdp_session(page.page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+    cdp.send("Profiler.start")
+    t0 = time.perf_counter()
+    action()
+    wall = time.perf_counter() - t0
+    profile = cdp.send("Profiler.stop")["profile"]
+    cdp.detach()
+    frames = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    self_ms: dict[str, float] = {}
+    for node, delta in zip(profile["samples"], profile["timeDeltas"], strict=False):
+        f = frames[node]
+        where = f"{f['functionName'] or '(anonymous)'} {Path(f['url']).name or ''}:{f['lineNumber'] + 1}".strip()
+        self_ms[where] = self_ms.get(where, 0.0) + delta / 1000
+    idle = sum(v for k, v in self_ms.items() if k.startswith(("(idle)", "(program)")))
+    busy = sum(self_ms.values()) - idle
+    ranked = sorted(((k, round(v, 1)) for k, v in self_ms.items() if not k.startswith("(idle)")),
+                    key=lambda kv: -kv[1])
+    return {"wall_s": round(wall, 3), "js_busy_ms": round(busy, 1), "top_self_ms": ranked[:top]}
 
 
 def process_memory_mb(pid: int) -> dict[str, float]:

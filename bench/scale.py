@@ -17,7 +17,8 @@ Three steps, each of which can be skipped:
 Goals: a filter change within 2 s, a click within 1.5 s, the server under 1 GB. The machine's load
 average is printed with the figures (other work on a shared machine slows everything down).
 ``--profile`` adds a cProfile of the page's script (Streamlit's AppTest, in this process) on its first
-run and on a filter change, to find the hot spots on the Python side.
+run, a filter change and a selected place, and Chromium's JavaScript profile of a filter change and a
+click, to find the hot spots on both sides.
 
     .venv/bin/python bench/scale.py [--articles 10000] [--repeat 5] [--skip-ingest] [--skip-app] [--profile]
 
@@ -47,6 +48,7 @@ from _browser import (
     ROOT,
     chromium,
     click_to_panel,
+    cpu_profile,
     filter_change,
     load_average,
     median,
@@ -123,7 +125,7 @@ def spread(items: list[Any], n: int) -> list[Any]:
     return [items[i * (len(items) - 1) // max(n - 1, 1)] for i in range(n)]
 
 
-def measure_app(home: Path, repeat: int, browser: Any) -> dict[str, Any]:
+def measure_app(home: Path, repeat: int, browser: Any, profile: bool = False) -> dict[str, Any]:
     with Store(home / "atlas.sqlite") as store:
         counts, rng = store.counts(), store.date_range()
         everything = store.place_counts()
@@ -186,35 +188,92 @@ def measure_app(home: Path, repeat: int, browser: Any) -> dict[str, Any]:
             visit.page.screenshot(path=str(shot))
             result["screenshot"] = str(shot.relative_to(ROOT))
             visit.close()
+            if profile:
+                result["browser_profile"] = browser_profile(browser, server.url, store)
         finally:
             server.stop()
         result["load_after"] = load_average()
     return result
 
 
-def profile_app(home: Path, top: int = 30) -> dict[str, str]:
-    """cProfile of the page's script (AppTest, in this process) on a first run and on a date filter change."""
+def browser_profile(browser: Any, url: str, store: Store) -> dict[str, Any]:
+    """On a new page (not timed with the figures above): Chromium's JavaScript profile and the bytes the
+    app's websocket brings for a filter change (countries off) and for a click on a town (the second one
+    clicked: the first opens the panel)."""
+    visit = open_page(browser, url, count_bytes=True)
+    try:
+        wait_for_markers(visit, {p.id for p in store.place_counts()}, timeout=300_000)
+        out = {"first load": {"received_kb": round(visit.received / 1024)}}
+        flt = EventFilter(countries=False)
+        before = visit.received
+        out["filter change (countries off)"] = cpu_profile(visit, lambda: filter_change(
+            visit, lambda: visit.page.get_by_text("Show country-level places").click(),
+            {p.id for p in store.place_counts(flt)}))
+        out["filter change (countries off)"]["received_kb"] = round((visit.received - before) / 1024)
+        town = next(p for p in store.place_counts(flt) if p.kind == "town")
+        click_to_panel(visit, town)  # the first click opens the panel: time the second
+        town = [p for p in store.place_counts(flt) if p.kind == "town"][1]
+        before = visit.received
+        out[f"click {town.name}"] = cpu_profile(visit, lambda: click_to_panel(visit, town))
+        out[f"click {town.name}"]["received_kb"] = round((visit.received - before) / 1024)
+        return out
+    finally:
+        visit.close()
+
+
+def profile_app(home: Path, top: int = 25) -> dict[str, str]:
+    """cProfile of the page's script under Streamlit's AppTest (in this process), every thread it starts
+    profiled (the script runs in a thread of its own): a first run, a date filter change, and a selected
+    place (what a marker click does). Prints the functions of the page, the store, the map and
+    streamlit-folium by cumulative time."""
+    import threading
+
     from streamlit.testing.v1 import AppTest
 
     os.environ["ATLAS_HOME"] = str(home)
     with Store(home / "atlas.sqlite") as store:
         rng = store.date_range()
+        busiest = store.place_counts()[0]
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+
+    def select() -> None:
+        at.session_state["place"] = busiest.id
+        at.run()
+
+    steps = (("first run", at.run),
+             ("date filter change", lambda: at.date_input(key="dates").set_value(
+                 (rng.first + (rng.last - rng.first) / 2, rng.last)).run()),
+             (f"place selected ({busiest.name}, {busiest.events} events)", select))
     out = {}
-    for label, step in (("first run", at.run),
-                        ("date filter change", lambda: at.date_input(key="dates").set_value(
-                            (rng.first + (rng.last - rng.first) / 2, rng.last)).run())):
-        prof = cProfile.Profile()
+    for label, step in steps:
+        profiles: list[cProfile.Profile] = []
+
+        def start_profiling(*_: Any, profiles: list[cProfile.Profile] = profiles) -> None:
+            sys.setprofile(None)
+            prof = cProfile.Profile()
+            profiles.append(prof)
+            prof.enable()
+
+        threading.setprofile(start_profiling)
         t0 = time.perf_counter()
-        prof.enable()
-        step()
-        prof.disable()
+        try:
+            step()
+        finally:
+            threading.setprofile(None)
         took = time.perf_counter() - t0
         if at.exception:
             raise SystemExit(f"the page failed under AppTest: {[e.message for e in at.exception]}")
         buf = io.StringIO()
-        stats = pstats.Stats(prof, stream=buf)
-        stats.sort_stats("cumulative").print_stats(r"dashboard|streamlit_folium|folium|sqlite3|json", top)
+        stats = None
+        for prof in profiles:
+            prof.disable()
+            try:
+                one = pstats.Stats(prof, stream=buf)
+            except TypeError:  # a thread that ran nothing
+                continue
+            stats = one if stats is None else stats.add(one)
+        if stats is not None:
+            stats.sort_stats("cumulative").print_stats(r"dashboard/|streamlit_folium|folium/|sqlite3|json/", top)
         out[label] = f"{took:.2f} s\n" + buf.getvalue()
         say(f"profile, {label}: {took:.2f} s")
     return out
@@ -250,6 +309,14 @@ def report(results: dict[str, Any]) -> bool:
                   f"page {c['page']:.2f} s")
         for c in app["clicks"]:
             print(f"    click  {c['place'][:24]:<24} ({c['kind']}, {c['events']} events): {c['seconds']:.2f} s")
+        for label, prof in app.get("browser_profile", {}).items():
+            if "top_self_ms" not in prof:
+                print(f"    browser, {label}: {prof['received_kb']} kB from the app")
+                continue
+            print(f"    browser, {label}: {prof['wall_s']} s, {prof['received_kb']} kB from the app, JavaScript busy "
+                  f"{prof['js_busy_ms']} ms; most self time:")
+            for where, ms in prof["top_self_ms"]:
+                print(f"        {ms:>8} ms  {where}")
         if not app["tables_on_page"]:
             print("    (no table on the page yet: 'page idle' covers whatever the page draws)")
         if app["blocked_requests"] or app["page_errors"]:
@@ -286,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"--skip-ingest: no store in {args.home}")
     if not args.skip_app:
         with chromium() as browser:
-            results["app"] = measure_app(args.home, args.repeat, browser)
+            results["app"] = measure_app(args.home, args.repeat, browser, args.profile)
     if args.profile:
         results["profile"] = profile_app(args.home)
     OUT.mkdir(parents=True, exist_ok=True)
