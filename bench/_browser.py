@@ -24,7 +24,8 @@ for _p in (ROOT, ROOT / "tests" / "browser"):
 
 from appserver import CHROMIUM_FLAGS, IDLE, MAP_FRAME, AppServer, chromium_path, start_app  # noqa: E402
 
-__all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel", "cpu_profile",
+__all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel",
+           "click_to_panel_and_page", "cpu_profile",
            "filter_change",
            "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
            "wait_for_markers"]
@@ -155,6 +156,11 @@ def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000
 def click_to_panel(page: Page, place: Any, timeout: float = 30_000) -> float:
     """Seconds from a click on ``place``'s marker (a ``PlaceCount``; the map is first moved, without
     timing, so that the marker stands alone) to its name and sentences in the panel."""
+    return click_to_panel_and_page(page, place, timeout)[0]
+
+
+def click_to_panel_and_page(page: Page, place: Any, timeout: float = 30_000) -> tuple[float, float]:
+    """:func:`click_to_panel`, and the seconds to the app being idle again (the whole page redrawn)."""
     from playwright.sync_api import expect
 
     frame = page.frame
@@ -164,25 +170,31 @@ def click_to_panel(page: Page, place: Any, timeout: float = 30_000) -> float:
     page.page.wait_for_selector(IDLE)
     t0 = time.perf_counter()
     marker.click()
-    page.page.wait_for_function("(name) => { const h = document.querySelector('h3'); return h && "
-                                "h.textContent === name && document.querySelector('.atlas-sentence'); }",
-                                arg=place.name, timeout=timeout, polling="raf")
-    took = time.perf_counter() - t0
-    page.page.wait_for_selector(IDLE)
-    return took
+    page.page.wait_for_function("(name) => [...document.querySelectorAll('h3')].some((h) => h.textContent === name) "
+                                "&& document.querySelector('.atlas-sentence')", arg=place.name, timeout=timeout,
+                                polling="raf")
+    panel = time.perf_counter() - t0
+    page.page.wait_for_selector(IDLE, timeout=timeout)
+    return panel, time.perf_counter() - t0
 
 
-def filter_change(page: Page, change: Callable[[], None], want: Collection[int],
-                  timeout: float = 60_000) -> tuple[float, float]:
+def filter_change(page: Page, change: Callable[[], None], want: Collection[int], table_text: str | None = None,
+                  timeout: float = 60_000) -> tuple[float, float, float]:
     """Seconds from ``change()`` (which must end with the action that sends the new filter) to the map
-    holding exactly the markers ``want``, and to the app being idle again after that (every other
-    element of the page, tables included, redrawn)."""
+    holding exactly the markers ``want``; to the events table's count reading ``table_text`` (when given;
+    else the map's time again); and to the app being idle again after both (the whole page redrawn)."""
     t0 = time.perf_counter()
     change()
     page.frame.wait_for_function(_SAME_IDS, arg=sorted(want), timeout=timeout, polling="raf")
     mapped = time.perf_counter() - t0
+    tabled = mapped
+    if table_text is not None:
+        page.page.wait_for_function("(text) => { const c = document.getElementById('atlas-table-count'); "
+                                    "return c && c.textContent.includes(text); }", arg=table_text, timeout=timeout,
+                                    polling="raf")
+        tabled = time.perf_counter() - t0
     page.page.wait_for_selector(IDLE, timeout=timeout)
-    return mapped, time.perf_counter() - t0
+    return mapped, tabled, time.perf_counter() - t0
 
 
 def set_start_date(page: Page, day: datetime.date) -> Callable[[], None]:
