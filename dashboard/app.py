@@ -72,6 +72,7 @@ mark.atlas-notplace { background: none; color: inherit; text-decoration: line-th
 .atlas-head { font-size: 1.02rem; margin-bottom: .2rem; }
 .atlas-meta { color: #666; font-size: .9rem; }
 .atlas-sentence { border-left: 3px solid #e76f51; padding: .1rem 0 .1rem .7rem; margin: .35rem 0; }
+.atlas-fix-sentence { border-left: 3px solid #0a6cff; padding: .1rem 0 .1rem .7rem; margin: .35rem 0; }
 .atlas-article { max-height: 460px; overflow-y: auto; font-size: .92rem; line-height: 1.55; }
 .atlas-section { margin: .6rem 0 0; font-size: 1.3rem; }
 .atlas-notice { padding: .5rem .8rem; border-radius: .4rem; margin: .2rem 0 .4rem; }

@@ -152,7 +152,7 @@ def correction_form(path: str, records: Sequence[EventRecord], preselect: EventR
     if mention is None:
         st.caption("This mention is no longer in the store.")
         return
-    st.html(f'<div class="atlas-sentence atlas-fix-sentence">'
+    st.html(f'<div class="atlas-fix-sentence">'
             f'{marked(r.sentence, [Mark(start - r.sent_start, end - r.sent_start, "atlas-selected")])}</div>'
             f'<div class="atlas-meta">Now: {escape(_place_label(store, mention.place_id))}'
             f'{" · corrected" if mention.corrected else ""} · the geoparser chose '
@@ -178,6 +178,11 @@ def correction_form(path: str, records: Sequence[EventRecord], preselect: EventR
                            f"{_place_label(store, mention.machine_place_id)} · the geoparser’s choice")
     if mention.place_id is not None:
         options[NOT_A_PLACE] = "Not a place (remove its events)"
+    searched = [o for o in options if o.startswith("s:")]
+    if state.get("_fix_searched") != query.strip():  # a new search: its best place comes chosen
+        state["_fix_searched"] = query.strip()
+        if searched:
+            state["fix_choice"] = searched[0]
     if state.get("fix_choice") not in options:
         state.pop("fix_choice", None)
     st.selectbox("The right place", list(options), key="fix_choice", format_func=options.__getitem__,

@@ -289,7 +289,10 @@ def test_streamlit_config_keeps_the_app_local():
     assert config["server"]["headless"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "type"
-    assert config["server"]["maxUploadSize"] >= 1
+    # a 20 MB upload reaches the reader, which refuses it (5 MB) with its reason, instead of Streamlit
+    assert config["server"]["maxUploadSize"] >= 21
+    # tables have no CSV button of their own: exports go through the page's formula-guarded downloads
+    assert config["client"]["disableDataExport"] is True
 
 
 # -- issue 4: add articles, filters, table and map, corrections, downloads ------------------------------

@@ -50,6 +50,9 @@ def zoom_to(frame, lat: float, lon: float, zoom: int) -> None:
     The function returns nothing: Playwright would otherwise serialise the whole map object."""
     frame.evaluate("([lat, lon, zoom]) => { window.map.closePopup(); window.map.setView([lat, lon], zoom, "
                    "{animate: false}); }", [lat, lon, zoom])
+    # markercluster still animates its markers into place (250 ms): a marker caught on its way may lie
+    # outside the map, and Playwright would scroll the page to reach it (under Streamlit's header)
+    frame.wait_for_timeout(400)
 
 
 def marker_ids(frame) -> list[int]:
