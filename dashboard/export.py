@@ -214,7 +214,8 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 def filter_from_args(args: argparse.Namespace) -> EventFilter:
     start, end = args.start, args.end
     if start and end and start > end:
-        raise SystemExit(f"atlas export: --from {start} is after --to {end}")
+        print(f"atlas export: error: --from {start} is after --to {end}", file=sys.stderr)
+        raise SystemExit(2)
     return EventFilter(start, end, not args.no_undated, not args.no_countries,
                        country=[c for group in args.country for c in group], places=args.place,
                        article=args.article, kinds=args.kind, min_confidence=args.min_confidence, text=args.search)

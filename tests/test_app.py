@@ -495,6 +495,9 @@ def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
         assert (c.text, c.machine_place_name, c.place_name, c.author) == ("Vardenis", "Vardenis", "Gyumri", "page")
     assert any(e.label == "Corrections (1)" for e in at.expander)
     assert [b.label for b in at.get("download_button")] == ["Download CSV (1)", "Download GeoJSON (1)"]
+    (box,) = article_boxes(at)  # the whole article marks the mention with the place it names now
+    article = "\n".join(h.value for h in box.get("html"))
+    assert '<mark class="atlas-selected" title="Gyumri (town, AM) · corrected">Vardenis</mark>' in article
     # undo: Vardenis again
     at.button(key="fix_undo").click()
     run(at)

@@ -170,7 +170,8 @@ def test_atlas_export_to_stdout_and_files(filled, home, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args", [["--from", "yesterday"], ["--country", "Armenia"], ["--kind", "planet"],
-                                  ["--min-confidence", "2"], ["--article", "../../etc"], ["--format", "xlsx"]])
+                                  ["--min-confidence", "2"], ["--article", "../../etc"], ["--format", "xlsx"],
+                                  ["--from", "2022-12-31", "--to", "2022-01-01"]])
 def test_atlas_export_refuses_bad_options(filled, args, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["export", *args])
