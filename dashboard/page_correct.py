@@ -154,10 +154,9 @@ def correction_form(path: str, records: Sequence[EventRecord], preselect: EventR
         return
     st.html(f'<div class="atlas-fix-sentence">'
             f'{marked(r.sentence, [Mark(start - r.sent_start, end - r.sent_start, "atlas-selected")])}</div>'
-            f'<div class="atlas-meta">Now: {escape(_place_label(store, mention.place_id))}'
-            f'{" · corrected" if mention.corrected else ""} · the geoparser chose '
-            f'{escape(_place_label(store, mention.machine_place_id))} '
-            f'(confidence {mention.confidence if mention.corrected else r.confidence:.2f})</div>')
+            f'<div class="atlas-meta">Now: {escape(_place_label(store, mention.place_id))} · '
+            + (f'corrected; the geoparser chose {escape(_place_label(store, mention.machine_place_id))}</div>'
+               if mention.corrected else f'the geoparser’s choice (confidence {mention.confidence:.2f})</div>'))
 
     query = st.text_input("Search the gazetteer for another place", key="fix_search", max_chars=80,
                           placeholder="a place name, e.g. Gyumri")
