@@ -13,8 +13,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -173,19 +174,34 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def chromium_executable() -> str:
     try:
         import _browser
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _missing("the playwright package is not installed")
     executable = _browser.chromium_path()
     if executable is None:
         _missing("Debian's Chromium is not installed")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=_browser.CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    return executable
+
+
+def in_own_thread(fn: Callable[..., None], *args: object) -> None:
+    """Run ``fn`` in a thread of its own and raise what it raised there. Playwright's sync API will not start
+    in a thread where another Playwright runs its event loop, as the browser tests' session-wide one does."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except BaseException as exc:  # re-raised below, in the test's thread
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, name="hardening-browser")
+    thread.start()
+    thread.join()
+    if raised:
+        raise raised[0]
 
 
 def page_state(visit) -> tuple[int, set[int]]:
@@ -205,7 +221,23 @@ def assert_no_error(visit) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_app_keeps_working_while_atlas_ingest_writes(tmp_path, collection, browser):
+def test_the_app_keeps_working_while_atlas_ingest_writes(tmp_path, collection, chromium_executable):
+    in_own_thread(app_while_ingesting, tmp_path, collection, chromium_executable)
+
+
+def app_while_ingesting(tmp_path: Path, collection: Path, executable: str) -> None:
+    from _browser import CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            watch_while_ingesting(tmp_path, collection, browser)
+        finally:
+            browser.close()
+
+
+def watch_while_ingesting(tmp_path: Path, collection: Path, browser) -> None:
     from _browser import IDLE, MAP_FRAME, open_page, start_app, wait_for_markers
 
     home = tmp_path / "home"
