@@ -117,8 +117,24 @@ class NaturalEarth(JSCSSMixin, Layer):
             pane: 'atlasBasemap', interactive: false, attribution: {{ this.attribution|tojson }},
             style: {color: '#8a8a8a', weight: 0.7, fillColor: '#f5f2e9', fillOpacity: 1}
         });
+        // Rings that cross the antimeridian (Russia's Chukotka, Fiji) jump from 180 to -180: drawn as
+        // they are, they streak across the whole map. Their western half moves east of 180 instead.
+        function atlasUnwrap(ring) {
+            var lons = ring.map(function (p) { return p[0]; });
+            if (Math.max.apply(null, lons) - Math.min.apply(null, lons) <= 180) { return ring; }
+            return ring.map(function (p) { return p[0] < 0 ? [p[0] + 360, p[1]] : p; });
+        }
         fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (topo) {
-            {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.countries));
+            var countries = topojson.feature(topo, topo.objects.countries);
+            countries.features.forEach(function (f) {
+                var g = f.geometry;
+                if (!g) { return; }
+                if (g.type === 'Polygon') { g.coordinates = g.coordinates.map(atlasUnwrap); }
+                if (g.type === 'MultiPolygon') {
+                    g.coordinates = g.coordinates.map(function (poly) { return poly.map(atlasUnwrap); });
+                }
+            });
+            {{ this.get_name() }}.addData(countries);
             var el = {{ this._parent.get_name() }}.getContainer();
             el.setAttribute('data-basemap', 'ready');
         }).catch(function (e) { console.error('Natural Earth basemap:', e); });
