@@ -195,6 +195,7 @@ def measure_app(home: Path, repeat: int, browser: Any, profile: bool = False) ->
                 flt = EventFilter()
                 change("cleared", flt, lambda: page.get_by_role("button", name="Clear the filters").click())
             result["filter_changes"] = changes
+            result["filter_detours"] = visit.detours
             for key in ("map", "table", "page"):
                 result[f"filter_to_{key}"] = round(median([c[key] for c in changes]), 3)
                 result[f"filter_to_{key}_max"] = max(c[key] for c in changes)
@@ -356,6 +357,8 @@ def report(results: dict[str, Any]) -> bool:
         for c in app["clicks"]:
             print(f"    click  {c['place'][:24]:<24} ({c['kind']}, {c['events']} events): panel {c['panel']:.2f} s, "
                   f"page {c['page']:.2f} s")
+        if app.get("filter_detours"):
+            print(f"    ({app['filter_detours']} filter changes drew other markers before the wanted ones)")
         if not app["tables_on_page"]:
             print("    (no events table on the page: the table figures repeat the map's)")
         if app["blocked_requests"] or app["page_errors"]:
@@ -370,6 +373,8 @@ def report(results: dict[str, Any]) -> bool:
                   f"{prof['js_busy_ms']} ms; most self time:")
             for where, ms in prof["top_self_ms"]:
                 print(f"        {ms:>8} ms  {where}")
+        if app.get("filter_detours"):
+            print(f"    ({app['filter_detours']} filter changes drew other markers before the wanted ones)")
         if not app["tables_on_page"]:
             print("    (no table on the page yet: 'page idle' covers whatever the page draws)")
         if app["blocked_requests"] or app["page_errors"]:
