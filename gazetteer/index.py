@@ -11,7 +11,7 @@ from geopy.distance import great_circle
 
 from .build import ensure_index, index_path
 from .errors import IndexBuildError
-from .names import normalize
+from .names import normalize, prior
 from .place import Place
 
 _COLUMNS = "p.id, p.name, p.lat, p.lon, p.country, p.fclass, p.fcode, p.population, p.admin1, p.source"
@@ -97,8 +97,6 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Every place called ``name`` (any spelling the index knows), likeliest first: by prominence,
         a place only known by that name as an alternate counting for less (the resolver's prior)."""
-        from .resolve import prior
-
         key = normalize(name)
         best: dict[int, tuple[Place, float]] = {}
         for place, kind in self.candidates([key]).get(key, []):

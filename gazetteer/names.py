@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .place import Place
+
+# How a name relates to its place in the index; the resolver trusts them in this order.
+NAME, ALTERNATE, ABBREVIATION = 0, 1, 2
+ALTERNATE_NAME = -2.5  # the prior's penalty for a place that only has the name as an alternate name
 
 # Letters that Unicode decomposition leaves alone but Latin transliterations write plainly.
 _LETTERS = str.maketrans({
@@ -33,3 +41,9 @@ def normalize(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().translate(_LETTERS).translate(_DROP)
     return _SPACE.sub(" ", text).strip()
+
+
+def prior(place: Place, kind: int) -> float:
+    """How likely a bare mention of one of the place's names means it: its prominence, less a penalty
+    when the name is only one of its alternate names (``kind`` as stored in the index)."""
+    return place.prominence + (ALTERNATE_NAME if kind == ALTERNATE else 0.0)

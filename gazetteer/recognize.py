@@ -20,9 +20,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .datafiles import data_file, read_tsv
-from .names import normalize
+from .names import ABBREVIATION, normalize, prior
 from .place import Place
-from .sources import ABBREVIATION, ALTERNATE
 
 if TYPE_CHECKING:
     from .index import Gazetteer
@@ -331,8 +330,8 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
 
 
 def strongest(span: Span) -> float:
-    """The prominence of a span's most prominent candidate (alternate names count for less)."""
-    return max((p.prominence - (1.5 if kind == ALTERNATE else 0.0) for p, kind in span.candidates), default=0.0)
+    """The prior of a span's likeliest candidate (:func:`gazetteer.names.prior`)."""
+    return max((prior(p, kind) for p, kind in span.candidates), default=0.0)
 
 
 def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer) -> None:

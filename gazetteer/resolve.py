@@ -24,12 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .geo import distance_km
+from .names import ALTERNATE, prior
 from .place import Place
 from .recognize import Span
-from .sources import ALTERNATE
 
 # Score terms (points on the prominence scale, where a town of 10,000 people is 4 and a country 10).
-ALTERNATE_NAME = -2.5  # matched only by one of the place's alternate names
 COUNTRY_NAMED = 3.0  # the text names the candidate's country
 COUNTRY_OF_OTHERS = 1.5  # the text's unambiguous places lie in the candidate's country
 DIVISION_NAMED = 3.0  # the text names the first-level division the candidate lies in
@@ -41,7 +40,8 @@ SIBLING = 1.5  # listed with names of the same kind ("Montana and Wyoming": both
 CAPITAL_OVER_DIVISION = 1.5  # "Moscow" the capital over "Moscow" the oblast
 
 ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
-STRONG = 3.0  # prominent enough to count even inside a longer proper name ("MoD of Armenia")
+STRONG = 3.0  # the least a name inside a longer run of capitalised words needs ("Toronto police", "MoD of
+#                Armenia"); weaker ones there are parts of other names
 COMMON_WORD_FLOOR = 3.5  # a one-word name this common in English (Zipf) ...
 COMMON_WORD_CEILING = 6.0  # ... is a word, not a place, unless the place is this prominent
 STREET_CEILING = 9.0  # a street named after a place is the street ("Church Street"), unless a country
@@ -72,12 +72,6 @@ class Mention:
                             "feature": c.feature, "lat": c.lat, "lon": c.lon, "share": round(s, 3)}
                            for c, s in self.candidates],
         }
-
-
-def prior(place: Place, kind: int) -> float:
-    """How likely a bare mention of one of the place's names means it: its prominence, less a penalty
-    when the name is only one of its alternate names (``kind`` as stored in the index)."""
-    return place.prominence + (ALTERNATE_NAME if kind == ALTERNATE else 0.0)
 
 
 def _cue_fits(place: Place, span: Span) -> bool:

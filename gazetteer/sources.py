@@ -30,11 +30,8 @@ from pathlib import Path
 from . import outlines
 from .datafiles import data_file, read_tsv
 from .errors import SourceError
-from .names import normalize
+from .names import ABBREVIATION, ALTERNATE, NAME, normalize
 from .place import Place
-
-# How a name relates to its place; the resolver trusts them in this order.
-NAME, ALTERNATE, ABBREVIATION = 0, 1, 2
 
 # ISO 639 codes in alternateNamesV2 that are not names of the place.
 _NOT_NAMES = {"post", "link", "iata", "icao", "faac", "fr_1793", "wkdt", "unlc", "tcid", "phon", "piny"}
