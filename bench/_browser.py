@@ -30,8 +30,8 @@ __all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "
            "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
            "wait_for_markers"]
 
-# The ids of the place markers on the map (clustered or not), read from Leaflet's layers in the map's frame.
-MARKER_IDS = """() => {
+# The ids of the place markers on a map window (clustered or not), read from its Leaflet layers.
+_IDS_OF = """(w) => {
     const ids = new Set();
     const visit = (layer) => {
         if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
@@ -40,11 +40,18 @@ MARKER_IDS = """() => {
         const m = /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
         if (m) ids.add(Number(m[1]));
     };
-    (window.feature_group || []).filter((g) => window.map && window.map.hasLayer(g)).forEach(visit);
+    (w.feature_group || []).filter((g) => w.map && w.map.hasLayer(g)).forEach(visit);
     return [...ids];
 }"""
+# ... evaluated in the map's frame
+MARKER_IDS = f"() => ({_IDS_OF})(window)"
 _SAME_IDS = (f"(want) => {{ const got = ({MARKER_IDS})(); return got.length === want.length "
              "&& want.every((id) => got.includes(id)); }")
+_MAP_WINDOW = "document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')?.contentWindow"
+# ... and from the page, in whatever map frame is there now (the app may mount a new one)
+_PAGE_SAME_IDS = (f"(want) => {{ const w = {_MAP_WINDOW}; if (!w || !w.map) return false; "
+                  f"const got = ({_IDS_OF})(w); return got.length === want.length "
+                  "&& want.every((id) => got.includes(id)); }")
 # Centre the map on a place's marker and, if a cluster still holds it, open the cluster (markercluster's
 # zoomToShowLayer spiderfies markers that share a spot).
 _SHOW_MARKER = """([id, lat, lon]) => new Promise((resolve) => {
@@ -69,7 +76,6 @@ _SHOW_MARKER = """([id, lat, lon]) => new Promise((resolve) => {
 # in one go (a new feature group, every marker added synchronously), so a cheap poll waits for a group
 # other than the one on the map before the change; the ids are then checked once (and, should that
 # group not be the wanted one, polled slowly).
-_MAP_WINDOW = "document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')?.contentWindow"
 _MARK_GROUPS = f"""() => {{ const w = {_MAP_WINDOW};
     window.__benchOld = w && w.map ? (w.feature_group || []).filter((g) => w.map.hasLayer(g)) : []; }}"""
 _NEW_GROUP = f"""() => {{ const w = {_MAP_WINDOW};
@@ -159,10 +165,9 @@ def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000
 
     expect(page.page.frame_locator(MAP_FRAME).locator('.leaflet-container[data-basemap="ready"]')).to_have_count(
         1, timeout=timeout)
-    frame = page.frame
-    frame.wait_for_function(_SAME_IDS, arg=sorted(want), timeout=timeout, polling=250)
+    page.page.wait_for_function(_PAGE_SAME_IDS, arg=sorted(want), timeout=timeout, polling=250)
     page.page.wait_for_selector(IDLE, timeout=timeout)
-    return frame
+    return page.frame
 
 
 def click_to_panel(page: Page, place: Any, timeout: float = 30_000) -> float:
