@@ -43,6 +43,7 @@ test: setup chromium
 bench: setup chromium
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/app_speed.py
+	$(BIN)/python bench/scale.py
 
 # Re-pin every dependency from a fresh virtual environment (run after changing pyproject.toml).
 lock:
