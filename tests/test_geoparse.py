@@ -135,9 +135,21 @@ def test_a_list_shares_a_kind(gaz):
     ("The New York Times reported the story first.", {"New York"}),
     ("A spokesman for the White House declined to comment.", {"White House"}),
     ("Post a Comment", {"Post"}),
+    ("Las tensiones entre Armenia y Azerbaiyán se intensifican.", {"Las"}),  # not Las Vegas
 ])
 def test_people_organisations_and_common_words_are_not_places(gaz, text, not_places):
     assert not_places.isdisjoint(places(text, gaz))
+
+
+def test_spanish_and_french_spellings(gaz):
+    es = places("El primer ministro de Armenia pidió a Rusia desplegar tropas en la frontera con Azerbaiyán, "
+                "más allá de Nagorno Karabaj, según informó desde Moscú.", gaz)
+    assert {es[k][0].country_code for k in ("Armenia", "Rusia", "Azerbaiyán", "Moscú")} == {"AM", "RU", "AZ"}
+    assert near(es["Nagorno Karabaj"][0], 39.85, 46.65, 75)
+    fr = places("Les affrontements ont repris entre l'Arménie et l'Azerbaïdjan, près de Goris et de Kapan, "
+                "dans la région de Siounik.", gaz)
+    assert fr["Arménie"][0].country_code == "AM" and fr["Goris"][0].country_code == "AM"
+    assert fr["Siounik"][0].feature_code == "ADM1"
 
 
 def test_countries_by_their_common_forms(gaz):
