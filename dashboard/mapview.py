@@ -15,6 +15,7 @@ Every string from an article or the gazetteer reaches the map through :func:`das
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -230,12 +231,8 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
     for p in places:
         samples = []
         for q in p.samples:
-            window = excerpt_words(q.text, q.sentence[0], q.sentence[1], q.mention, limit)
-            before = ("… " if window.cut_left else "") + escape(q.text[window.start:q.mention[0]].lstrip())
-            after = escape(q.text[q.mention[1]:window.end].rstrip()) + (" …" if window.cut_right else "")
-            title = escape(q.title or "Untitled")
-            samples.append([before, escape(q.text[q.mention[0]:q.mention[1]]), after,
-                            titles.setdefault(title, len(titles)), escape(q.date or "undated")])
+            before, name, after, title, date = _quoted(q, limit)
+            samples.append([before, name, after, titles.setdefault(title, len(titles)), date])
         width, height = _size(p)
         rows.append([round(float(p.lat), 5), round(float(p.lon), 5), int(p.id), style_of(p.kind), escape(p.kind),
                      int(p.events), int(p.articles), escape(p.name), escape(p.country or "no country"),
@@ -244,10 +241,26 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
     return text.replace("<", "\\u003c")  # escape() leaves no "<"; this keeps it so whatever comes
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(q: Sample, limit: int) -> tuple[str, str, str, str, str]:
+    """A popup's sentence, escaped: before the name, the name, after it, the title, the date (the same
+    sentences come back filter after filter: each is cut and escaped once)."""
+    window = excerpt_words(q.text, q.sentence[0], q.sentence[1], q.mention, limit)
+    before = ("… " if window.cut_left else "") + escape(q.text[window.start:q.mention[0]].lstrip())
+    after = escape(q.text[q.mention[1]:window.end].rstrip()) + (" …" if window.cut_right else "")
+    return (before, escape(q.text[q.mention[0]:q.mention[1]]), after, escape(q.title or "Untitled"),
+            escape(q.date or "undated"))
+
+
 # The browser side of marker_data: markers, tooltips, and popups built when first opened. Only constant
 # markup is added here; every string it places comes escaped from Python, every other value is a number.
 _MARKERS_JS = """
         var {{ this.get_name() }} = (function () {
+            // streamlit-folium takes the last filter's markers off the map but keeps them in
+            // window.feature_group: drop them, or every filter change keeps its thousands of markers alive.
+            if (window.feature_group && window.map) {
+                window.feature_group = window.feature_group.filter(function (g) { return window.map.hasLayer(g); });
+            }
             var data = {{ this.data }};
             var titles = data.titles;
             var highlight = {{ this.highlight }};
@@ -266,15 +279,30 @@ _MARKERS_JS = """
                 }
                 return h + '</div>';
             }
+            // A cluster's events (and whether it holds a ringed place), from its own markers and its
+            // sub-clusters' totals, each kept until the cluster's size changes: linear, where summing every
+            // cluster's getAllChildMarkers() is not.
+            function total(c) {
+                if (c._atlasCount !== c._childCount) {
+                    var n = 0, hl = false, i, sub;
+                    for (i = 0; i < c._markers.length; i++) {
+                        n += c._markers[i].options.atlasEvents;
+                        hl = hl || c._markers[i].options.atlasHighlight;
+                    }
+                    for (i = 0; i < c._childClusters.length; i++) {
+                        sub = total(c._childClusters[i]);
+                        n += sub[0];
+                        hl = hl || sub[1];
+                    }
+                    c._atlasTotal = [n, hl];
+                    c._atlasCount = c._childCount;
+                }
+                return c._atlasTotal;
+            }
             var clusters = L.markerClusterGroup({
                 showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
                 iconCreateFunction: function (cluster) {
-                    var n = 0, children = cluster.getAllChildMarkers();
-                    var hl = false;
-                    for (var i = 0; i < children.length; i++) {
-                        n += children[i].options.atlasEvents;
-                        hl = hl || children[i].options.atlasHighlight;
-                    }
+                    var t = total(cluster), n = t[0], hl = t[1];
                     var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
                     var css = 'marker-cluster marker-cluster-' + size + (hl ? ' atlas-cluster-hl' : '');
                     return L.divIcon({html: '<div><span>' + n + '</span></div>', className: css, iconSize: [40, 40]});

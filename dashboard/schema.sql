@@ -10,8 +10,9 @@
 --
 -- Corrections of a mention's place (version 2) are stored apart from machine output, keyed by
 -- (article, start, end) so they survive a re-ingest that rebuilds mention rows. Readers never read
--- mention.place or event directly: the views effective_mention and effective_event (version 2) say
--- which place a mention names now and which events there are. event.date has its own date_source and
+-- mention.place directly: the view effective_mention says which place a mention names now. Since
+-- version 3 the event table holds the events with corrections applied, kept equal to the view
+-- effective_event by every writer. event.date has its own date_source and
 -- date_precision so an event can later carry a date read from its sentence.
 
 -- version 1
@@ -161,3 +162,77 @@ JOIN event d ON d.id = (SELECT x.id FROM event x WHERE x.article = s.article AND
                         ORDER BY x.id LIMIT 1)
 WHERE em.place IS NOT NULL
 GROUP BY em.article, em.sent_start, em.place;
+
+-- version 3
+-- Events are materialised: the event table holds the events every reader shows, corrections applied,
+-- so readers select from it directly (indexed) instead of building effective_event on every query.
+-- Machine output is the mentions (each with its place, confidence, sentence and now the date of its
+-- sentence's events) and their candidates; corrections stay apart from it. Events are derived data:
+-- effective_event (below) defines them from effective_mention, and every writer keeps event equal to
+-- it in the transaction that changes them, for one sentence (Store.correct, Store.undo_correction) or a
+-- whole article (Store.add_article, a re-ingest included). The views stay the definition and the test
+-- oracle (tests check that effective_event and event hold the same rows).
+
+-- The date of the events of each mention's sentence (so a sentence whose events a correction took away
+-- gets them back, dated, on undo). Stores of version 2 take it from the events of the mention's sentence.
+ALTER TABLE mention ADD COLUMN date TEXT;
+ALTER TABLE mention ADD COLUMN date_source TEXT CHECK (date_source IN ('published', 'text', 'user'));
+ALTER TABLE mention ADD COLUMN date_precision TEXT CHECK (date_precision IN ('day', 'month', 'year'));
+UPDATE mention SET (date, date_source, date_precision) = (
+    SELECT e.date, e.date_source, e.date_precision FROM event e
+    WHERE e.article = mention.article AND e.sent_start = mention.sent_start ORDER BY e.id LIMIT 1);
+
+-- The events: one per sentence and place the sentence's mentions name now (a mention marked "not a
+-- place" names none; a mention corrected to a place the sentence names already adds no second event),
+-- with the place's first mention in the sentence (min(start): SQLite takes the other columns from
+-- that row), its confidence (1 when corrected) and whether it was corrected.
+DROP VIEW effective_event;
+DROP VIEW effective_mention;
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       m.date, m.date_source, m.date_precision,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end);
+CREATE VIEW effective_event AS
+SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS mention_end,
+       em.sent_start, em.sent_end, em.place, em.date, em.date_source, em.date_precision,
+       em.confidence, em.corrected
+FROM effective_mention em
+WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;
+
+CREATE TABLE event_v3 (
+    id             INTEGER PRIMARY KEY,
+    article        TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    mention        INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,  -- the place's first mention in it
+    mention_start  INTEGER NOT NULL,    -- that mention's span in article.text
+    mention_end    INTEGER NOT NULL,
+    sent_start     INTEGER NOT NULL,
+    sent_end       INTEGER NOT NULL,
+    place          INTEGER NOT NULL REFERENCES place(id),  -- the place the mention names now
+    date           TEXT,                -- the event's date; NULL when undated
+    date_source    TEXT CHECK (date_source IN ('published', 'text', 'user')),
+    date_precision TEXT CHECK (date_precision IN ('day', 'month', 'year')),
+    confidence     REAL NOT NULL,       -- the geoparser's for the mention; 1 when a person chose the place
+    corrected      INTEGER NOT NULL,    -- 1 when a correction chose the place
+    UNIQUE (article, sent_start, place)
+);
+INSERT INTO event_v3 (article, mention, mention_start, mention_end, sent_start, sent_end, place, date, date_source,
+                      date_precision, confidence, corrected)
+SELECT article, mention, mention_start, mention_end, sent_start, sent_end, place, date, date_source, date_precision,
+       confidence, corrected
+FROM effective_event ORDER BY article, sent_start, place;
+DROP TABLE event;
+ALTER TABLE event_v3 RENAME TO event;
+-- A place's events newest first (undated last: NULL sorts last descending), in text order within an
+-- article: the panel, the popups' first sentences and the filters on places read them in this order.
+CREATE INDEX event_place ON event(place, date DESC, article, sent_start);
+-- Every event newest first (the events table and the exports), and dates (the date range, the timeline).
+CREATE INDEX event_date ON event(date DESC, article, sent_start);
+CREATE INDEX event_article ON event(article, sent_start);
+CREATE INDEX event_mention ON event(mention);

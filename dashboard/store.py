@@ -7,6 +7,10 @@ runner-up candidates and events, so an interrupted ingest (exception, Ctrl-C, SI
 store as it was; an article already stored (same text, same id) is not stored again. The database
 runs in WAL mode: the app reads while ``atlas ingest`` writes.
 
+Corrections are kept apart from machine output; the ``event`` table holds the events with
+corrections applied (schema version 3): every write re-derives the events it changes from the
+``effective_event`` view in its own transaction, and every reader selects from ``event`` (indexed).
+
 >>> with Store.open() as store:                     # doctest: +SKIP
 ...     store.add_article(article, mentions, events, parser="geoparse 0.1")
 ...     store.place_counts(EventFilter(start=date(2022, 1, 1)))
@@ -184,7 +188,7 @@ class EventFilter:
         object.__setattr__(self, "text", _search(self.text))
 
     def where(self, event: str = "e", place: str = "p") -> tuple[str, list[Any]]:
-        """A SQL condition over ``event`` (a row of ``effective_event``) and ``place`` (joined on
+        """A SQL condition over ``event`` (a row of the ``event`` table) and ``place`` (joined on
         ``event.place``), and its parameters."""
         dated, params = [f"{event}.date IS NOT NULL"], []
         if self.start:
@@ -491,21 +495,27 @@ class Store:
         (``gazetteer.geoparse.Mention``) and events (:class:`dashboard.events.Event`, whose ``mention``
         indexes ``mentions``), all or nothing. ``False`` when an article with the same id is stored already,
         unless ``replace``: then its mentions and events are rebuilt from these (a new parser's output);
-        corrections, kept by span, apply to the new mentions."""
+        corrections, kept by span, apply to the new mentions.
+
+        The events give each mention its sentence and date; the stored events are derived from the
+        mentions (one per sentence and place they name, corrections applied: ``effective_event``)."""
         article_id = article.id
         now = _now()
         with self.transaction() as db:
             exists = db.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone()
             if exists and not replace:
                 return False
+            for e in events:
+                if not 0 <= e.mention < len(mentions):
+                    raise StoreError(f"event {e} refers to mention {e.mention}, but the article has "
+                                     f"{len(mentions)}; nothing was written")
             title_start, title_end = article.title_span or (None, None)
             row = (article.source, article.title, title_start, title_end,
                    article.published.isoformat() if article.published else None, article.url, article.encoding,
                    json.dumps([list(s) for s in article.content_spans]), json.dumps(list(article.warnings)),
                    article.text, parser, now)
             if exists:
-                db.execute("DELETE FROM event WHERE article = ?", (article_id,))
-                db.execute("DELETE FROM mention WHERE article = ?", (article_id,))  # and their candidates
+                db.execute("DELETE FROM mention WHERE article = ?", (article_id,))  # and their candidates, events
                 db.execute("UPDATE article SET source = ?, title = ?, title_start = ?, title_end = ?, published = ?, "
                            "url = ?, encoding = ?, content = ?, warnings = ?, text = ?, parser = ?, ingested_at = ? "
                            "WHERE id = ?", (*row, article_id))
@@ -517,31 +527,41 @@ class Store:
             places = {m.place.id: m.place for m in mentions}
             places.update((p.id, p) for m in mentions for p, _ in m.candidates)
             _upsert_places(db, places.values())
-            sentences = _mention_sentences(mentions, events)
-            mention_ids = []
-            for m, (sent_start, sent_end) in zip(mentions, sentences, strict=True):
+            for m, e in zip(mentions, _mention_events(mentions, events), strict=True):
+                sentence, date, source, precision = (None, None), None, None, None
+                if e is not None:
+                    sentence = tuple(e.sentence)
+                    date, source, precision = (e.date.isoformat() if e.date else None), e.date_source, e.date_precision
                 cur = db.execute("INSERT INTO mention (article, start, end, text, place, confidence, sent_start, "
-                                 "sent_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                 (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence),
-                                  sent_start, sent_end))
-                mention_ids.append(cur.lastrowid)
+                                 "sent_end, date, date_source, date_precision) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence), *sentence,
+                                  date, source, precision))
                 db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
                                [(cur.lastrowid, rank, p.id, float(score))
                                 for rank, (p, score) in enumerate(m.candidates, 1)])
-            self._insert_events(db, article_id, mention_ids, events)
+            self._derive_events(db, article_id)
         return True
 
-    def _insert_events(self, db: sqlite3.Connection, article_id: str, mention_ids: Sequence[int],
-                       events: Sequence[Any]) -> None:
-        rows = []
-        for e in events:
-            if not 0 <= e.mention < len(mention_ids):
-                raise StoreError(f"event {e} refers to mention {e.mention}, but the article has "
-                                 f"{len(mention_ids)}; nothing was written")
-            rows.append((article_id, mention_ids[e.mention], e.sentence[0], e.sentence[1], e.place_id,
-                         e.date.isoformat() if e.date else None, e.date_source, e.date_precision))
-        db.executemany("INSERT INTO event (article, mention, sent_start, sent_end, place, date, date_source, "
-                       "date_precision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    _DERIVED = ("article, mention, mention_start, mention_end, sent_start, sent_end, place, date, date_source, "
+                "date_precision, confidence, corrected")
+
+    def _derive_events(self, db: sqlite3.Connection, article_id: str, sent_start: int | None = None) -> None:
+        """Make the events of an article (or of its sentence starting at ``sent_start``) those that
+        ``effective_event`` defines from its mentions and corrections now. Inside the writer's transaction."""
+        where, params = "article = ?", [article_id]
+        if sent_start is not None:
+            where, params = f"{where} AND sent_start = ?", [article_id, sent_start]
+        db.execute(f"DELETE FROM event WHERE {where}", params)
+        db.execute(f"INSERT INTO event ({self._DERIVED}) SELECT {self._DERIVED} FROM effective_event WHERE {where}",
+                   params)
+
+    def _derive_mention_events(self, db: sqlite3.Connection, article_id: str, start: int, end: int) -> None:
+        """:meth:`_derive_events` for the sentence of the mention at ``[start, end)`` (if it is stored)."""
+        row = db.execute("SELECT sent_start FROM mention WHERE article = ? AND start = ? AND end = ?",
+                         (article_id, start, end)).fetchone()
+        if row is not None and row[0] is not None:
+            self._derive_events(db, article_id, row[0])
 
     # -- corrections -------------------------------------------------------------------------------------
     def correct(self, article_id: str, start: int, end: int, place: Any, *, author: str = "") -> int:
@@ -563,6 +583,7 @@ class Store:
                 place_id = place.id
             cur = db.execute("INSERT INTO correction (article, start, end, place, author, created_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, _now()))
+            self._derive_mention_events(db, article_id, start, end)
             return cur.lastrowid
 
     def undo_correction(self, article_id: str, start: int, end: int) -> bool:
@@ -571,6 +592,7 @@ class Store:
         with self.transaction() as db:
             cur = db.execute("DELETE FROM correction WHERE id = (SELECT max(id) FROM correction WHERE article = ? "
                              "AND start = ? AND end = ?)", (article_id, start, end))
+            self._derive_mention_events(db, article_id, start, end)
             return cur.rowcount > 0
 
     _CORRECTION_COLUMNS = (
@@ -616,19 +638,18 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         (row,) = self._query("SELECT (SELECT count(*) FROM article), (SELECT count(*) FROM mention), "
-                             "(SELECT count(*) FROM effective_event), "
-                             "(SELECT count(DISTINCT place) FROM effective_event)")
+                             "(SELECT count(*) FROM event), (SELECT count(DISTINCT place) FROM event)")
         return dict(zip(("articles", "mentions", "events", "places"), row, strict=True))
 
     def date_range(self) -> DateRange:
         (first, last, dated, undated), = self._query(
-            "SELECT min(date), max(date), count(date), count(*) - count(date) FROM effective_event")
+            "SELECT min(date), max(date), count(date), count(*) - count(date) FROM event")
         return DateRange(_date(first), _date(last), dated, undated)
 
     def extent(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """``((south, west), (north, east))`` of every place with an event, or ``None`` when there is none."""
         (s, w, n, e), = self._query("SELECT min(lat), min(lon), max(lat), max(lon) FROM place "
-                                    "WHERE id IN (SELECT DISTINCT place FROM effective_event)")
+                                    "WHERE id IN (SELECT DISTINCT place FROM event)")
         return None if s is None else ((s, w), (n, e))
 
     def place_counts(self, flt: EventFilter = EventFilter()) -> list[PlaceCount]:
@@ -636,24 +657,27 @@ class Store:
         where, params = flt.where()
         rows = self._query(
             "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode, count(*), "
-            f"count(DISTINCT e.article) FROM effective_event e JOIN place p ON p.id = e.place WHERE {where} "
+            f"count(DISTINCT e.article) FROM event e JOIN place p ON p.id = e.place WHERE {where} "
             "GROUP BY p.id ORDER BY count(*) DESC, p.name", params)
         return [PlaceCount(*r) for r in rows]
 
+    # The order of events everywhere: newest first, undated last (NULL sorts last in descending order), in
+    # text order within an article. Indexes event_place and event_date hold events in this order.
+    _EVENT_ORDER = "e.date DESC, e.article, e.sent_start"
+    _SENTENCE = "substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start)"
     _EVENT_COLUMNS = (
-        "e.id, e.article, e.place, e.sent_start, e.sent_end, "
-        "substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start), "
+        f"e.id, e.article, e.place, e.sent_start, e.sent_end, {_SENTENCE}, "
         "(SELECT json_group_array(json_array(m.start - e.sent_start, m.end - e.sent_start)) FROM effective_mention m "
         " WHERE m.article = e.article AND m.sent_start = e.sent_start AND m.place = e.place "
         " AND m.start >= e.sent_start AND m.end <= e.sent_end), "
         "e.date, a.title, a.url, a.source, e.corrected")
-    _EVENT_ORDER = "e.date IS NULL, e.date DESC, a.published IS NULL, a.published DESC, e.article, e.sent_start"
 
     def events(self, place_id: int, flt: EventFilter = EventFilter(), *, limit: int | None = None) -> list[EventRow]:
-        """The events of one place under ``flt``: newest first, undated last, in text order within an article."""
+        """The events of one place under ``flt``: newest first, undated last, in text order within an
+        article; each with every mention of the place in its sentence highlighted."""
         where, params = flt.where()
         rows = self._query(
-            f"SELECT {self._EVENT_COLUMNS} FROM effective_event e JOIN article a ON a.id = e.article "
+            f"SELECT {self._EVENT_COLUMNS} FROM event e JOIN article a ON a.id = e.article "
             f"JOIN place p ON p.id = e.place WHERE e.place = ? AND {where} ORDER BY {self._EVENT_ORDER} "
             f"LIMIT {-1 if limit is None else int(limit)}", [place_id, *params])
         return [_event_row(r) for r in rows]
@@ -663,19 +687,23 @@ class Store:
         where, params = flt.where()
         if place_id is not None:
             where, params = f"e.place = ? AND {where}", [place_id, *params]
-        return self._query(f"SELECT count(*) FROM effective_event e JOIN place p ON p.id = e.place "
-                           f"WHERE {where}", params)[0][0]
+        return self._query(f"SELECT count(*) FROM event e JOIN place p ON p.id = e.place WHERE {where}", params)[0][0]
 
     def samples(self, flt: EventFilter = EventFilter(), per_place: int = 3) -> dict[int, list[EventRow]]:
-        """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`)."""
+        """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
+        with its own mention highlighted (the place's first in the sentence: what a popup marks)."""
         where, params = flt.where()
+        # Each place's first events come from index event_place, a few rows per place; the text is read
+        # for those rows only.
         rows = self._query(
-            f"WITH chosen AS (SELECT e.*, a.published FROM effective_event e JOIN article a ON a.id = e.article "
-            f"JOIN place p ON p.id = e.place WHERE {where}), "
-            f"ranked AS (SELECT e.*, row_number() OVER (PARTITION BY e.place ORDER BY "
-            f"{self._EVENT_ORDER.replace('a.published', 'e.published')}) AS rn FROM chosen e) "
-            f"SELECT {self._EVENT_COLUMNS} FROM ranked e JOIN article a ON a.id = e.article WHERE e.rn <= ? "
-            "ORDER BY e.place, e.rn", [*params, per_place])
+            f"WITH shown AS (SELECT DISTINCT e.place FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
+            f"SELECT e.id, e.article, e.place, e.sent_start, e.sent_end, {self._SENTENCE}, "
+            "json_array(json_array(e.mention_start - e.sent_start, e.mention_end - e.sent_start)), "
+            "e.date, a.title, a.url, a.source, e.corrected "
+            "FROM shown JOIN event e ON e.id IN ("
+            f"  SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE e.place = shown.place AND {where} "
+            f"  ORDER BY {self._EVENT_ORDER} LIMIT ?) "
+            f"JOIN article a ON a.id = e.article ORDER BY e.place, {self._EVENT_ORDER}", [*params, *params, per_place])
         out: dict[int, list[EventRow]] = {}
         for r in rows:
             row = _event_row(r)
@@ -684,7 +712,7 @@ class Store:
 
     _RECORD_COLUMNS = (
         "e.id, e.article, e.date, e.date_precision, p.id, p.name, p.kind, p.fclass || '.' || p.fcode, p.country, "
-        "p.lat, p.lon, substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start), e.mention_start, e.mention_end, "
+        f"p.lat, p.lon, {_SENTENCE}, e.mention_start, e.mention_end, "
         "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start), a.title, a.url, a.source, "
         "e.confidence, e.corrected, e.sent_start")
 
@@ -692,24 +720,27 @@ class Store:
         """Every event under ``flt`` with its place and article, newest first, undated last (the table's
         and the exports' rows)."""
         where, params = flt.where()
+        order = f"{self._EVENT_ORDER}, p.name"
+        # The rows are chosen and cut on key columns first; their texts are read for the kept rows only.
         rows = self._query(
-            f"SELECT {self._RECORD_COLUMNS} FROM effective_event e JOIN place p ON p.id = e.place "
-            f"JOIN article a ON a.id = e.article WHERE {where} ORDER BY {self._EVENT_ORDER}, p.name "
-            f"LIMIT {-1 if limit is None else int(limit)}", params)
+            f"WITH chosen AS MATERIALIZED (SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE {where} "
+            f"ORDER BY {order} LIMIT {-1 if limit is None else int(limit)}) "
+            f"SELECT {self._RECORD_COLUMNS} FROM chosen JOIN event e ON e.id = chosen.id "
+            f"JOIN place p ON p.id = e.place JOIN article a ON a.id = e.article ORDER BY {order}", params)
         return [EventRecord(r[0], r[1], _date(r[2]), r[3], *r[4:12], r[20], (r[12], r[13]), *r[14:19], bool(r[19]))
                 for r in rows]
 
     def timeline(self, flt: EventFilter = EventFilter()) -> list[tuple[datetime.date, int]]:
         """Events per day under ``flt`` (days with none are left out), oldest first."""
         where, params = flt.where()
-        rows = self._query(f"SELECT e.date, count(*) FROM effective_event e JOIN place p ON p.id = e.place "
+        rows = self._query(f"SELECT e.date, count(*) FROM event e JOIN place p ON p.id = e.place "
                            f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
         return [(_date(d), n) for d, n in rows]
 
     def country_counts(self) -> list[tuple[str, int]]:
         """Countries of the places with events, with their numbers of events, most first."""
         return [tuple(r) for r in self._query(
-            "SELECT p.country, count(*) FROM effective_event e JOIN place p ON p.id = e.place "
+            "SELECT p.country, count(*) FROM event e JOIN place p ON p.id = e.place "
             "WHERE p.country IS NOT NULL GROUP BY p.country ORDER BY count(*) DESC, p.country")]
 
     def article_list(self, limit: int | None = None) -> list[tuple[str, str | None, str, datetime.date | None]]:
@@ -737,8 +768,8 @@ class Store:
         """A stored place with its total numbers of events and articles (no filter)."""
         rows = self._query(
             "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode, "
-            "(SELECT count(*) FROM effective_event e WHERE e.place = ?), "
-            "(SELECT count(DISTINCT e.article) FROM effective_event e WHERE e.place = ?) "
+            "(SELECT count(*) FROM event e WHERE e.place = ?), "
+            "(SELECT count(DISTINCT e.article) FROM event e WHERE e.place = ?) "
             "FROM place p WHERE p.id = ?", (place_id, place_id, place_id))
         return PlaceCount(*rows[0]) if rows else None
 
@@ -771,20 +802,21 @@ def _upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
           p.population, p.admin1, p.source) for p in places])
 
 
-def _mention_sentences(mentions: Sequence[Any], events: Sequence[Any]) -> list[tuple[int | None, int | None]]:
-    """The sentence of each mention: its event's, else that of the event of its place whose sentence holds
-    it (the geoparser's events name each place once per sentence), else any event's sentence holding it."""
-    out: list[tuple[int | None, int | None]] = [(None, None)] * len(mentions)
+def _mention_events(mentions: Sequence[Any], events: Sequence[Any]) -> list[Any]:
+    """The event whose sentence each mention is in (giving it its sentence and date): its own event, else
+    that of an event of its place whose sentence holds it (the geoparser's events name each place once per
+    sentence), else any event whose sentence holds it; ``None`` when no sentence holds it."""
+    out: list[Any] = [None] * len(mentions)
     for e in events:
         if 0 <= e.mention < len(mentions):
-            out[e.mention] = tuple(e.sentence)
+            out[e.mention] = e
     for i, m in enumerate(mentions):
-        if out[i][0] is not None:
+        if out[i] is not None:
             continue
         holding = [e for e in events if e.sentence[0] <= m.start and m.end <= e.sentence[1]]
         same = [e for e in holding if e.place_id == m.place.id]
         if same or holding:
-            out[i] = tuple((same or holding)[0].sentence)
+            out[i] = (same or holding)[0]
     return out
 
 

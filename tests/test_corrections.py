@@ -31,6 +31,9 @@ def filled(store):
 
 
 def counts(store: Store, flt: EventFilter | None = None) -> dict[str, int]:
+    """Events per place name; first checks that the stored events are those the mentions and
+    corrections define (every test reading counts checks it after each write)."""
+    assert derived_events_match(store)
     return {p.name: p.events for p in store.place_counts(flt or EventFilter())}
 
 
@@ -178,17 +181,58 @@ def test_bad_corrections_are_refused(filled):
     assert filled.corrections() == []
 
 
-def test_a_version_1_store_gets_the_sentence_of_every_mention(filled, tmp_path):
-    """Upgrading from version 1: mention.sent_start/sent_end are taken from the events."""
-    want = filled._query("SELECT id, sent_start, sent_end FROM mention ORDER BY id")
-    assert all(s is not None for _, s, _ in want)
-    path = filled.path
-    filled.close()
-    with sqlite3.connect(path) as db:  # back to version 1, as an older News Atlas left it
-        db.executescript("DROP VIEW effective_event; DROP VIEW effective_mention; DROP TABLE correction; "
-                         "DROP INDEX mention_sentence; ALTER TABLE mention DROP COLUMN sent_start; "
-                         "ALTER TABLE mention DROP COLUMN sent_end; PRAGMA user_version = 1;")
+def older_store(current: Store, version: int, path) -> None:
+    """At ``path``, a store of schema ``version`` (built from schema.sql's own sections, as an older News
+    Atlas left it) holding ``current``'s rows, as far as that version has their columns."""
+    with sqlite3.connect(path) as db:
+        for _version, sql in store_mod.schema_sections()[:version]:
+            db.executescript(sql)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("ATTACH DATABASE ? AS new", (str(current.path),))
+        tables = [t for (t,) in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            old = [c[1] for c in db.execute(f"PRAGMA main.table_info({table})")]
+            new = {c[1] for c in db.execute(f"PRAGMA new.table_info({table})")}
+            columns = ", ".join(c for c in old if c in new)
+            db.execute(f"DELETE FROM main.{table}")
+            db.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+        db.commit()
+        db.execute("DETACH DATABASE new")
+
+
+def derived_events_match(store: Store) -> bool:
+    """The event table holds exactly the events effective_event defines."""
+    columns = Store._DERIVED
+    return (store._query(f"SELECT {columns} FROM event EXCEPT SELECT {columns} FROM effective_event") == []
+            and store._query(f"SELECT {columns} FROM effective_event EXCEPT SELECT {columns} FROM event") == [])
+
+
+def test_a_version_1_store_is_upgraded_with_every_event(filled, tmp_path):
+    """Upgrading from version 1: mention.sent_start/sent_end are taken from the events, and the events
+    (version 3: materialised, with their mention's span and confidence) are those of the mentions."""
+    want = filled._query("SELECT id, sent_start, sent_end, date FROM mention ORDER BY id")
+    assert all(s is not None for _, s, _, _ in want)
+    path = tmp_path / "v1.sqlite"
+    older_store(filled, 1, path)
     with Store(path) as again:
         assert again.version == store_mod.SCHEMA_VERSION
-        assert again._query("SELECT id, sent_start, sent_end FROM mention ORDER BY id") == want
+        assert again._query("SELECT id, sent_start, sent_end, date FROM mention ORDER BY id") == want
         assert counts(again) == {"Goris": 3, "Kapan": 3, "Armenia": 2}
+        assert again.date_range() == filled.date_range()
+        assert derived_events_match(again)
+
+
+def test_a_version_2_store_keeps_its_corrections_when_upgraded(filled, tmp_path):
+    aid, start, end = goris_2022(filled)
+    filled.correct(aid, start, end, GORI.id)
+    path = tmp_path / "v2.sqlite"
+    older_store(filled, 2, path)
+    with Store(path) as again:
+        assert again.version == store_mod.SCHEMA_VERSION
+        assert counts(again) == counts(filled) and counts(again)["Gori"] == 1
+        assert again.timeline(EventFilter(places=(GORI.id,))) == [(datetime.date(2022, 9, 13), 1)]
+        assert derived_events_match(again)
+        assert again.undo_correction(aid, start, end)
+        assert "Gori" not in counts(again)
+        assert again.timeline(EventFilter(places=(GORIS.id,)))[-1] == (datetime.date(2022, 9, 13), 1)
+        assert derived_events_match(again)

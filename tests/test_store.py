@@ -198,7 +198,7 @@ def test_an_interrupt_mid_write_leaves_nothing(store, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Store, "_insert_events", interrupted)
+    monkeypatch.setattr(Store, "_derive_events", interrupted)
     with pytest.raises(KeyboardInterrupt):
         add(store, make_article(*A2021), PLACES)
     assert store.is_empty()
@@ -216,7 +216,7 @@ def test_sigkill_mid_write_leaves_nothing(home, tmp_path):
         def slow(self, db, *args):
             print("inside", flush=True)
             time.sleep(60)
-        Store._insert_events = slow
+        Store._derive_events = slow
         with Store.open() as s:
             t.add(s, t.make_article(*t.A2021), t.PLACES)
     """))

@@ -151,12 +151,15 @@ def test_uploading_good_odd_and_hostile_files(workflow_app, visit):
     tbilisi = place_named(workflow_app, "Tbilisi")
     page.get_by_text("Add articles: upload files or paste text").click()  # fold the box away
     wait_idle_app(page)
+    frame = map_frame(page)  # the map as the page holds it now
+    wait_markers_like_store(workflow_app, frame)
     with store_of(workflow_app) as store:
         (place,) = [p for p in store.place_counts() if p.id == tbilisi]
     zoom_to(frame, place.lat, place.lon, 12)
     marker = frame.locator(f'.atlas-marker [data-place-id="{tbilisi}"]')
     expect()(marker).to_be_visible()
     marker.click()
+    expect()(frame.locator(".leaflet-popup-content")).to_contain_text("Tbilisi")  # the click reached the marker
     expect()(page.locator(".atlas-sentence", has_text="Diplomats met in").first).to_be_visible(timeout=20_000)
     wait_idle_app(page)
     page.get_by_text("The whole article, every place marked").first.click()
