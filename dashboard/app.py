@@ -105,7 +105,19 @@ def draw_map(rows: str, extent: Any, focus: PlaceCount | None, highlight: tuple[
     return st_folium(base_map(bounds), key="atlas_map", feature_group_to_add=markers,
                      returned_objects=RETURNED_OBJECTS, height=MAP_HEIGHT, use_container_width=True,
                      center=(focus.lat, focus.lon) if focus else None,
-                     zoom=CHOSEN_ZOOM.get(focus.kind, 7) if focus else None)
+                     zoom=CHOSEN_ZOOM.get(focus.kind, 7) if focus else None, on_change=_map_changed)
+
+
+def _map_changed() -> None:
+    """A marker click selects its place before the page runs, so the panel and the table, drawn before
+    the map, are already the place's."""
+    from dashboard.mapview import selected_place
+
+    state = st.session_state
+    place_id, clicks = selected_place(state.get("atlas_map"), state.get("_map_clicks"))
+    state["_map_clicks"] = clicks
+    if place_id is not None:
+        state["place"] = place_id
 
 
 def place_info(path: str, generation: int, place_id: int | None) -> PlaceCount | None:
@@ -136,10 +148,7 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     info, total, events = (None, 0, [])
     if selected is not None:
         info, total, events = load_place(path, generation, selected, replace(flt, countries=True))
-        if info is None:
-            st.warning("The place in this link is not in the store.")
-            selected = state["place"] = None
-        elif selected not in names:
+        if info is not None and selected not in names:
             names[selected] = f"{info.name} ({info.kind}, not in these dates)"
     options: list[int | None] = [None, *names]
     state["place_pick"] = selected
@@ -172,8 +181,10 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
             url = http_url(first.url)
             if url:
                 st.link_button("Open the original article", url)
-            with st.expander("The whole article, every place marked"):
-                article = load_article(path, generation, article_id)
+            # read and marked only while open (a busy place lists dozens of articles)
+            whole = st.expander("The whole article, every place marked", key=f"whole_{article_id}", on_change="rerun")
+            with whole:
+                article = load_article(path, generation, article_id) if whole.open else None
                 if article is not None:
                     st.html(article_html(article, info.id))
     return info
@@ -207,39 +218,44 @@ def main() -> None:
     flt = current_filter(rng)
     state = st.session_state
     add_articles(path, expanded=not counts["articles"])
-    places, rows = load_places(path, generation, flt)
     if not counts["articles"]:
         st.info("The store is empty. Add articles above, or with `atlas ingest PATH...` (files or folders).")
 
-    # The table's rows, and those chosen in it (the map rings their places): known before the map is drawn.
-    selected = state.get("place")
+    selected = state.get("place")  # a marker click set it already (_map_changed)
+    info = place_info(path, generation, selected)
+    if selected is not None and info is None:
+        st.warning("The place in this link is not in the store.")
+        state["place"] = selected = None
+
+    # The table's rows, and those chosen in it (the map rings their places).
     tflt = table_filter(flt, selected)
     records = load_records(path, generation, tflt)[0] if tflt else []
     key = table_key(tflt, selected, generation)
     chosen = chosen_records(state.get(key), records)
 
+    # The map and the panel above the table; the table is filled first (it is quick), the map while
+    # the browser already shows the table (its markers are the page's weight at thousands of places).
     left, right = st.columns([3, 2], gap="medium")
+    below = st.container()
+    with below:
+        events_section(path, generation, flt, selected, info.name if info else None, key)
+        if selected is None and len(chosen) == 1:
+            with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
+                correction_form(path, chosen, chosen[0])
+    places, rows = load_places(path, generation, flt)
     with left:
         value = draw_map(rows, extent, place_info(path, generation, state.get("_center_on")),
                          highlighted_places(chosen))
         place_id, clicks = selected_place(value, state.get("_map_clicks"))
         state["_map_clicks"] = clicks
-        if place_id is not None and place_id != selected:
-            state["place"] = selected = place_id
-            if chosen:
-                st.rerun()  # rings drawn for rows of the table the click replaces: draw the map again
-            tflt = table_filter(flt, selected)
-            records = load_records(path, generation, tflt)[0] if tflt else []
-            key, chosen = table_key(tflt, selected, generation), []
+        if place_id is not None and place_id != selected:  # (a click _map_changed did not see)
+            state["place"] = place_id
+            st.rerun()
         events = sum(p[3] for p in places)
         st.caption(f"{len(places)} places, {events} events shown · markers: "
                    + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
     with right:
-        info = panel(path, generation, flt, places, records, chosen)
-    events_section(path, generation, flt, state.get("place"), info.name if info else None, key)
-    if info is None and len(chosen) == 1:
-        with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
-            correction_form(path, chosen, chosen[0])
+        panel(path, generation, flt, places, records, chosen)
     corrections_list(path, generation)
     sync_url(flt, state.get("place"))
     st.caption(CREDITS)

@@ -693,21 +693,19 @@ class Store:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
         with its own mention highlighted (the place's first in the sentence: what a popup marks)."""
         where, params = flt.where()
-        # Each place's first events come from index event_place, a few rows per place; the text is read
-        # for those rows only.
+        # Each place's first events are numbered in the order of index event_place (no sort); the text is
+        # read for the kept rows only.
         rows = self._query(
-            f"WITH shown AS (SELECT DISTINCT e.place FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
+            "WITH ranked AS MATERIALIZED (SELECT e.id, row_number() OVER (PARTITION BY e.place ORDER BY "
+            f"{self._EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
             f"SELECT e.id, e.article, e.place, e.sent_start, e.sent_end, {self._SENTENCE}, "
-            "json_array(json_array(e.mention_start - e.sent_start, e.mention_end - e.sent_start)), "
-            "e.date, a.title, a.url, a.source, e.corrected "
-            "FROM shown JOIN event e ON e.id IN ("
-            f"  SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE e.place = shown.place AND {where} "
-            f"  ORDER BY {self._EVENT_ORDER} LIMIT ?) "
-            f"JOIN article a ON a.id = e.article ORDER BY e.place, {self._EVENT_ORDER}", [*params, *params, per_place])
+            "e.mention_start - e.sent_start, e.mention_end - e.sent_start, e.date, a.title, a.url, a.source, "
+            "e.corrected FROM ranked JOIN event e ON e.id = ranked.id JOIN article a ON a.id = e.article "
+            "WHERE ranked.rn <= ? ORDER BY e.place, ranked.rn", [*params, per_place])
         out: dict[int, list[EventRow]] = {}
-        for r in rows:
-            row = _event_row(r)
-            out.setdefault(row.place_id, []).append(row)
+        for eid, article, place, s, e, sentence, m_start, m_end, date, title, url, source, corrected in rows:
+            out.setdefault(place, []).append(EventRow(eid, article, place, s, e, sentence, ((m_start, m_end),),
+                                                      _date(date), title, url, source, bool(corrected)))
         return out
 
     _RECORD_COLUMNS = (

@@ -61,9 +61,18 @@ def html_of(at: AppTest) -> str:
     return "\n".join(h.value for h in at.get("html"))
 
 
-def article_boxes(at: AppTest) -> list:
-    """The panel's expanders that hold a whole article."""
-    return [e for e in at.expander if e.label == "The whole article, every place marked"]
+def article_boxes(at: AppTest, *, opened: bool = True) -> list:
+    """The panel's expanders that hold a whole article; first opened (as a click does: the page reads
+    and marks an article only while its expander is open) unless ``opened`` is false."""
+    boxes = [e for e in at.expander if e.label == "The whole article, every place marked"]
+    if opened and boxes:
+        keys = [k for k in at.session_state.to_dict() if str(k).startswith("whole_")]
+        assert keys, "the article expanders keep their open state under keys whole_<article id>"
+        for k in keys:
+            at.session_state[k] = True
+        run(at)
+        boxes = [e for e in at.expander if e.label == "The whole article, every place marked"]
+    return boxes
 
 
 def place_id(home: Path, name: str) -> int:
@@ -190,6 +199,8 @@ def test_selecting_a_place_lists_its_events_with_the_whole_article(app, seeded):
     assert 'directions of <mark class="atlas-selected">Vardenis</mark>, Sotk' in html
     assert "Armenia Seeks Russia’s Aid in Deadly Azerbaijan Border Clashes" in html
     assert "undated" in html
+    (closed,) = article_boxes(at, opened=False)
+    assert not closed.get("html")  # an article is read and marked only once its expander is opened
     (expander,) = article_boxes(at)
     article = "\n".join(h.value for h in expander.get("html"))
     assert '<mark class="atlas-selected" title="Vardenis (town, AM)">Vardenis</mark>' in article
