@@ -38,9 +38,10 @@ from dashboard.markup import safe_url as http_url  # noqa: E402
 from dashboard.page_correct import correction_form, corrections_list, show_flash  # noqa: E402
 from dashboard.page_data import (  # noqa: E402
     load_article,
+    load_markers,
     load_overview,
     load_place,
-    load_places,
+    load_place_list,
     load_records,
     open_store,
     seed_store,
@@ -233,19 +234,21 @@ def main() -> None:
     key = table_key(tflt, selected, generation)
     chosen = chosen_records(state.get(key), records)
 
-    # The map and the panel above the table; the table is filled first (it is quick), the map while
-    # the browser already shows the table (its markers are the page's weight at thousands of places).
+    # The page is filled quickest first, each part into its place: the selected place's panel, the table,
+    # then the map (its markers are the page's weight at thousands of places, and the browser shows the
+    # rest while it builds them).
+    places = [(p.id, p.name, p.kind, p.events) for p in load_place_list(path, generation, flt)]
     left, right = st.columns([3, 2], gap="medium")
-    below = st.container()
-    with below:
+    with right:
+        panel(path, generation, flt, places, records, chosen)
+    with st.container():
         events_section(path, generation, flt, selected, info.name if info else None, key)
         if selected is None and len(chosen) == 1:
             with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
                 correction_form(path, chosen, chosen[0])
-    places, rows = load_places(path, generation, flt)
     with left:
-        value = draw_map(rows, extent, place_info(path, generation, state.get("_center_on")),
-                         highlighted_places(chosen))
+        value = draw_map(load_markers(path, generation, flt), extent,
+                         place_info(path, generation, state.get("_center_on")), highlighted_places(chosen))
         place_id, clicks = selected_place(value, state.get("_map_clicks"))
         state["_map_clicks"] = clicks
         if place_id is not None and place_id != selected:  # (a click _map_changed did not see)
@@ -254,8 +257,6 @@ def main() -> None:
         events = sum(p[3] for p in places)
         st.caption(f"{len(places)} places, {events} events shown · markers: "
                    + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
-    with right:
-        panel(path, generation, flt, places, records, chosen)
     corrections_list(path, generation)
     sync_url(flt, state.get("place"))
     st.caption(CREDITS)

@@ -59,20 +59,24 @@ def load_options(path: str, generation: int) -> tuple[list[tuple[str, int]], dic
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_places(path: str, generation: int, flt: EventFilter) -> tuple[list[tuple[int, str, str, int]], str]:
-    """The places under ``flt`` as ``(id, name, kind, events)``, most events first, and the map's
-    marker data (:func:`dashboard.mapview.marker_data`, JSON): every place with its counts and first
-    sentences."""
+def load_place_list(path: str, generation: int, flt: EventFilter) -> list[PlaceCount]:
+    """The places under ``flt`` with their numbers of events and articles, most events first."""
+    return open_store(path).place_counts(flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_markers(path: str, generation: int, flt: EventFilter) -> str:
+    """The map's marker data for ``flt`` (:func:`dashboard.mapview.marker_data`, JSON): every place with
+    its counts and first sentences. The page's heaviest answer at thousands of places."""
     from dashboard.mapview import PlaceSummary, Sample, marker_data
 
-    store = open_store(path)
-    samples = store.samples(flt, POPUP_SAMPLES)
+    samples = open_store(path).samples(flt, POPUP_SAMPLES)
     summaries = []
-    for p in store.place_counts(flt):
+    for p in load_place_list(path, generation, flt):
         quoted = tuple(Sample(e.sentence, (0, len(e.sentence)), e.highlights[0] if e.highlights else (0, 0),
                               e.title, e.date.isoformat() if e.date else None) for e in samples.get(p.id, ()))
         summaries.append(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles, quoted))
-    return [(p.id, p.name, p.kind, p.events) for p in summaries], marker_data(summaries)
+    return marker_data(summaries)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
