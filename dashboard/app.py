@@ -37,6 +37,7 @@ from dashboard.markup import Mark, escape, marked  # noqa: E402
 from dashboard.markup import safe_url as http_url  # noqa: E402
 from dashboard.page_correct import correction_form, corrections_list, show_flash  # noqa: E402
 from dashboard.page_data import (  # noqa: E402
+    PLACE_OPTIONS,
     load_article,
     load_markers,
     load_overview,
@@ -145,16 +146,20 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     """The selected place: its events and articles, and the form to correct its mentions. Returns it."""
     state = st.session_state
     selected = state.get("place")
-    names = {pid: f"{name} ({kind}, {events})" for pid, name, kind, events in places}
+    names = {pid: f"{name} ({kind}, {events})" for pid, name, kind, events in places[:PLACE_OPTIONS]}
     info, total, events = (None, 0, [])
     if selected is not None:
         info, total, events = load_place(path, generation, selected, replace(flt, countries=True))
         if info is not None and selected not in names:
-            names[selected] = f"{info.name} ({info.kind}, not in these dates)"
+            listed = next((p for p in places if p[0] == selected), None)
+            names[selected] = (f"{info.name} ({info.kind}, {listed[3]})" if listed
+                               else f"{info.name} ({info.kind}, not in these dates)")
     options: list[int | None] = [None, *names]
     state["place_pick"] = selected
     st.selectbox("Place", options, key="place_pick", format_func=lambda i: "—" if i is None else names[i],
-                 on_change=_picked, placeholder="Click a marker, or choose a place")
+                 on_change=_picked, placeholder="Click a marker, or choose a place",
+                 help=f"The {PLACE_OPTIONS} places with the most events under the filter are listed; click the "
+                 "marker of any other." if len(places) > PLACE_OPTIONS else None)
     show_flash(path)
     if info is None:
         st.caption("Click a marker on the map (or choose a place above) to list its events here.")

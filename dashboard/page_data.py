@@ -13,6 +13,7 @@ PANEL_EVENTS = 40  # events listed for the selected place (newest first)
 POPUP_SAMPLES = 3  # sentences quoted in a marker's popup
 TABLE_ROWS = 1000  # events the table shows (newest first); the downloads hold them all
 ARTICLE_OPTIONS = 1000  # newest articles offered by the article filter
+PLACE_OPTIONS = 500  # places (most events first) offered by the place lists; any other is typed or clicked
 
 
 @st.cache_resource(show_spinner=False)

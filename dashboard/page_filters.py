@@ -8,7 +8,7 @@ import datetime
 import streamlit as st
 
 from dashboard.export import country_name
-from dashboard.page_data import load_options
+from dashboard.page_data import PLACE_OPTIONS, load_options, open_store
 from dashboard.page_state import clear_filters
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
 
@@ -39,9 +39,18 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                        format_func=lambda c: f"{country_name(c)} ({c}) · {by_code.get(c, 0)} events")
         st.multiselect("Kinds of place", list(KIND_GROUPS), key="f_kinds", placeholder="every kind",
                        format_func=lambda k: KIND_LABELS[k])
-        place_ids = list(places) + [p for p in state.get("f_places") or () if p not in places]
+        # The busiest places are listed (thousands of options would slow every rerun); any other is typed.
+        chosen_places = [p for p in state.get("f_places") or () if isinstance(p, int)]
+        listed = list(places)[:PLACE_OPTIONS]
+        place_ids = listed + [p for p in chosen_places if p not in listed]
         st.multiselect("Places", place_ids, key="f_places", placeholder="every place",
-                       format_func=lambda p: places.get(p, f"place {p} (not in the store)"))
+                       format_func=lambda p: places.get(p, f"place {p} (not in the store)") if isinstance(p, int)
+                       else str(p), accept_new_options=True, on_change=_typed_places, args=(path,),
+                       help=f"Lists the {len(listed)} places with the most events"
+                       + (f" of {len(places)}; type the name of any other and press Enter."
+                          if len(places) > len(listed) else "."))
+        if state.get("_places_flash"):
+            st.caption(state.pop("_places_flash"))
         labels = dict(articles)
         chosen = state.get("f_article")
         if chosen and chosen not in labels:
@@ -55,3 +64,17 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
         st.text_input("Sentences containing", key="f_q", max_chars=MAX_SEARCH, placeholder="e.g. shelling",
                       help="A plain text search (upper and lower case alike for A-Z).")
         st.button("Clear the filters", key="f_clear", on_click=clear_filters)
+
+
+def _typed_places(path: str) -> None:
+    """Names typed into the Places filter become the ids of the stored places of that name."""
+    state = st.session_state
+    ids, unknown = [], []
+    for value in state.get("f_places") or ():
+        found = [value] if isinstance(value, int) else open_store(path).places_named(str(value))
+        ids.extend(i for i in found if i not in ids)
+        if not found:
+            unknown.append(str(value))
+    state["f_places"] = ids
+    if unknown:
+        state["_places_flash"] = "No place with events is named " + ", ".join(f"“{u}”" for u in unknown) + "."

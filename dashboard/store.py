@@ -762,6 +762,13 @@ class Store:
         return StoredArticle(aid, source, title, _date(published), url, text,
                              tuple(StoredMention(*m[:8], bool(m[8]), *m[9:]) for m in mentions))
 
+    def places_named(self, name: str) -> list[int]:
+        """The ids of the places with events whose name is ``name`` (upper and lower case alike for A-Z),
+        most events first."""
+        return [r[0] for r in self._query(
+            "SELECT e.place FROM event e JOIN place p ON p.id = e.place WHERE p.name = ? COLLATE NOCASE "
+            "GROUP BY e.place ORDER BY count(*) DESC", (name.strip(),))]
+
     def place(self, place_id: int) -> PlaceCount | None:
         """A stored place with its total numbers of events and articles (no filter)."""
         rows = self._query(

@@ -427,6 +427,28 @@ def test_new_filters_live_in_the_url(app, seeded):
     at.multiselect(key="f_places").set_value([place_id(seeded, "Goris")])
     run(at)
     assert place_names(at) == {"Goris"} and at.query_params["places"] == str(place_id(seeded, "Goris"))
+    # a place not listed is typed by name (any case); a name no stored place has is reported
+    at.multiselect(key="f_places").set_value([place_id(seeded, "Goris"), "kapan", "Atlantis"])
+    run(at)
+    assert place_names(at) == {"Goris", "Kapan"}
+    assert at.multiselect(key="f_places").value == [place_id(seeded, "Goris"), place_id(seeded, "Kapan")]
+    assert "No place with events is named “Atlantis”." in [c.value for c in at.sidebar.caption]
+
+
+def test_busy_stores_list_the_busiest_places_and_keep_the_chosen_one(app, seeded, monkeypatch):
+    monkeypatch.setattr("dashboard.page_data.PLACE_OPTIONS", 3)
+    monkeypatch.setattr("dashboard.app.PLACE_OPTIONS", 3)
+    monkeypatch.setattr("dashboard.page_filters.PLACE_OPTIONS", 3)
+    app.query_params["place"] = str(place_id(seeded, "Vardenis"))
+    at = run(app)
+    with Store(seeded / "atlas.sqlite") as store:
+        busiest = [p.id for p in store.place_counts()[:3]]
+    assert at.selectbox(key="place_pick").options[1:4] == [at.selectbox(key="place_pick").format_func(i)
+                                                          for i in busiest]
+    assert len(at.selectbox(key="place_pick").options) == 5 and at.selectbox(key="place_pick").value == \
+        place_id(seeded, "Vardenis")
+    assert len(at.multiselect(key="f_places").options) == 3
+    assert "type the name of any other" in at.multiselect(key="f_places").help
 
 
 def test_a_malformed_filter_link_falls_back(app):
