@@ -3,6 +3,7 @@ keyed by the store's ``generation()`` (any write, here or by ``atlas ingest``, m
 filter (hashable)."""
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import streamlit as st
@@ -68,16 +69,40 @@ def load_place_list(path: str, generation: int, flt: EventFilter) -> list[PlaceC
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_markers(path: str, generation: int, flt: EventFilter) -> str:
     """The map's marker data for ``flt`` (:func:`dashboard.mapview.marker_data`, JSON): every place with
-    its counts and first sentences. The page's heaviest answer at thousands of places."""
-    from dashboard.mapview import PlaceSummary, Sample, marker_data
+    its counts and first sentences. The page's heaviest answer at thousands of places: the sentences
+    already quoted for this store and generation are not read again."""
+    from dashboard.mapview import PlaceSummary, marker_data
 
-    samples = open_store(path).samples(flt, POPUP_SAMPLES)
-    summaries = []
-    for p in load_place_list(path, generation, flt):
-        quoted = tuple(Sample(e.sentence, (0, len(e.sentence)), e.highlights[0] if e.highlights else (0, 0),
-                              e.title, e.date.isoformat() if e.date else None) for e in samples.get(p.id, ()))
-        summaries.append(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles, quoted))
-    return marker_data(summaries)
+    pairs = open_store(path).sample_ids(flt, POPUP_SAMPLES)
+    quoted = _popup_sentences(path, generation, [eid for _, eid in pairs])
+    samples: dict[int, list[Any]] = {}
+    for place, eid in pairs:
+        samples.setdefault(place, []).append(quoted[eid])
+    return marker_data(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles,
+                                    tuple(samples.get(p.id, ())))
+                       for p in load_place_list(path, generation, flt))
+
+
+_SENTENCES: dict[tuple[str, int], dict[int, Any]] = {}  # (store, generation) -> event id -> Sample
+_SENTENCES_LOCK = threading.Lock()
+
+
+def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Any]:
+    """``dashboard.mapview.Sample`` of each event in ``ids``, kept per store and generation (event ids
+    are only reused after a write, which makes a new generation)."""
+    from dashboard.mapview import Sample
+
+    with _SENTENCES_LOCK:
+        for key in [k for k in _SENTENCES if k[0] == path and k[1] != generation]:
+            del _SENTENCES[key]
+        known = _SENTENCES.setdefault((path, generation), {})
+        missing = [i for i in ids if i not in known]
+    rows = open_store(path).event_sentences(missing) if missing else {}
+    found = {eid: Sample(e.sentence, (0, len(e.sentence)), e.highlights[0], e.title,
+                         e.date.isoformat() if e.date else None) for eid, e in rows.items()}
+    with _SENTENCES_LOCK:
+        known.update(found)
+        return {i: known[i] for i in ids}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -692,21 +692,32 @@ class Store:
     def samples(self, flt: EventFilter = EventFilter(), per_place: int = 3) -> dict[int, list[EventRow]]:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
         with its own mention highlighted (the place's first in the sentence: what a popup marks)."""
+        pairs = self.sample_ids(flt, per_place)
+        rows = self.event_sentences([eid for _, eid in pairs])
+        out: dict[int, list[EventRow]] = {}
+        for place, eid in pairs:
+            out.setdefault(place, []).append(rows[eid])
+        return out
+
+    def sample_ids(self, flt: EventFilter = EventFilter(), per_place: int = 3) -> list[tuple[int, int]]:
+        """``(place id, event id)`` of the first ``per_place`` events of every place under ``flt``, by
+        place and in the order of :meth:`events` (numbered along index event_place, without a sort)."""
         where, params = flt.where()
-        # Each place's first events are numbered in the order of index event_place (no sort); the text is
-        # read for the kept rows only.
-        rows = self._query(
-            "WITH ranked AS MATERIALIZED (SELECT e.id, row_number() OVER (PARTITION BY e.place ORDER BY "
+        return [tuple(r) for r in self._query(
+            "SELECT place, id FROM (SELECT e.place, e.id, row_number() OVER (PARTITION BY e.place ORDER BY "
             f"{self._EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
+            "WHERE rn <= ? ORDER BY place, rn", [*params, per_place])]
+
+    def event_sentences(self, ids: Iterable[int]) -> dict[int, EventRow]:
+        """The events ``ids`` with their sentences, each with its own mention highlighted."""
+        rows = self._query(
             f"SELECT e.id, e.article, e.place, e.sent_start, e.sent_end, {self._SENTENCE}, "
             "e.mention_start - e.sent_start, e.mention_end - e.sent_start, e.date, a.title, a.url, a.source, "
-            "e.corrected FROM ranked JOIN event e ON e.id = ranked.id JOIN article a ON a.id = e.article "
-            "WHERE ranked.rn <= ? ORDER BY e.place, ranked.rn", [*params, per_place])
-        out: dict[int, list[EventRow]] = {}
-        for eid, article, place, s, e, sentence, m_start, m_end, date, title, url, source, corrected in rows:
-            out.setdefault(place, []).append(EventRow(eid, article, place, s, e, sentence, ((m_start, m_end),),
-                                                      _date(date), title, url, source, bool(corrected)))
-        return out
+            "e.corrected FROM event e JOIN article a ON a.id = e.article "
+            "WHERE e.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+        return {eid: EventRow(eid, article, place, s, e, sentence, ((m_start, m_end),), _date(date), title, url,
+                              source, bool(corrected))
+                for eid, article, place, s, e, sentence, m_start, m_end, date, title, url, source, corrected in rows}
 
     _RECORD_COLUMNS = (
         "e.id, e.article, e.date, e.date_precision, p.id, p.name, p.kind, p.fclass || '.' || p.fcode, p.country, "
