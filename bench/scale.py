@@ -373,14 +373,6 @@ def report(results: dict[str, Any]) -> bool:
                   f"{prof['js_busy_ms']} ms; most self time:")
             for where, ms in prof["top_self_ms"]:
                 print(f"        {ms:>8} ms  {where}")
-        if app.get("filter_detours"):
-            print(f"    ({app['filter_detours']} filter changes drew other markers before the wanted ones)")
-        if not app["tables_on_page"]:
-            print("    (no table on the page yet: 'page idle' covers whatever the page draws)")
-        if app["blocked_requests"] or app["page_errors"]:
-            ok = False
-            print(f"    requests that tried to leave the machine: {app['blocked_requests']}; "
-                  f"page errors: {app['page_errors']}")
     for label, text in results.get("profile", {}).items():
         print(f"\n== profile: {label}: {text}")
     return ok

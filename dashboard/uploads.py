@@ -38,13 +38,7 @@ def ingest_bytes(store: Any, gazetteer: Any, name: str, data: bytes) -> FileResu
     from .articles import article_from_bytes
 
     label = display_name(name)
-    try:
-        article = article_from_bytes(data, label)
-        return ingest_article(store, gazetteer, article, path=label)
-    except ArticleError as exc:
-        return FileResult(label, FAILED, reason=exc.reason, message=str(exc))
-    except StoreError as exc:
-        return FileResult(label, FAILED, reason="store", message=str(exc))
+    return _read_and_ingest(store, gazetteer, label, lambda: article_from_bytes(data, label))
 
 
 def ingest_text(store: Any, gazetteer: Any, text: str, name: str = PASTED) -> FileResult:
@@ -52,9 +46,13 @@ def ingest_text(store: Any, gazetteer: Any, text: str, name: str = PASTED) -> Fi
     from .articles import article_from_text
 
     label = display_name(name, PASTED)
+    return _read_and_ingest(store, gazetteer, label, lambda: article_from_text(text, label))
+
+
+def _read_and_ingest(store: Any, gazetteer: Any, label: str, read: Callable[[], Any]) -> FileResult:
+    """``read()`` an article and ingest it; a reader's or the store's refusal becomes a failed result."""
     try:
-        article = article_from_text(text, label)
-        return ingest_article(store, gazetteer, article, path=label)
+        return ingest_article(store, gazetteer, read(), path=label)
     except ArticleError as exc:
         return FileResult(label, FAILED, reason=exc.reason, message=str(exc))
     except StoreError as exc:
