@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,10 @@ CSS = [
     ("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
     ("markercluster_default_css", f"{STATIC}/markercluster/MarkerCluster.Default.css"),
 ]
+# The frame's first script: asks for the others, the styles and the outlines at once (see the file).
+PRELOAD = "/app/static/atlas/preload.js?" + urllib.parse.urlencode(
+    [("script", src) for _, src in JS] + [("style", href) for _, href in CSS] + [("outlines", WORLD_ATLAS)])
+MAP_JS = [("atlas_preload", PRELOAD), *JS]
 ATTRIBUTION = ('Places: <a href="https://www.geonames.org" target="_blank" rel="noopener">GeoNames</a> '
                '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener">CC BY 4.0</a>)')
 NE_ATTRIBUTION = ('Boundaries: <a href="https://www.naturalearthdata.com" target="_blank" rel="noopener">'
@@ -96,7 +101,7 @@ _CSS = """
 class _OfflineMap(folium.Map):
     """A ``folium.Map`` whose scripts and styles come from the repository, not from CDNs."""
 
-    default_js = JS
+    default_js = MAP_JS
     default_css = CSS
 
 
@@ -125,7 +130,9 @@ class NaturalEarth(JSCSSMixin, Layer):
             if (Math.max.apply(null, lons) - Math.min.apply(null, lons) <= 180) { return ring; }
             return ring.map(function (p) { return p[0] < 0 ? [p[0] + 360, p[1]] : p; });
         }
-        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (topo) {
+        // (preload.js started the fetch when the frame opened)
+        (window.atlasOutlines || fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+        ).then(function (topo) {
             var countries = topojson.feature(topo, topo.objects.countries);
             countries.features.forEach(function (f) {
                 var g = f.geometry;

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import folium
@@ -15,7 +16,9 @@ from dashboard.mapview import (
     CSS,
     JS,
     OSM_NAME,
+    PRELOAD,
     RETURNED_OBJECTS,
+    WORLD_ATLAS,
     PlaceMarkers,
     PlaceSummary,
     Sample,
@@ -211,9 +214,13 @@ def test_map_loads_everything_from_the_repository():
     m = base_map([[39.0, 45.0], [41.0, 47.0]])
     place_layer([place()]).add_to(m)
     links = _links(m)
-    assert links and set(links) == {src for _, src in JS + CSS}
-    for url in links:
-        assert url.startswith("/app/static/vendor/")
+    assert links and set(links) == {PRELOAD} | {src for _, src in JS + CSS}
+    assert links[0] == PRELOAD  # the first script of the frame asks for the rest at once
+    preload = urllib.parse.urlsplit(PRELOAD)
+    asked = urllib.parse.parse_qs(preload.query)
+    assert asked == {"script": [src for _, src in JS], "style": [href for _, href in CSS], "outlines": [WORLD_ATLAS]}
+    for url in [preload.path, *links[1:], WORLD_ATLAS]:
+        assert url.startswith("/app/static/") and "?" not in url
         assert (STATIC / url.removeprefix("/app/static/")).is_file(), url
     m.get_root().render()
     header = _get_header(m)
@@ -224,7 +231,7 @@ def test_basemap_is_fetched_not_embedded_and_osm_is_off():
     m = base_map()
     m.get_root().render()
     script = _get_map_string(m)
-    assert "fetch(\"/app/static/vendor/world-atlas/countries-50m.json\")" in script
+    assert "fetch(\"/app/static/vendor/world-atlas/countries-50m.json\")" in script  # (unless preload.js did)
     assert (STATIC / "vendor/world-atlas/countries-50m.json").is_file()
     assert len(script) < 20_000  # the outlines are not in the script
     remote = set(re.findall(r"https?://[^\s\"'\\]+", script))
