@@ -14,29 +14,16 @@ view can be shared. Article text is shown escaped (:mod:`dashboard.markup`), nev
 """
 from __future__ import annotations
 
-import sys
-import threading
 from dataclasses import replace
 from typing import Any
 
+import streamlit as st
 
-def _import_map_libraries() -> None:
-    import dashboard.mapview  # noqa: F401  (folium, branca, numpy, pandas: about a second)
-
-
-# A server's first page load imports folium and friends while the store is opened (and seeded); the
-# functions that need them import them where they are used. (streamlit_folium itself must be imported
-# by the script's thread: it declares its component there.)
-if "folium" not in sys.modules:
-    threading.Thread(target=_import_map_libraries, name="atlas-imports", daemon=True).start()
-
-import streamlit as st  # noqa: E402
-
-from dashboard.errors import AtlasError  # noqa: E402
-from dashboard.markup import Mark, escape, marked  # noqa: E402
-from dashboard.markup import safe_url as http_url  # noqa: E402
-from dashboard.page_correct import correction_form, corrections_list, show_flash  # noqa: E402
-from dashboard.page_data import (  # noqa: E402
+from dashboard.errors import AtlasError
+from dashboard.markup import Mark, escape, marked
+from dashboard.markup import safe_url as http_url
+from dashboard.page_correct import correction_form, corrections_list, show_flash
+from dashboard.page_data import (
     PLACE_OPTIONS,
     load_article,
     load_markers,
@@ -47,19 +34,20 @@ from dashboard.page_data import (  # noqa: E402
     open_store,
     seed_store,
 )
-from dashboard.page_filters import sidebar  # noqa: E402
-from dashboard.page_state import current_filter, follow_date_range, init_state, sync_url  # noqa: E402
-from dashboard.page_table import (  # noqa: E402
+from dashboard.page_filters import sidebar
+from dashboard.page_state import current_filter, follow_date_range, init_state, sync_url
+from dashboard.page_table import (
     chosen_records,
     events_section,
     highlighted_places,
     table_filter,
     table_key,
 )
-from dashboard.page_upload import add_articles  # noqa: E402
-from dashboard.store import EventFilter, EventRecord, EventRow, PlaceCount, StoredArticle, store_path  # noqa: E402
+from dashboard.page_upload import add_articles
+from dashboard.store import EventFilter, EventRecord, EventRow, PlaceCount, StoredArticle, store_path
 
 MAP_HEIGHT = 620
+FOLLOW_UP = 3.0  # seconds after a session's first page at most, the timeline and the table follow
 # The map's zoom on a place chosen in the list or named in a link: close enough to see its own marker.
 CHOSEN_ZOOM = {"town": 10, "site": 10, "district": 8, "terrain": 8, "water": 7, "route": 8, "province": 7,
                "region": 6, "country": 5, "continent": 3}
@@ -196,23 +184,42 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     return info
 
 
+def _follow_up() -> None:
+    """The timer under a session's first page: its first call is that page's own run; a call after
+    FOLLOW_UP seconds finds the rest of the page still due (the map never reported) and reruns it."""
+    state = st.session_state
+    if state.get("_rest_due") == "timer":
+        st.rerun(scope="app")
+    elif state.get("_rest_due") == "drawn":
+        state["_rest_due"] = "timer"
+
+
 def _picked() -> None:
     st.session_state["place"] = st.session_state["_center_on"] = st.session_state.get("place_pick")
 
 
 def main() -> None:
-    from dashboard.mapview import LEGEND, selected_place
-
     st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
     st.html(CSS)
+    state = st.session_state
+    first_page = not state.get("_page_shown")
+    # The run that completes a session's first page shows its warnings again (their cause is gone by then).
+    for text in state.pop("_first_warnings", []) if state.pop("_rest_due", None) else []:
+        st.warning(text)
+
+    def warn(text: str) -> None:
+        st.warning(text)
+        if first_page:
+            state.setdefault("_first_warnings", []).append(text)
+
     path = str(store_path())
     try:
         store = open_store(path)
         if store.is_empty():
             report = seed_store(path)
             if report is not None and report.failed:
-                st.warning("Some sample articles could not be added: "
-                           + "; ".join(r.line() for r in report.results if r.status == "failed"))
+                warn("Some sample articles could not be added: "
+                     + "; ".join(r.line() for r in report.results if r.status == "failed"))
         generation = store.generation()
         counts, rng, extent = load_overview(path, generation)
     except AtlasError as exc:
@@ -222,7 +229,6 @@ def main() -> None:
     follow_date_range(rng)
     sidebar(path, generation, counts, rng)
     flt = current_filter(rng)
-    state = st.session_state
     add_articles(path, expanded=not counts["articles"])
     if not counts["articles"]:
         st.info("The store is empty. Add articles above, or with `atlas ingest PATH...` (files or folders).")
@@ -230,7 +236,7 @@ def main() -> None:
     selected = state.get("place")  # a marker click set it already (_map_changed)
     info = place_info(path, generation, selected)
     if selected is not None and info is None:
-        st.warning("The place in this link is not in the store.")
+        warn("The place in this link is not in the store.")
         state["place"] = selected = None
 
     # The table's rows, and those chosen in it (the map rings their places).
@@ -239,15 +245,22 @@ def main() -> None:
     key = table_key(tflt, selected, generation)
     chosen = chosen_records(state.get(key), records)
 
-    # Each part is filled into its place in the layout, in the order that shows the page soonest: on a
-    # session's first run the map first (what a new user waits for, while the browser still loads the
-    # chart and table code); afterwards the panel and the table first (they are quick), then the map
-    # (its markers are the page's weight at thousands of places; the browser shows the rest meanwhile).
+    # Each part is filled into its place in the layout, in the order that shows the page soonest. A
+    # session's first page is the map and the panel: the timeline, the table and the corrections follow
+    # in the next run, which the map's first report starts (or, should it never report, the timer of
+    # _follow_up). Drawn at once, they held up the map: the browser compiles and draws the chart's and
+    # the table's code on the same thread as the map (about 0.6 s of a new user's first 5). Later runs
+    # fill the panel and the table first (they are quick), then the map (its markers are the page's
+    # weight at thousands of places; the browser shows the rest meanwhile).
     places = [(p.id, p.name, p.kind, p.events) for p in load_place_list(path, generation, flt)]
     left, right = st.columns([3, 2], gap="medium")
     below = st.container()
 
     def the_map() -> None:
+        # (folium, branca, numpy, pandas: half a second at a server's first page, imported once the
+        # sidebar is on its way to the browser, which draws it meanwhile)
+        from dashboard.mapview import LEGEND, selected_place
+
         with left:
             value = draw_map(load_markers(path, generation, flt), extent,
                              place_info(path, generation, state.get("_center_on")), highlighted_places(chosen))
@@ -260,20 +273,30 @@ def main() -> None:
             st.caption(f"{len(places)} places, {events} events shown · markers: "
                        + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
 
-    def the_rest() -> None:
+    def the_panel() -> None:
         with right:
             panel(path, generation, flt, places, records, chosen)
+
+    def the_table() -> None:
         with below:
             events_section(path, generation, flt, selected, info.name if info else None, key)
             if selected is None and len(chosen) == 1:
                 with st.expander("Correct the place of the chosen row", expanded=True, key="fix_row_box"):
                     correction_form(path, chosen, chosen[0])
+        corrections_list(path, generation)
 
-    first_run = not state.get("_page_shown")
-    state["_page_shown"] = True
-    for part in ((the_map, the_rest) if first_run else (the_rest, the_map)):
-        part()
-    corrections_list(path, generation)
+    if first_page:
+        state["_page_shown"] = True
+        state["_rest_due"] = "drawn"
+        the_map()
+        the_panel()
+        with below:
+            st.caption("The timeline and the table of events follow as soon as the map is drawn …")
+            st.fragment(_follow_up, run_every=FOLLOW_UP)()
+    else:
+        the_panel()
+        the_table()
+        the_map()
     sync_url(flt, state.get("place"))
     st.caption(CREDITS)
 

@@ -47,8 +47,12 @@ def add_articles(path: str, expanded: bool) -> None:
     state = st.session_state
     if state.pop("_clear_paste", False):
         state["paste_text"] = ""
-    with st.expander("Add articles: upload files or paste text", expanded=expanded or bool(state.get("_upload_report")),
-                     key="add_box"):
+    # Its widgets are made only while it is open: folded, they would still be drawn on every page load.
+    box = st.expander("Add articles: upload files or paste text", key="add_box", on_change="rerun",
+                      expanded=expanded or bool(state.get("_upload_report")))
+    with box:
+        if not box.open:
+            return
         round_ = state.setdefault("_upload_round", 0)
         files = st.file_uploader("Article files (.txt, .html, .htm, .md; 5 MB each at most)", type=list(UPLOAD_TYPES),
                                  accept_multiple_files=True, key=f"uploads_{round_}")

@@ -46,9 +46,20 @@ def app(seeded, monkeypatch):
 
 
 def run(at: AppTest) -> AppTest:
+    """A run of the page; after a session's first page (the map and the panel), also the run that adds
+    the timeline and the table, as the map's first report (or the page's timer) starts it in a browser."""
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    if "_rest_due" in at.session_state:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def open_add_box(at: AppTest) -> AppTest:
+    """Opens "Add articles" (its widgets are made only while it is open), as a click does."""
+    at.session_state["add_box"] = True
+    return run(at)
 
 
 def place_names(at: AppTest) -> set[str]:
@@ -101,6 +112,33 @@ def test_first_launch_ingests_the_seeds(tmp_path, monkeypatch):
     assert credits and "Natural Earth" in credits[0] and "CC BY 4.0" in credits[0]
 
 
+def test_a_first_page_is_the_map_and_the_panel_then_the_rest_follows(app):
+    at = app
+    at.run()  # a session's first page
+    assert not at.exception
+    assert at.get("component_instance") or at.get("unknown"), "the map component is on the page"
+    assert at.selectbox(key="place_pick")  # the panel
+    assert not at.dataframe and not at.get("vega_lite_chart")
+    assert any("follow as soon as the map is drawn" in c.value for c in at.main.caption)
+    # the timer under the page ran once with it (armed); a run later it would rerun the whole page
+    assert at.session_state["_rest_due"] == "timer"
+    at.run()  # what the map's first report (or the timer) starts
+    assert not at.exception
+    assert "_rest_due" not in at.session_state
+    assert len(at.dataframe) == 1 and at.get("vega_lite_chart")
+    assert not any("follow as soon as the map is drawn" in c.value for c in at.main.caption)
+    at.run()  # and so on: every later run is the whole page
+    assert len(at.dataframe) == 1
+
+
+def test_the_add_articles_box_makes_its_widgets_only_while_open(app):
+    at = run(app)
+    assert not at.get("file_uploader") and not at.text_area
+    at.session_state["add_box"] = True  # a click on its header
+    run(at)
+    assert len(at.get("file_uploader")) == 1 and at.text_area(key="paste_text")
+
+
 def test_an_empty_store_without_seeds_says_how_to_add_articles(tmp_path, monkeypatch):
     import dashboard.ingest
 
@@ -109,6 +147,7 @@ def test_an_empty_store_without_seeds_says_how_to_add_articles(tmp_path, monkeyp
     at = run(AppTest.from_file(APP, default_timeout=60))
     assert any("atlas ingest" in i.value for i in at.info)
     assert place_names(at) == set()
+    assert len(at.get("file_uploader")) == 1  # "Add articles" is open
 
 
 # -- filters -------------------------------------------------------------------------------------------
@@ -361,7 +400,7 @@ def test_uploading_several_files_reports_each(fresh, tmp_path):
              ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "text/plain"),
              ("huge.txt", b"Yerevan and Baku. " * (6 * 1024 * 1024 // 18), "text/plain"),
              ("russian.txt", "Ереван\n\n14 сентября 2022\n\nАрмения и Азербайджан.\n".encode("cp1251"), "text/plain")]
-    at = run(AppTest.from_file(APP, default_timeout=120))
+    at = open_add_box(run(AppTest.from_file(APP, default_timeout=120)))
     before = place_names(at)
     at.file_uploader(key="uploads_0").set_value(files)
     run(at)
@@ -387,7 +426,7 @@ def test_uploading_several_files_reports_each(fresh, tmp_path):
 
 
 def test_pasting_an_article(fresh):
-    at = run(AppTest.from_file(APP, default_timeout=120))
+    at = open_add_box(run(AppTest.from_file(APP, default_timeout=120)))
     at.text_area(key="paste_text").input("Protest in Gyumri\n\nOctober 2, 2022\n\nHundreds marched in Gyumri.\n")
     at.button(key="paste_go").click()
     run(at)

@@ -10,6 +10,7 @@ import time
 import pytest
 from appserver import IDLE, MAP_FRAME, AppServer, listening_addresses, start_app, wait_idle_app
 
+from dashboard.app import FOLLOW_UP
 from dashboard.store import EventFilter, Store
 
 pytestmark = pytest.mark.browser
@@ -278,6 +279,38 @@ def test_a_new_user_sees_the_seeds_within_seconds(tmp_path, gazetteer_ready, vis
         assert usable < 15, f"map usable {usable:.1f} s after start (goal: 5 s; see bench/app_speed.py)"
     finally:
         server.stop()
+
+
+TABLE = '[data-testid="stDataFrame"]'
+
+
+def test_the_first_page_is_the_map_then_the_timeline_and_table_follow(seeds_app, visit):
+    seen = visit(seeds_app.url, wait_idle=False)
+    frame = map_frame(seen.page)
+    with store_of(seeds_app) as store:
+        want = {p.id for p in store.place_counts()}
+        events = store.counts()["events"]
+    assert set(wait_for_markers(frame, want)) == want
+    # the map's first report starts the run that adds the rest
+    expect()(seen.page.locator(TABLE)).to_have_count(1, timeout=30_000)
+    expect()(seen.page.locator("#atlas-table-count")).to_contain_text(f"{events} events under the filter")
+    expect()(seen.page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(1)
+    expect()(seen.page.get_by_text("follow as soon as the map is drawn")).to_have_count(0)
+
+
+def test_without_the_map_the_rest_of_the_page_still_comes(seeds_app, visit):
+    """A map that never reports (its component does not load) leaves the page's timer to add the rest."""
+    seen = visit(wait_idle=False)
+    seen.page.route("**/component/streamlit_folium.st_folium/**", lambda r: r.abort())
+    seen.page.goto(seeds_app.url)
+    expect()(seen.page.get_by_text("follow as soon as the map is drawn")).to_have_count(1, timeout=60_000)
+    started = time.perf_counter()
+    expect()(seen.page.locator(TABLE)).to_have_count(1, timeout=30_000)
+    assert time.perf_counter() - started > FOLLOW_UP - 1  # the timer's doing: nothing came from the map
+    expect()(seen.page.get_by_text("follow as soon as the map is drawn")).to_have_count(0)
+    with store_of(seeds_app) as store:
+        events = store.counts()["events"]
+    expect()(seen.page.locator("#atlas-table-count")).to_contain_text(f"{events} events under the filter")
 
 
 def test_server_listens_on_localhost_only(seeds_app):
