@@ -169,15 +169,18 @@ def open_page(browser: Any, url: str | None = None, *, count_bytes: bool = False
     return seen
 
 
-def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000) -> Any:
+def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000, *, settle: bool = True) -> Any:
     """Until the map is drawn (Leaflet, the Natural Earth outlines) and holds exactly the markers of the
-    place ids ``want``, then until the app is idle. Returns the map's frame."""
+    place ids ``want``, then (``settle``) until the app is idle. Returns the map's frame."""
     from playwright.sync_api import expect
 
     expect(page.page.frame_locator(MAP_FRAME).locator('.leaflet-container[data-basemap="ready"]')).to_have_count(
         1, timeout=timeout)
-    page.page.wait_for_function(_PAGE_SAME_IDS, arg=sorted(want), timeout=timeout, polling=250)
-    page.page.wait_for_selector(IDLE, timeout=timeout)
+    # (reading every marker's id on every frame would slow a map of thousands: those are polled slowly)
+    page.page.wait_for_function(_PAGE_SAME_IDS, arg=sorted(want), timeout=timeout,
+                                polling="raf" if len(want) < 500 else 250)
+    if settle:
+        page.page.wait_for_selector(IDLE, timeout=timeout)
     return page.frame
 
 
