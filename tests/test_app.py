@@ -23,14 +23,6 @@ VARDENIS_SENTENCE = "in the directions of Vardenis, Sotk, Artanish, Ishkhanasar,
 
 
 @pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz
-
-
-@pytest.fixture(scope="module")
 def seeded(tmp_path_factory, gazetteer):
     """A store with the seeds, made once; tests only read it."""
     home = tmp_path_factory.mktemp("seeded")

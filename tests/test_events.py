@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -151,11 +150,3 @@ def test_seed_sentence_of_vardenis(gazetteer):
     # the other places of that sentence are events of the same sentence
     same = {mentions[ev.mention].text for ev in events if ev.sentence == (s, e)}
     assert {"Vardenis", "Sotk", "Artanish", "Goris", "Kapan"} <= same
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz

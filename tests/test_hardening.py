@@ -34,14 +34,6 @@ CAPTION = re.compile(r"(\d+) articles · (\d+) events · (\d+) places in the sto
 
 
 @pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz
-
-
-@pytest.fixture(scope="module")
 def collection(tmp_path_factory, gazetteer) -> Path:
     """``ARTICLES`` generated article files (in folders of 1,000: one folder here)."""
     out = tmp_path_factory.mktemp("collection")

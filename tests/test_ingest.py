@@ -21,14 +21,6 @@ import corpus  # noqa: E402  (bench/corpus.py)
 
 
 @pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz
-
-
-@pytest.fixture(scope="module")
 def collection(tmp_path_factory, gazetteer) -> Path:
     out = tmp_path_factory.mktemp("collection")
     corpus.generate(out, 150, seed=5, gaz=gazetteer)

@@ -372,14 +372,6 @@ def test_new_filters_from_a_malformed_url():
 
 
 # -- ingest --------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz
-
-
 def test_ingest_seeds_once(store, gazetteer):
     report = ingest_seeds(store, gazetteer)
     assert [r.status for r in report.results] == [ADDED] * 5

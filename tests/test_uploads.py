@@ -19,14 +19,6 @@ SCRIPTS = (b"<html><head><title>Talks in Tbilisi</title><script>alert('head')</s
            b"<noscript><iframe src=javascript:alert(2)></iframe></noscript></article></body></html>")
 
 
-@pytest.fixture(scope="module")
-def gazetteer():
-    from gazetteer import Gazetteer
-
-    with Gazetteer.open() as gaz:
-        yield gaz
-
-
 @pytest.fixture
 def store(tmp_path):
     with Store(tmp_path / "atlas.sqlite") as s:
