@@ -2,7 +2,7 @@
 
 Gazetteer-led: every run of capitalised words (with the connectors names use: "of", "de", "d'", a
 hyphen, "St.") is looked up in the index, longest match first, in one batch query per text. What
-comes out are :class:`Span` records carrying their candidate places and the clues the resolver and the
+comes out are :class:`Toponym` records carrying their candidate places and the clues the resolver and the
 filter need: where the span stands in its sentence, whether it is embedded in a longer proper name
 (a person, an organisation), cue words around it ("Lake", "province", "corridor"), and an "X, Y"
 qualifier after it. Deciding which spans are places is the resolver's job (it needs the candidates'
@@ -96,7 +96,7 @@ def org_heads() -> frozenset[str]:
 
 
 @dataclass
-class Span:
+class Toponym:
     """A stretch of text that names something in the gazetteer, with what surrounds it."""
 
     start: int
@@ -199,7 +199,7 @@ def _titlecase(words: Sequence[str]) -> bool:
         sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
-def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int]] | None = None) -> list[Span]:
+def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int]] | None = None) -> list[Toponym]:
     """Every span of ``text`` (inside ``regions``, default all of it) naming something in the index.
 
     Candidates come from one batch lookup (:meth:`Gazetteer.candidates`); overlaps are resolved
@@ -216,7 +216,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     found = gazetteer.candidates({g[4] for g in grams})
     stop = stoplist()
 
-    chosen: list[Span] = []
+    chosen: list[Toponym] = []
     taken_starts: list[int] = []  # the chosen spans, sorted; they never overlap
     taken_ends: list[int] = []
     for r, i, j, end, key in sorted(grams, key=lambda g: (-(g[3] - per_region[g[0]][2][g[1]].start), g[3])):
@@ -238,7 +238,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
         k = bisect_right(taken_starts, start)
         taken_starts.insert(k, start)
         taken_ends.insert(k, end)
-        chosen.append(Span(start, end, text[start:end], key, hits, n_words=j - i + 1,
+        chosen.append(Toponym(start, end, text[start:end], key, hits, n_words=j - i + 1,
                            zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0, tokens=(r, i, j)))
     chosen.sort(key=lambda s: s.start)
     _describe(text, chosen, per_region, gazetteer.zipf)
@@ -259,7 +259,7 @@ def _continues(text: str, a: _Token, b: _Token) -> bool:
     return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper()
 
 
-def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) -> None:
+def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float]) -> None:
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
     cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
@@ -323,12 +323,12 @@ def _describe(text: str, spans: list[Span], per_region, zipf: dict[str, float]) 
             nxt.qualifies = True
 
 
-def strongest(span: Span) -> float:
+def strongest(span: Toponym) -> float:
     """The prior of a span's likeliest candidate (:func:`gazetteer.names.prior`)."""
     return max((prior(p, kind) for p, kind in span.candidates), default=0.0)
 
 
-def _mark_people(text: str, spans: list[Span], per_region, gazetteer: Gazetteer) -> None:
+def _mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazetteer) -> None:
     """Find the names that belong to people in this text and mark their spans.
 
     A one-word name is a person's when it follows a title ("President Obama", "Mr. Steele"), stands in

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .geo import distance_km
 from .names import ALTERNATE, prior
 from .place import Place
-from .recognize import Span
+from .recognize import Toponym
 
 # Score terms (points on the prominence scale, where a town of 10,000 people is 4 and a country 10).
 COUNTRY_NAMED = 3.0  # the text names the candidate's country
@@ -74,7 +74,7 @@ class Mention:
         }
 
 
-def _cue_fits(place: Place, span: Span) -> bool:
+def _cue_fits(place: Place, span: Toponym) -> bool:
     for cue in (span.cue_before, span.cue_after):
         if cue and any(place.feature.startswith(p) for p in cue.prefixes):
             return True
@@ -84,7 +84,7 @@ def _cue_fits(place: Place, span: Span) -> bool:
 HARD, SOFT = "hard", "soft"  # a soft rejection yields when another mention of the name is a place
 
 
-def _reject(span: Span, best: float, qualified: bool) -> str | None:
+def _reject(span: Toponym, best: float, qualified: bool) -> str | None:
     """Why a span is not a place (``HARD``: part of a longer name, a person, an acronym; ``SOFT``: a
     common word, which another mention of the same name can overrule), or ``None``.
     ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
@@ -115,7 +115,7 @@ class _Name:
     """All the mentions of one name in the text, resolved together."""
 
     key: str
-    spans: list[Span]
+    spans: list[Toponym]
     base: list[tuple[Place, float]] = field(default_factory=list)  # context-free scores, best first
     scored: list[tuple[Place, float]] = field(default_factory=list)  # with the context, best first
     division_countries: frozenset[str] = frozenset()  # countries where the name is also a division's
@@ -141,9 +141,9 @@ class _Name:
         return self.scored[0][1] - self.scored[1][1] if len(self.scored) > 1 else 99.0
 
 
-def resolve(spans: Sequence[Span]) -> list[Mention]:
+def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     """Choose a place for each span (one reading per name) and keep the spans that are places."""
-    groups: dict[str, list[Span]] = defaultdict(list)
+    groups: dict[str, list[Toponym]] = defaultdict(list)
     for span in spans:
         groups[span.key].append(span)
 

@@ -12,16 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import articles
-from dashboard.articles import (
+from dashboard.errors import ArticleError
+from dashboard.reader import (
     MAX_ARTICLE_BYTES,
     Article,
     article_from_bytes,
     article_from_text,
+    looks_like_html,
     read_article,
-    year_for,
 )
-from dashboard.errors import ArticleError
+from dashboard.reader.furniture import boilerplate
+from dashboard.reader.published import year_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -460,7 +461,7 @@ def test_boilerplate_table_is_well_formed() -> None:
         regex, tab, comment = row.partition("\t")
         assert tab and comment.strip(), row
         re.compile(regex)
-    junk = articles.boilerplate()
+    junk = boilerplate()
     for sentence in ("Armenia said Tuesday it is appealing for aid.", "Correspondent in Moscow",
                      "By Sunday, Moscow had responded.", "Icon of the revolution dies at 90",
                      "Source: Reuters", "Related talks in Baku failed."):
@@ -527,5 +528,5 @@ def test_encoded_text_never_breaks(text: str, encoding: str) -> None:
     except ArticleError:
         return
     check_spans(article)
-    if encoding == "utf-8" and not articles.looks_like_html(text, "t.txt"):
+    if encoding == "utf-8" and not looks_like_html(text, "t.txt"):
         assert article.text == text

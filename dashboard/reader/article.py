@@ -1,0 +1,179 @@
+"""The article reader: a text, Markdown or HTML file (or pasted text) becomes an :class:`Article`.
+
+It is the first stage of the pipeline (article text -> Article -> toponym spans -> places -> events -> store -> map).
+Every offset that later stages report refers to :attr:`Article.text`, which for a text file is the file's bytes decoded
+with no newline translation, exactly as ``open(path, encoding="utf-8", newline="")`` reads a UTF-8 file (a UTF-8 BOM
+stays in the text as U+FEFF so that offsets still agree). For HTML the text is what trafilatura extracts.
+
+What is found, and how:
+
+- the title: the first line of the head that looks like a headline, after skipping boilerplate lines
+  (``data/boilerplate.tsv``), date lines and decoration; Markdown ``#``/``**`` are not part of it;
+- the publication date: candidates are found with regexes (never by running a parser over the body) in the short lines
+  of the head, then in labelled lines ("Published: ..."), then in the article's URL path; English month names are read
+  from a table and any other month word through ``dateparser`` (cached, so at most a few calls per run);
+- the URL: "Original url:", "Source:", "URL:" lines, or the canonical URL of an HTML page; http(s) only;
+- the content spans: everything that is not boilerplate; toponym recognition looks only there.
+
+Only :class:`~dashboard.errors.ArticleError` escapes from the public functions.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from dataclasses import dataclass
+
+from ..errors import ArticleError
+from ..spans import Span
+from .decode import decode_bytes, is_blank
+from .furniture import content_spans, split_lines
+from .htmlpage import extract_html, looks_like_html
+from .published import YEARS, date_lines, find_published
+from .titles import HEAD_LINES, find_title
+from .urls import clean_url, find_url
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. Every offset (``title_span``, ``content_spans``, and the spans later stages add) refers to
+    :attr:`text`."""
+
+    text: str
+    source: str  # the file name as given: for display only, never used as a path
+    title: str | None
+    title_span: Span | None
+    published: datetime.date | None
+    url: str | None  # http(s) only
+    encoding: str  # how the bytes were decoded: "utf-8", "utf-8-sig", "cp1251", ...
+    content_spans: tuple[Span, ...]  # title and body: everything except boilerplate
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Stable content hash: the first 16 hex digits of the SHA-256 of the UTF-8 text."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    @property
+    def body(self) -> str:
+        """The content regions joined by blank lines (for display)."""
+        return "\n\n".join(self.text[start:end] for start, end in self.content_spans)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def read_article(path: str | os.PathLike[str], *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read the file at ``path`` (text, Markdown or HTML) as an article."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        raise ArticleError(f"{path!r} is not a file path", "unreadable")
+    source = os.fsdecode(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                size = max(os.fstat(fh.fileno()).st_size, len(data))
+                raise ArticleError(_too_large_message(source, size, max_bytes, exact=size > max_bytes + 1),
+                                   "too-large")
+    except ArticleError:
+        raise
+    except FileNotFoundError as e:
+        raise ArticleError(f"{source}: no such file; check the path", "unreadable") from e
+    except IsADirectoryError as e:
+        raise ArticleError(f"{source} is a folder, not an article; give a .txt, .md or .html file", "unreadable") from e
+    except PermissionError as e:
+        raise ArticleError(f"{source} cannot be read (permission denied)", "unreadable") from e
+    except (OSError, ValueError) as e:
+        raise ArticleError(f"{source} cannot be read: {e}", "unreadable") from e
+    return article_from_bytes(data, source, max_bytes=max_bytes)
+
+
+def article_from_bytes(data: bytes, source: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """An article from raw bytes, e.g. an upload; ``source`` is only shown (and its suffix may say "HTML")."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ArticleError(f"{source}: expected bytes, got {type(data).__name__}", "unreadable")
+    data = bytes(data)
+    source = str(source)
+    if len(data) > max_bytes:
+        raise ArticleError(_too_large_message(source, len(data), max_bytes), "too-large")
+    text, encoding, warnings = decode_bytes(data, source)
+    return _build(text, source, encoding, warnings)
+
+
+def article_from_text(text: str, source: str = "pasted text") -> Article:
+    """An article from text that is already decoded (pasted into the app)."""
+    if not isinstance(text, str):
+        raise ArticleError(f"{source}: expected text, got {type(text).__name__}", "unreadable")
+    source = str(source)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        raise ArticleError(f"{source} holds characters that are not valid Unicode (lone surrogates); "
+                           "paste it again or save it as UTF-8", "encoding") from e
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(_too_large_message(source, size, MAX_ARTICLE_BYTES), "too-large")
+    if is_blank(text):
+        raise ArticleError(f"{source} is empty: there is no text to read", "empty")
+    return _build(text, source, "utf-8", [])
+
+
+def _too_large_message(source: str, size: int, limit: int, *, exact: bool = True) -> str:
+    more = "" if exact else "more than "
+    return (f"{source} is {more}{_megabytes(size)} ({more}{size:,} bytes), larger than the limit of "
+            f"{_megabytes(limit)} ({limit:,} bytes) for one article; split it or give only the article")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _build(text: str, source: str, encoding: str, warnings: list[str]) -> Article:
+    if looks_like_html(text, source):
+        return _html_article(text, source, encoding, warnings)
+    return _assemble(text, source, encoding, warnings)
+
+
+def _assemble(text: str, source: str, encoding: str, warnings: list[str], *, title_span: Span | None = None,
+              url: str | None = None, published: datetime.date | None = None) -> Article:
+    """Find what is not given (title, URL, date) and the content spans of ``text``."""
+    lines = list(split_lines(text))
+    head = lines[:HEAD_LINES]
+    dated = date_lines(text, head)
+    if title_span is None:
+        title_index, title_span = find_title(text, head, {i for i, line in dated.items() if line.is_pure})
+    else:
+        title_index = next((i for i, line in enumerate(head) if line.start <= title_span[0] < line.end), None)
+    url = url or find_url(text)
+    published = published or find_published(text, dated, title_index, url)
+    return Article(
+        text=text, source=source, title=text[title_span[0]:title_span[1]] if title_span else None,
+        title_span=title_span, published=published, url=url, encoding=encoding,
+        content_spans=content_spans(lines), warnings=tuple(warnings))
+
+
+def _html_article(html: str, source: str, encoding: str, warnings: list[str]) -> Article:
+    """The main text of a page as the article's text: its title, a blank line, then the body."""
+    meta = extract_html(html)
+    title = " ".join(str(meta.get("title") or "").split())
+    body = str(meta["text"]).strip()
+    first, _, after = body.partition("\n")
+    if title and " ".join(first.split()) == title:  # the page's <h1> repeats the title
+        body = after.strip()
+    text = "\n\n".join(part for part in (title, body) if part)
+    if is_blank(text):
+        raise ArticleError(f"{source} is an HTML page with no readable text", "empty")
+    return _assemble(text, source, encoding,
+                     [*warnings, f"HTML: main text extracted with {meta['extractor']}; offsets refer to that text"],
+                     title_span=(0, len(title)) if title else None, url=clean_url(meta.get("url")),
+                     published=_iso_date(meta.get("date")))
+
+
+def _iso_date(value: object) -> datetime.date | None:
+    try:
+        found = datetime.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+    return found if found and YEARS[0] <= found.year <= YEARS[1] else None
