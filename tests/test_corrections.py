@@ -10,9 +10,9 @@ import pytest
 
 from dashboard import store as store_mod
 from dashboard.errors import StoreError
-from dashboard.store import EventFilter, Store
+from dashboard.store import EventFilter, Store, writes
 from gazetteer.place import Place
-from tests.test_store import A2021, A2022, GORI, GORIS, KAPAN, PLACES, UNDATED, add, find_mentions, make_article
+from tests.fixtures import A2021, A2022, GORI, GORIS, KAPAN, PLACES, UNDATED, add, find_mentions, make_article
 
 YEREVAN = Place(616052, "Yerevan", 40.1811, 44.5136, "AM", "P", "PPLC", 1093485, "11")
 
@@ -202,7 +202,7 @@ def older_store(current: Store, version: int, path) -> None:
 
 def derived_events_match(store: Store) -> bool:
     """The event table holds exactly the events effective_event defines."""
-    columns = Store._DERIVED
+    columns = writes.DERIVED
     return (store._query(f"SELECT {columns} FROM event EXCEPT SELECT {columns} FROM effective_event") == []
             and store._query(f"SELECT {columns} FROM effective_event EXCEPT SELECT {columns} FROM event") == [])
 

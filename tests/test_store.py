@@ -16,8 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import store as store_mod
-from dashboard.articles import article_from_text
 from dashboard.errors import StoreError
 from dashboard.events import extract_events
 from dashboard.ingest import ADDED, DUPLICATE, FAILED, ingest_paths, ingest_seeds
@@ -31,47 +29,26 @@ from dashboard.store import (
     data_dir,
     schema_sections,
     store_path,
+    writes,
 )
-from gazetteer.place import Place
+from dashboard.store import schema as schema_mod
 from gazetteer.resolve import Mention
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-
-GORIS = Place(174895, "Goris", 39.5111, 46.3417, "AM", "P", "PPLA2", 20000, "08")
-KAPAN = Place(174875, "Kapan", 39.2076, 46.4054, "AM", "P", "PPLA", 43000, "08")
-GORI = Place(614455, "Gori", 41.9842, 44.1158, "GE", "P", "PPLA", 48000, "05")
-ARMENIA = Place(174982, "Armenia", 40.25, 45.0, "AM", "A", "PCLI", 2968000)
-
-
-def make_article(title: str, date: str | None, body: str, url: str | None = None):
-    head = f"{title}\n\n" + (f"{date}\n\n" if date else "")
-    tail = f"\n\nOriginal url: {url}\n" if url else "\n"
-    return article_from_text(head + body + tail, f"{title}.txt")
-
-
-def find_mentions(article, names: dict[str, Place]) -> list[Mention]:
-    """Every whole occurrence of each name, as the geoparser would report it (with a runner-up)."""
-    out = []
-    for name, place in names.items():
-        start = article.text.find(name)
-        while start >= 0:
-            runner = (GORI, 0.1) if place is GORIS else (ARMENIA, 0.05)
-            out.append(Mention(start, start + len(name), name, place, 0.9, (runner,)))
-            start = article.text.find(name, start + 1)
-    return sorted(out, key=lambda m: m.start)
-
-
-def add(store: Store, article, names: dict[str, Place]) -> bool:
-    mentions = find_mentions(article, names)
-    return store.add_article(article, mentions, extract_events(article, mentions), parser="test")
-
-
-PLACES = {"Goris": GORIS, "Kapan": KAPAN, "Armenia": ARMENIA}
-A2021 = ("Clashes near Goris", "November 16, 2021", "Shelling hit Goris overnight. Armenia protested.")
-A2022 = ("Kapan shelled", "September 13, 2022", "Shelling hit Kapan and Goris. Armenia appealed to Russia.",
-         "https://example.com/kapan")
-UNDATED = ("Border tension", None, "Troops massed near Kapan.")
+from tests.fixtures import (
+    A2021,
+    A2022,
+    ARMENIA,
+    GORI,
+    GORIS,
+    KAPAN,
+    PLACES,
+    ROOT,
+    SEEDS,
+    UNDATED,
+    add,
+    find_mentions,
+    make_article,
+    run_atlas,
+)
 
 
 @pytest.fixture
@@ -130,13 +107,13 @@ def test_a_newer_store_is_refused(store):
 
 def test_an_older_store_is_upgraded_in_place(filled, tmp_path, monkeypatch):
     filled.close()
-    schema = store_mod.SCHEMA_PATH.read_text(encoding="utf-8")
+    schema = schema_mod.SCHEMA_PATH.read_text(encoding="utf-8")
     upgraded = tmp_path / "schema.sql"
     upgraded.write_text(schema + f"\n-- version {SCHEMA_VERSION + 1}\n"
                         "CREATE TABLE later_table (article TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
                         " place INTEGER, PRIMARY KEY (article, start, end));\n", encoding="utf-8")
-    monkeypatch.setattr(store_mod, "SCHEMA_PATH", upgraded)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_mod, "SCHEMA_PATH", upgraded)
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Store.open() as again:
         assert again.version == SCHEMA_VERSION + 1
         assert again.counts()["articles"] == 3
@@ -198,7 +175,7 @@ def test_an_interrupt_mid_write_leaves_nothing(store, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Store, "_derive_events", interrupted)
+    monkeypatch.setattr(writes, "derive_events", interrupted)
     with pytest.raises(KeyboardInterrupt):
         add(store, make_article(*A2021), PLACES)
     assert store.is_empty()
@@ -210,13 +187,13 @@ def test_sigkill_mid_write_leaves_nothing(home, tmp_path):
     script = tmp_path / "killme.py"
     script.write_text(textwrap.dedent(f"""
         import sys, time
-        sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from dashboard.store import Store
-        import test_store as t
-        def slow(self, db, *args):
+        sys.path.insert(0, {str(ROOT)!r})
+        from dashboard.store import Store, writes
+        from tests import fixtures as t
+        def slow(db, *args):
             print("inside", flush=True)
             time.sleep(60)
-        Store._derive_events = slow
+        writes.derive_events = slow
         with Store.open() as s:
             t.add(s, t.make_article(*t.A2021), t.PLACES)
     """))
@@ -414,23 +391,16 @@ def test_ingest_reports_every_file(store, gazetteer, tmp_path):
 
 
 def test_a_geoparser_failure_is_reported_and_stores_nothing(store, gazetteer, tmp_path, monkeypatch):
-    import gazetteer.geoparse as gp
+    import dashboard.ingest as ingest_mod
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(gp, "geoparse", boom)
+    monkeypatch.setattr(ingest_mod, "geoparse", boom)
     (tmp_path / "a.txt").write_text("Shelling hit Goris.\n", encoding="utf-8")
     (result,) = ingest_paths([tmp_path / "a.txt"], store, gazetteer).results
     assert (result.status, result.reason, result.message) == (FAILED, "geoparse", "RuntimeError: kaput")
     assert store.is_empty()
-
-
-def run_atlas(*args: str, home: Path) -> subprocess.CompletedProcess:
-    atlas = Path(sys.executable).with_name("atlas")
-    cmd = [str(atlas), *args] if atlas.exists() else [sys.executable, "-m", "dashboard.cli", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          env={**os.environ, "ATLAS_HOME": str(home)})
 
 
 def test_atlas_ingest_command(tmp_path):

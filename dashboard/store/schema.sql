@@ -1,6 +1,6 @@
 -- News Atlas event store: the one definition of its schema.
 --
--- dashboard/store.py applies the sections below in order, each in one transaction: a section headed
+-- dashboard/store/schema.py applies the sections below in order, each in one transaction: a section headed
 -- "-- version N" turns a store of version N-1 into version N, and PRAGMA user_version records the
 -- version a store has. The schema's version is the highest N here. Never edit a released section;
 -- add a new one (ALTER TABLE, CREATE TABLE, a data migration).
@@ -236,3 +236,162 @@ CREATE INDEX event_place ON event(place, date DESC, article, sent_start);
 CREATE INDEX event_date ON event(date DESC, article, sent_start);
 CREATE INDEX event_article ON event(article, sent_start);
 CREATE INDEX event_mention ON event(mention);
+
+-- version 4
+-- Events, not mentions: each mention has a role (literal: the place is where something happens, is or
+-- goes; associative: it stands for an actor, a source or only qualifies a noun) with a confidence, and
+-- datelines/bylines are marked filed_from. Each sentence's date is a TIMEX3 value (date_value: 2021-11-14,
+-- 2021-W48, 2021-05, 2020-FA, 2020, 199) with its precision (day, week, month, season, year, decade), the
+-- days it covers (date = the first, date_last = the last: filters keep an event whose period overlaps
+-- their range), its source (text, published, user; story later) and the span of the expression it was
+-- read from. People can correct a mention's role (role_correction, by span) and a sentence's date
+-- (date_correction, by sentence start), kept apart from machine output like place corrections.
+-- Stores of version 3 keep their dates as days from the publication ('published', precision day) and
+-- their mentions as literal with role_confidence 0 (not read for roles): re-ingest them with
+-- `atlas ingest --reparse` to read roles and dates.
+-- The mention and event tables are rebuilt (their CHECK constraints change); the store runs schema
+-- upgrades with foreign keys off (SQLite's documented way to rebuild a table others refer to) and
+-- checks them before committing.
+DROP VIEW effective_event;
+DROP VIEW effective_mention;
+
+CREATE TABLE mention_v4 (
+    id              INTEGER PRIMARY KEY,
+    article         TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    text            TEXT NOT NULL,          -- article.text[start:end]
+    place           INTEGER NOT NULL REFERENCES place(id),
+    confidence      REAL NOT NULL,          -- 0..1, of the place
+    sent_start      INTEGER,                -- the mention's sentence
+    sent_end        INTEGER,
+    role            TEXT NOT NULL DEFAULT 'literal' CHECK (role IN ('literal', 'associative')),
+    role_confidence REAL NOT NULL DEFAULT 0,  -- 0..1; 0: not read for its role (an upgraded store)
+    filed_from      INTEGER NOT NULL DEFAULT 0,  -- 1: a dateline or byline (where the report was filed)
+    date            TEXT,                   -- the sentence's date: the first day it covers (ISO), NULL when undated
+    date_last       TEXT,                   -- the last day it covers
+    date_value      TEXT,                   -- TIMEX3 value
+    date_source     TEXT CHECK (date_source IN ('published', 'text', 'user', 'story')),
+    date_precision  TEXT CHECK (date_precision IN ('day', 'week', 'month', 'season', 'year', 'decade')),
+    date_expr_start INTEGER,                -- the expression the date was read from (source 'text')
+    date_expr_end   INTEGER,
+    UNIQUE (article, start, end)
+);
+INSERT INTO mention_v4 (id, article, start, end, text, place, confidence, sent_start, sent_end, date, date_last,
+                        date_value, date_source, date_precision)
+SELECT id, article, start, end, text, place, confidence, sent_start, sent_end, date, date, date, date_source,
+       date_precision
+FROM mention;
+DROP TABLE mention;
+ALTER TABLE mention_v4 RENAME TO mention;
+CREATE INDEX mention_place ON mention(place);
+CREATE INDEX mention_sentence ON mention(article, sent_start);
+
+-- A person's reading of a mention's role, latest per span counts (undo deletes it).
+CREATE TABLE role_correction (
+    id         INTEGER PRIMARY KEY,
+    article    TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('literal', 'associative')),
+    author     TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX role_correction_span ON role_correction(article, start, end, id);
+
+-- A person's date for a sentence's events, latest per sentence counts; date_value NULL: "no date".
+CREATE TABLE date_correction (
+    id             INTEGER PRIMARY KEY,
+    article        TEXT NOT NULL,
+    sent_start     INTEGER NOT NULL,
+    date_value     TEXT,
+    date           TEXT,
+    date_last      TEXT,
+    date_precision TEXT CHECK (date_precision IN ('day', 'week', 'month', 'season', 'year', 'decade')),
+    author         TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX date_correction_sentence ON date_correction(article, sent_start, id);
+
+-- What a mention names now, its role now and its sentence's date now: the latest correction of each, else
+-- the machine's. A corrected place or role counts with confidence 1.
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       CASE WHEN dc.id IS NULL THEN m.date ELSE dc.date END AS date,
+       CASE WHEN dc.id IS NULL THEN m.date_last ELSE dc.date_last END AS date_last,
+       CASE WHEN dc.id IS NULL THEN m.date_value ELSE dc.date_value END AS date_value,
+       CASE WHEN dc.id IS NULL THEN m.date_source WHEN dc.date_value IS NULL THEN NULL ELSE 'user' END
+           AS date_source,
+       CASE WHEN dc.id IS NULL THEN m.date_precision ELSE dc.date_precision END AS date_precision,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_start END AS date_expr_start,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_end END AS date_expr_end,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected,
+       m.role AS machine_role,
+       CASE WHEN rc.id IS NULL THEN m.role ELSE rc.role END AS role,
+       CASE WHEN rc.id IS NULL THEN m.role_confidence ELSE 1.0 END AS role_confidence,
+       rc.id IS NOT NULL AS role_corrected,
+       dc.id IS NOT NULL AS date_corrected,
+       m.filed_from
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN role_correction rc ON rc.id = (SELECT max(l.id) FROM role_correction l
+                                         WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN date_correction dc ON dc.id = (SELECT max(l.id) FROM date_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start);
+
+-- The events: one per sentence and place its mentions name now, literal when any of the place's mentions
+-- in the sentence is (sum() is no min/max aggregate, so SQLite still takes the other columns from the
+-- row of min(start): the place's first mention in the sentence).
+CREATE VIEW effective_event AS
+SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS mention_end,
+       em.sent_start, em.sent_end, em.place,
+       CASE WHEN sum(em.role = 'literal') > 0 THEN 'literal' ELSE 'associative' END AS role,
+       em.role_confidence, max(em.role_corrected) > 0 AS role_corrected,
+       em.date, em.date_last, em.date_value, em.date_source, em.date_precision, em.date_expr_start,
+       em.date_expr_end, em.date_corrected, em.confidence, em.corrected
+FROM effective_mention em
+WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;
+
+CREATE TABLE event_v4 (
+    id              INTEGER PRIMARY KEY,
+    article         TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    mention         INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,  -- the place's first mention in it
+    mention_start   INTEGER NOT NULL,
+    mention_end     INTEGER NOT NULL,
+    sent_start      INTEGER NOT NULL,
+    sent_end        INTEGER NOT NULL,
+    place           INTEGER NOT NULL REFERENCES place(id),
+    role            TEXT NOT NULL CHECK (role IN ('literal', 'associative')),  -- the place's in this event
+    role_confidence REAL NOT NULL,
+    role_corrected  INTEGER NOT NULL,
+    date            TEXT,                   -- first day of the event's date (ISO); NULL when undated
+    date_last       TEXT,                   -- last day of it
+    date_value      TEXT,                   -- TIMEX3 value
+    date_source     TEXT CHECK (date_source IN ('published', 'text', 'user', 'story')),
+    date_precision  TEXT CHECK (date_precision IN ('day', 'week', 'month', 'season', 'year', 'decade')),
+    date_expr_start INTEGER,
+    date_expr_end   INTEGER,
+    date_corrected  INTEGER NOT NULL,
+    confidence      REAL NOT NULL,
+    corrected       INTEGER NOT NULL,       -- 1 when a correction chose the place
+    UNIQUE (article, sent_start, place)
+);
+INSERT INTO event_v4 (article, mention, mention_start, mention_end, sent_start, sent_end, place, role,
+                      role_confidence, role_corrected, date, date_last, date_value, date_source, date_precision,
+                      date_expr_start, date_expr_end, date_corrected, confidence, corrected)
+SELECT article, mention, mention_start, mention_end, sent_start, sent_end, place, role, role_confidence,
+       role_corrected, date, date_last, date_value, date_source, date_precision, date_expr_start, date_expr_end,
+       date_corrected, confidence, corrected
+FROM effective_event ORDER BY article, sent_start, place;
+DROP TABLE event;
+ALTER TABLE event_v4 RENAME TO event;
+CREATE INDEX event_place ON event(place, date DESC, article, sent_start);
+CREATE INDEX event_date ON event(date DESC, article, sent_start);
+CREATE INDEX event_article ON event(article, sent_start);
+CREATE INDEX event_mention ON event(mention);
+CREATE INDEX event_role ON event(role, date DESC, article, sent_start);

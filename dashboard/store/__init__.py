@@ -1,0 +1,13 @@
+"""The event store (SQLite): :class:`Store` (:mod:`.db`, with its readers in :mod:`.reads` and writers in
+:mod:`.writes`), what it returns (:mod:`.records`), which events to show (:mod:`.filters`) and its schema
+(:mod:`.schema`, ``schema.sql``)."""
+from ..errors import StoreError
+from .db import STORE_NAME, Store, data_dir, store_path
+from .filters import KIND_GROUPS, KIND_LABELS, MAX_FILTER_PLACES, MAX_SEARCH, EventFilter, like_pattern
+from .records import Correction, DateRange, EventRecord, EventRow, PlaceCount, StoredArticle, StoredMention
+from .schema import SCHEMA_PATH, SCHEMA_VERSION, schema_sections
+
+__all__ = ["KIND_GROUPS", "KIND_LABELS", "MAX_FILTER_PLACES", "MAX_SEARCH", "SCHEMA_PATH", "SCHEMA_VERSION",
+           "STORE_NAME", "Correction", "DateRange", "EventFilter", "EventRecord", "EventRow", "PlaceCount", "Store",
+           "StoreError", "StoredArticle", "StoredMention", "data_dir", "like_pattern", "schema_sections",
+           "store_path"]

@@ -1,0 +1,183 @@
+"""The event store: articles, resolved place mentions and events in one embedded SQLite file.
+
+The file is ``$ATLAS_HOME/atlas.sqlite`` (default: the per-user data directory, e.g.
+``~/.local/share/news-atlas``). Its schema is ``schema.sql`` beside this module (versioned; applied and
+upgraded by :meth:`Store.open`). Each article is written in one transaction with its mentions, runner-up
+candidates and events, so an interrupted ingest (exception, Ctrl-C, SIGKILL) leaves the store as it was;
+an article already stored (same text, same id) is not stored again. The database runs in WAL mode: the
+app reads while ``atlas ingest`` writes.
+
+Corrections (of a place, a role, a date) are kept apart from machine output; the ``event`` table holds
+the events with corrections applied: every write re-derives the events it changes from the
+``effective_event`` view in its own transaction (:mod:`.writes`), and every reader selects from ``event``.
+
+>>> with Store.open() as store:                     # doctest: +SKIP
+...     store.add_article(article, mentions, events, parser="geoparse 0.1")
+...     store.place_counts(EventFilter(start=date(2022, 1, 1)))
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from ..errors import StoreError
+from . import writes
+from .reads import Reads
+from .schema import SCHEMA_VERSION, migrate
+
+STORE_NAME = "atlas.sqlite"
+
+
+def data_dir() -> Path:
+    """``$ATLAS_HOME``, or the platform's per-user data directory for News Atlas."""
+    env = os.environ.get("ATLAS_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("news-atlas", appauthor=False))
+
+
+def store_path() -> Path:
+    return data_dir() / STORE_NAME
+
+
+class Store(Reads):
+    """One SQLite connection to the event store; thread-safe (one lock), so Streamlit can share it.
+    The readers are :class:`~dashboard.store.reads.Reads`; the writers are below."""
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch the store to WAL mode (got {mode}); "
+                                 "put ATLAS_HOME on a local disk")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the event store {self.path} ({exc}); check the folder's permissions "
+                             "or set ATLAS_HOME to a writable folder") from exc
+        self._lock = threading.RLock()
+        with self._lock:
+            migrate(self._db, self.path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """The store at ``path`` (default :func:`store_path`), created or upgraded to :data:`SCHEMA_VERSION`."""
+        return cls(path or store_path())
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return self._query("PRAGMA user_version")[0][0]
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples (counts, ids, pairs)."""
+        with self._lock:
+            try:
+                return self._db.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"reading the event store {self.path} failed ({exc})") from exc
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows whose columns are read by name (for :func:`~dashboard.store.records.from_row`)."""
+        with self._lock:
+            try:
+                cur = self._db.cursor()
+                cur.row_factory = sqlite3.Row
+                return cur.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"reading the event store {self.path} failed ({exc})") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if anything in the block raises. Bumps the
+        store's generation, so caches keyed on :meth:`generation` see the change."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write to the event store {self.path} ({exc})") from exc
+            try:
+                yield self._db
+                self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"writing to the event store {self.path} failed ({exc}); nothing was "
+                                     "written") from exc
+                raise
+
+    # -- writing -----------------------------------------------------------------------------------------
+    def add_article(self, article: Any, mentions: Sequence[Any], events: Sequence[Any], *, parser: str,
+                    roles: Sequence[Any] | None = None, replace: bool = False) -> bool:
+        """Store an article (:class:`dashboard.reader.Article`) with its mentions
+        (``gazetteer.geoparse.Mention``), their roles (:class:`dashboard.events.Role`, one per mention; by
+        default each mention takes its event's) and events (:class:`dashboard.events.Event`, whose
+        ``mention`` indexes ``mentions``), all or nothing. ``False`` when an article with the same id is
+        stored already, unless ``replace``: then its mentions and events are rebuilt from these (a new
+        parser's output); corrections, kept by span, apply to the new mentions.
+
+        The events give each mention its sentence and date; the stored events are derived from the
+        mentions (one per sentence and place they name, corrections applied: ``effective_event``)."""
+        with self.transaction() as db:
+            return writes.write_article(db, article, mentions, events, roles, parser, replace)
+
+    def correct(self, article_id: str, start: int, end: int, place: Any, *, author: str = "") -> int:
+        """Record that the mention at ``[start, end)`` of an article names ``place``: a
+        ``gazetteer.Place`` (copied into the store), the id of a place already stored (a runner-up), or
+        ``None`` for "not a place". Returns the correction's id. Machine output is left as it is."""
+        with self.transaction() as db:
+            return writes.correct_place(db, article_id, start, end, place, author)
+
+    def undo_correction(self, article_id: str, start: int, end: int) -> bool:
+        """Take back the latest place correction of a mention (the one before it, or the machine's place,
+        counts again). ``False`` when the mention has none."""
+        with self.transaction() as db:
+            return writes.undo(db, "correction", article_id, start, end)
+
+    def correct_role(self, article_id: str, start: int, end: int, role: str, *, author: str = "") -> int:
+        """Record a person's reading of the mention at ``[start, end)``: ``literal`` (where it happened) or
+        ``associative`` ("not where it happened": an actor or a source)."""
+        with self.transaction() as db:
+            return writes.correct_role(db, article_id, start, end, role, author)
+
+    def undo_role(self, article_id: str, start: int, end: int) -> bool:
+        """Take back the latest role correction of a mention."""
+        with self.transaction() as db:
+            return writes.undo(db, "role_correction", article_id, start, end)
+
+    def correct_date(self, article_id: str, sent_start: int, when: Any, *, author: str = "") -> int:
+        """Give the events of the sentence starting at ``sent_start`` a person's date
+        (:class:`dashboard.events.EventDate`; ``None``: no date can be known)."""
+        with self.transaction() as db:
+            return writes.correct_date(db, article_id, sent_start, when, author)
+
+    def undo_date(self, article_id: str, sent_start: int) -> bool:
+        """Take back the latest date correction of a sentence."""
+        with self.transaction() as db:
+            return writes.undo(db, "date_correction", article_id, sent_start)
+
+
+__all__ = ["SCHEMA_VERSION", "STORE_NAME", "Store", "data_dir", "store_path"]

@@ -1,0 +1,272 @@
+"""Reading the store: every query of the page, the exports and the CLI (mixed into :class:`Store`).
+
+Events are read from the ``event`` table (corrections applied, indexed); records are filled by column
+name (:func:`~dashboard.store.records.from_row`).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .filters import EventFilter
+from .records import (
+    Correction,
+    DateRange,
+    EventRecord,
+    EventRow,
+    PlaceCount,
+    StoredArticle,
+    StoredMention,
+    as_date,
+    from_row,
+)
+
+# The order of events everywhere: newest first, undated last (NULL sorts last in descending order), in text
+# order within an article. Indexes event_place and event_date hold events in this order.
+EVENT_ORDER = "e.date DESC, e.article, e.sent_start"
+SENTENCE = "substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start)"
+_DATE_COLUMNS = "e.date, e.date_last, e.date_value, e.date_precision, e.date_source, e.role"
+_PLACE_COLUMNS = ("p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode AS feature")
+_MENTION_COLUMNS = (
+    "m.start, m.end, m.text, m.place AS place_id, coalesce(p.name, 'not a place') AS place_name, "
+    "coalesce(p.kind, '') AS kind, p.country, m.confidence, m.corrected, m.machine_place AS machine_place_id, "
+    "mp.name AS machine_place_name, m.role, m.role_confidence, m.role_corrected, m.filed_from "
+    "FROM effective_mention m LEFT JOIN place p ON p.id = m.place LEFT JOIN place mp ON mp.id = m.machine_place")
+_CORRECTION_COLUMNS = (
+    "c.id, c.article AS article_id, c.start, c.end, coalesce(m.text, '') AS text, c.place AS place_id, "
+    "cp.name AS place_name, m.place AS machine_place_id, mp.name AS machine_place_name, a.title, c.author, "
+    "c.created_at FROM correction c LEFT JOIN place cp ON cp.id = c.place "
+    "LEFT JOIN mention m ON m.article = c.article AND m.start = c.start AND m.end = c.end "
+    "LEFT JOIN place mp ON mp.id = m.place LEFT JOIN article a ON a.id = c.article")
+
+
+DEFAULT_FILTER = EventFilter()  # where the places where something happened are, at any date
+
+
+def _limit(limit: int | None) -> int:
+    return -1 if limit is None else int(limit)
+
+
+class Reads:
+    """The store's queries; :class:`~dashboard.store.Store` supplies ``_query`` (tuples) and ``_rows``."""
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...  # pragma: no cover
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...  # pragma: no cover
+
+    # -- the store as a whole ----------------------------------------------------------------------------
+    def generation(self) -> int:
+        """A number that changes whenever the store's content does (in this or any other process)."""
+        rows = self._query("SELECT value FROM meta WHERE key = 'generation'")
+        return int(rows[0][0]) if rows else 0
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM article WHERE id = ?", (article_id,)))
+
+    def is_empty(self) -> bool:
+        return not self._query("SELECT 1 FROM article LIMIT 1")
+
+    def counts(self) -> dict[str, int]:
+        (row,) = self._rows("SELECT (SELECT count(*) FROM article) AS articles, (SELECT count(*) FROM mention) AS "
+                            "mentions, (SELECT count(*) FROM event) AS events, (SELECT count(DISTINCT place) FROM "
+                            "event) AS places")
+        return dict(row)
+
+    def date_range(self, flt: EventFilter | None = None) -> DateRange:
+        """First and last day of the events' dates: of every event, or of those ``flt``'s roles keep."""
+        role = "WHERE role = 'literal'" if flt is not None and not flt.every_mention else ""
+        (row,) = self._rows("SELECT min(date) AS first, max(date_last) AS last, count(date) AS dated, "
+                            f"count(*) - count(date) AS undated FROM event {role}")
+        return DateRange(as_date(row["first"]), as_date(row["last"]), row["dated"], row["undated"])
+
+    def extent(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """``((south, west), (north, east))`` of every place with an event, or ``None`` when there is none."""
+        (s, w, n, e), = self._query("SELECT min(lat), min(lon), max(lat), max(lon) FROM place "
+                                    "WHERE id IN (SELECT DISTINCT place FROM event)")
+        return None if s is None else ((s, w), (n, e))
+
+    # -- places --------------------------------------------------------------------------------------------
+    def place_counts(self, flt: EventFilter = DEFAULT_FILTER) -> list[PlaceCount]:
+        """Every place with events under ``flt``, most events first."""
+        where, params = flt.where()
+        rows = self._rows(
+            f"SELECT {_PLACE_COLUMNS}, count(*) AS events, count(DISTINCT e.article) AS articles FROM event e "
+            f"JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id ORDER BY count(*) DESC, p.name", params)
+        return [from_row(PlaceCount, r) for r in rows]
+
+    def place(self, place_id: int) -> PlaceCount | None:
+        """A stored place with its total numbers of events and articles (no filter)."""
+        rows = self._rows(
+            f"SELECT {_PLACE_COLUMNS}, (SELECT count(*) FROM event e WHERE e.place = ?) AS events, "
+            "(SELECT count(DISTINCT e.article) FROM event e WHERE e.place = ?) AS articles "
+            "FROM place p WHERE p.id = ?", (place_id, place_id, place_id))
+        return from_row(PlaceCount, rows[0]) if rows else None
+
+    def places_named(self, name: str) -> list[int]:
+        """The ids of the places with events whose name is ``name`` (upper and lower case alike for A-Z),
+        most events first."""
+        return [r[0] for r in self._query(
+            "SELECT e.place FROM event e JOIN place p ON p.id = e.place WHERE p.name = ? COLLATE NOCASE "
+            "GROUP BY e.place ORDER BY count(*) DESC", (name.strip(),))]
+
+    def stored_place(self, place_id: int) -> tuple[str, str, str | None] | None:
+        """``(name, kind, country)`` of a stored place (with or without events)."""
+        rows = self._query("SELECT name, kind, country FROM place WHERE id = ?", (place_id,))
+        return tuple(rows[0]) if rows else None
+
+    def country_counts(self) -> list[tuple[str, int]]:
+        """Countries of the places with events, with their numbers of events, most first."""
+        return [tuple(r) for r in self._query(
+            "SELECT p.country, count(*) FROM event e JOIN place p ON p.id = e.place "
+            "WHERE p.country IS NOT NULL GROUP BY p.country ORDER BY count(*) DESC, p.country")]
+
+    # -- events --------------------------------------------------------------------------------------------
+    def events(self, place_id: int, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None) -> list[EventRow]:
+        """The events of one place under ``flt``: newest first, undated last, in text order within an
+        article; each with every mention of the place in its sentence highlighted, and the sentence's
+        places and actors."""
+        where, params = flt.where()
+        rows = self._rows(
+            f"SELECT e.id, e.article AS article_id, e.place AS place_id, e.sent_start, e.sent_end, "
+            f"{SENTENCE} AS sentence, (SELECT json_group_array(json_array(m.start - e.sent_start, "
+            "m.end - e.sent_start)) FROM effective_mention m WHERE m.article = e.article AND m.sent_start = "
+            "e.sent_start AND m.place = e.place AND m.start >= e.sent_start AND m.end <= e.sent_end) AS highlights, "
+            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected FROM event e JOIN article a ON a.id = e.article "
+            f"JOIN place p ON p.id = e.place WHERE e.place = ? AND {where} ORDER BY {EVENT_ORDER} "
+            f"LIMIT {_limit(limit)}", [place_id, *params])
+        cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
+        return [from_row(EventRow, r, **cast.get((r["article_id"], r["sent_start"]), {})) for r in rows]
+
+    def sentence_places(self, sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, tuple]]:
+        """For each ``(article, sent_start)``: its ``places`` (literal) and ``actors`` (associative), by name."""
+        keys = json.dumps(sorted(set(sentences)))
+        out: dict[tuple[str, int], dict[str, list[str]]] = {}
+        for article, sent_start, name, role in self._query(
+                "SELECT e.article, e.sent_start, p.name, e.role FROM json_each(?) k "
+                "JOIN event e ON e.article = json_extract(k.value, '$[0]') "
+                "AND e.sent_start = json_extract(k.value, '$[1]') JOIN place p ON p.id = e.place "
+                "ORDER BY e.article, e.sent_start, e.mention_start", (keys,)):
+            cast = out.setdefault((article, sent_start), {"places": [], "actors": []})
+            cast["places" if role == "literal" else "actors"].append(name)
+        return {k: {r: tuple(v) for r, v in cast.items()} for k, cast in out.items()}
+
+    def count_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER) -> int:
+        """The number of events under ``flt`` (of one place, unless ``place_id`` is None)."""
+        where, params = flt.where()
+        if place_id is not None:
+            where, params = f"e.place = ? AND {where}", [place_id, *params]
+        return self._query(f"SELECT count(*) FROM event e JOIN place p ON p.id = e.place WHERE {where}", params)[0][0]
+
+    def samples(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> dict[int, list[EventRow]]:
+        """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
+        with its own mention highlighted (the place's first in the sentence: what a popup marks)."""
+        pairs = self.sample_ids(flt, per_place)
+        rows = self.event_sentences([eid for _, eid in pairs])
+        out: dict[int, list[EventRow]] = {}
+        for place, eid in pairs:
+            out.setdefault(place, []).append(rows[eid])
+        return out
+
+    def sample_ids(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> list[tuple[int, int]]:
+        """``(place id, event id)`` of the first ``per_place`` events of every place under ``flt``, by
+        place and in the order of :meth:`events` (numbered along index event_place, without a sort)."""
+        where, params = flt.where()
+        return [tuple(r) for r in self._query(
+            "SELECT place, id FROM (SELECT e.place, e.id, row_number() OVER (PARTITION BY e.place ORDER BY "
+            f"{EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
+            "WHERE rn <= ? ORDER BY place, rn", [*params, per_place])]
+
+    def event_sentences(self, ids: Iterable[int]) -> dict[int, EventRow]:
+        """The events ``ids`` with their sentences, each with its own mention highlighted."""
+        rows = self._rows(
+            f"SELECT e.id, e.article AS article_id, e.place AS place_id, e.sent_start, e.sent_end, "
+            f"{SENTENCE} AS sentence, json_array(json_array(e.mention_start - e.sent_start, "
+            f"e.mention_end - e.sent_start)) AS highlights, {_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected "
+            "FROM event e JOIN article a ON a.id = e.article WHERE e.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),))
+        return {r["id"]: from_row(EventRow, r) for r in rows}
+
+    def event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None) -> list[EventRecord]:
+        """Every event under ``flt`` with its place and article, newest first, undated last (the table's
+        and the exports' rows), each with the actors of its sentence."""
+        where, params = flt.where()
+        order = f"{EVENT_ORDER}, p.name"
+        # The rows are chosen and cut on key columns first; their texts are read for the kept rows only.
+        rows = self._rows(
+            f"WITH chosen AS MATERIALIZED (SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE {where} "
+            f"ORDER BY {order} LIMIT {_limit(limit)}) "
+            "SELECT e.id, e.article AS article_id, e.date, e.date_precision, p.id AS place_id, p.name AS place, "
+            "p.kind, p.fclass || '.' || p.fcode AS feature, p.country, p.lat, p.lon, "
+            f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
+            "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start) AS mention_text, a.title, a.url, "
+            "a.source, e.confidence, e.corrected, e.date_last, e.date_value, e.date_source, e.role, "
+            "e.role_confidence FROM chosen JOIN event e ON e.id = chosen.id JOIN place p ON p.id = e.place "
+            f"JOIN article a ON a.id = e.article ORDER BY {order}", params)
+        cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
+        return [from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
+                         actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ())) for r in rows]
+
+    def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[tuple[datetime.date, int]]:
+        """Events per day under ``flt`` (days with none are left out), oldest first; an event of coarse
+        precision counts on the first day of its period."""
+        where, params = flt.where()
+        rows = self._query(f"SELECT e.date, count(*) FROM event e JOIN place p ON p.id = e.place "
+                           f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
+        return [(as_date(d), n) for d, n in rows]
+
+    def periods(self, flt: EventFilter = DEFAULT_FILTER) -> list[tuple[datetime.date, datetime.date, str, int]]:
+        """``(first day, last day, precision, events)`` of the dated events under ``flt``, oldest first (the
+        timeline draws an event of coarse precision over its whole period)."""
+        where, params = flt.where()
+        rows = self._query(f"SELECT e.date, e.date_last, e.date_precision, count(*) FROM event e JOIN place p "
+                           f"ON p.id = e.place WHERE {where} AND e.date IS NOT NULL "
+                           "GROUP BY e.date, e.date_last, e.date_precision ORDER BY e.date, e.date_last", params)
+        return [(as_date(a), as_date(b), prec, n) for a, b, prec, n in rows]
+
+    # -- articles and mentions -------------------------------------------------------------------------------
+    def article_list(self, limit: int | None = None) -> list[tuple[str, str | None, str, datetime.date | None]]:
+        """Stored articles as ``(id, title, source, published)``, newest first, undated last."""
+        rows = self._query("SELECT id, title, source, published FROM article ORDER BY published IS NULL, "
+                           f"published DESC, source LIMIT {_limit(limit)}")
+        return [(i, t, s, as_date(p)) for i, t, s, p in rows]
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """An article with its mentions (each with the place it names now), or ``None``."""
+        rows = self._rows("SELECT id, source, title, published, url, text FROM article WHERE id = ?", (article_id,))
+        if not rows:
+            return None
+        mentions = self._rows(f"SELECT {_MENTION_COLUMNS} WHERE m.article = ? ORDER BY m.start", (article_id,))
+        return from_row(StoredArticle, rows[0], mentions=tuple(from_row(StoredMention, m) for m in mentions))
+
+    def mention(self, article_id: str, start: int, end: int) -> StoredMention | None:
+        """The mention at ``[start, end)`` of an article, with the place it names now and the machine's."""
+        rows = self._rows(f"SELECT {_MENTION_COLUMNS} WHERE m.article = ? AND m.start = ? AND m.end = ?",
+                          (article_id, start, end))
+        return from_row(StoredMention, rows[0]) if rows else None
+
+    def candidates(self, article_id: str, start: int, end: int) -> list[tuple[int, str, float]]:
+        """The runner-ups of the mention at ``[start, end)``: ``(place id, name, score)``, best first."""
+        return [tuple(r) for r in self._query(
+            "SELECT p.id, p.name, c.score FROM mention m JOIN candidate c ON c.mention = m.id "
+            "JOIN place p ON p.id = c.place WHERE m.article = ? AND m.start = ? AND m.end = ? ORDER BY c.rank",
+            (article_id, start, end))]
+
+    # -- corrections -------------------------------------------------------------------------------------------
+    def correction_history(self, article_id: str, start: int, end: int) -> list[Correction]:
+        """Every place correction of a mention, oldest first (the last one counts)."""
+        rows = self._rows(f"SELECT {_CORRECTION_COLUMNS} WHERE c.article = ? AND c.start = ? AND c.end = ? "
+                          "ORDER BY c.id", (article_id, start, end))
+        return [from_row(Correction, r) for r in rows]
+
+    def corrections(self, limit: int | None = None) -> list[Correction]:
+        """The place corrections that count now (the latest of each mention), newest first."""
+        rows = self._rows(
+            f"SELECT {_CORRECTION_COLUMNS} WHERE c.id IN (SELECT max(id) FROM correction "
+            f"GROUP BY article, start, end) ORDER BY c.id DESC LIMIT {_limit(limit)}")
+        return [from_row(Correction, r) for r in rows]
+
+    def count_corrections(self) -> int:
+        """The number of mentions with a place correction that counts."""
+        return self._query("SELECT count(*) FROM (SELECT DISTINCT article, start, end FROM correction)")[0][0]

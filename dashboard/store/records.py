@@ -1,0 +1,184 @@
+"""What the store returns: named, typed records, filled from SQL rows by column name (never by position)."""
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """An ISO date (or a date) as a :class:`datetime.date`; ``None`` for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _spans(value: Any) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted((a, b) for a, b in json.loads(value or "[]")))
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(n for n in json.loads(value or "[]") if n)
+
+
+# How a column's SQL value becomes a field's value, by field name (the rest are taken as they are).
+_CONVERT = {
+    "date": as_date, "date_last": as_date, "published": as_date,
+    "corrected": bool, "role_corrected": bool, "date_corrected": bool, "filed_from": bool,
+    "highlights": _spans, "places": _names, "actors": _names,
+}
+
+
+def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
+    """A ``cls`` record from ``row``: each field from the column of its name (``given`` wins)."""
+    keys = set(row.keys())
+    values = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in given:
+            values[f.name] = given[f.name]
+        elif f.name in keys:
+            convert = _CONVERT.get(f.name)
+            values[f.name] = convert(row[f.name]) if convert else row[f.name]
+    return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    """A place with its number of events and articles under a filter."""
+
+    id: int
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    feature: str
+    events: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """An event with its sentence (``sentence == article text[sent_start:sent_end]``) and its article.
+    ``places`` are the sentence's literal places (where it happened), ``actors`` its associative ones."""
+
+    id: int
+    article_id: str
+    place_id: int
+    sent_start: int
+    sent_end: int
+    sentence: str
+    highlights: tuple[tuple[int, int], ...]  # the place's mentions, offsets within ``sentence``
+    date: datetime.date | None  # the first day of the event's date
+    title: str | None
+    url: str | None
+    source: str
+    corrected: bool = False  # a correction in this sentence made or kept this event
+    date_last: datetime.date | None = None
+    date_value: str | None = None  # TIMEX3
+    date_precision: str | None = None  # day, week, month, season, year, decade
+    date_source: str | None = None  # text, published, user
+    role: str = "literal"
+    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event with its place and article, for the events table and exports (one row each)."""
+
+    id: int
+    article_id: str
+    date: datetime.date | None
+    date_precision: str | None  # day, week, month, season, year, decade (None when undated)
+    place_id: int
+    place: str
+    kind: str
+    feature: str  # GeoNames class and code, e.g. P.PPL
+    country: str | None
+    lat: float
+    lon: float
+    sentence: str
+    sent_start: int  # where the sentence starts in the article's text
+    mention: tuple[int, int]  # the place's first mention in the sentence, offsets in the article's text
+    mention_text: str
+    title: str | None
+    url: str | None
+    source: str
+    confidence: float  # the geoparser's; 1 for a corrected place
+    corrected: bool
+    date_last: datetime.date | None = None
+    date_value: str | None = None
+    date_source: str | None = None
+    role: str = "literal"
+    role_confidence: float = 1.0
+    actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMention:
+    """A mention with the place it names now (``place_id`` None: marked "not a place") and its role now."""
+
+    start: int
+    end: int
+    text: str
+    place_id: int | None
+    place_name: str
+    kind: str
+    country: str | None
+    confidence: float
+    corrected: bool = False
+    machine_place_id: int | None = None
+    machine_place_name: str | None = None
+    role: str = "literal"
+    role_confidence: float = 1.0
+    role_corrected: bool = False
+    filed_from: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One correction of a mention: the place a person chose (``place_id`` None: "not a place")."""
+
+    id: int
+    article_id: str
+    start: int
+    end: int
+    text: str  # the mention as written ("" when the article is no longer stored)
+    place_id: int | None
+    place_name: str | None
+    machine_place_id: int | None
+    machine_place_name: str | None
+    title: str | None
+    author: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: str
+    source: str
+    title: str | None
+    published: datetime.date | None
+    url: str | None
+    text: str
+    mentions: tuple[StoredMention, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    first: datetime.date | None
+    last: datetime.date | None
+    dated: int  # events with a date
+    undated: int  # events without one

@@ -1,0 +1,213 @@
+"""Writing the store: articles with their mentions and events, and corrections of places, roles and dates.
+
+Each function runs inside the caller's transaction (:meth:`Store.transaction`) on its connection.
+Machine output (mentions with their places, roles and sentence dates; candidates) is never changed by a
+correction; the ``event`` table is derived data, re-made from the ``effective_event`` view for the
+article or sentence a write touches, so every reader can select from it (indexed).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import StoreError
+from ..events.roles import ASSOCIATIVE, LITERAL
+from ..events.timex import PRECISIONS
+
+DERIVED = ("article, mention, mention_start, mention_end, sent_start, sent_end, place, role, role_confidence, "
+           "role_corrected, date, date_last, date_value, date_source, date_precision, date_expr_start, "
+           "date_expr_end, date_corrected, confidence, corrected")
+ROLES = (LITERAL, ASSOCIATIVE)
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any], events: Sequence[Any],
+                  roles: Sequence[Any] | None, parser: str, replace: bool) -> bool:
+    """:meth:`Store.add_article` inside its transaction."""
+    article_id = article.id
+    exists = db.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone()
+    if exists and not replace:
+        return False
+    for e in events:
+        if not 0 <= e.mention < len(mentions):
+            raise StoreError(f"event {e} refers to mention {e.mention}, but the article has "
+                             f"{len(mentions)}; nothing was written")
+    if roles is not None and len(roles) != len(mentions):
+        raise StoreError(f"{len(roles)} roles for {len(mentions)} mentions; nothing was written")
+    title_start, title_end = article.title_span or (None, None)
+    row = (article.source, article.title, title_start, title_end,
+           article.published.isoformat() if article.published else None, article.url, article.encoding,
+           json.dumps([list(s) for s in article.content_spans]), json.dumps(list(article.warnings)),
+           article.text, parser, now())
+    if exists:
+        db.execute("DELETE FROM mention WHERE article = ?", (article_id,))  # and their candidates, events
+        db.execute("UPDATE article SET source = ?, title = ?, title_start = ?, title_end = ?, published = ?, "
+                   "url = ?, encoding = ?, content = ?, warnings = ?, text = ?, parser = ?, ingested_at = ? "
+                   "WHERE id = ?", (*row, article_id))
+    else:
+        db.execute("INSERT INTO article (id, source, title, title_start, title_end, published, url, encoding, "
+                   "content, warnings, text, parser, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (article_id, *row))
+    places = {m.place.id: m.place for m in mentions}
+    places.update((p.id, p) for m in mentions for p, _ in m.candidates)
+    upsert_places(db, places.values())
+    for i, (m, e) in enumerate(zip(mentions, _mention_events(mentions, events), strict=True)):
+        cur = db.execute(
+            "INSERT INTO mention (article, start, end, text, place, confidence, sent_start, sent_end, role, "
+            "role_confidence, filed_from, date, date_last, date_value, date_source, date_precision, "
+            "date_expr_start, date_expr_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence), *_sentence(e),
+             *_role(roles[i] if roles is not None else e), *_when(e)))
+        db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
+                       [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
+    derive_events(db, article_id)
+    return True
+
+
+def _sentence(event: Any) -> tuple[int | None, int | None]:
+    return (None, None) if event is None else tuple(event.sentence)
+
+
+def _role(source: Any) -> tuple[str, float, int]:
+    """A mention's (role, role_confidence, filed_from) from its :class:`~dashboard.events.Role` or event."""
+    if source is None:
+        return "literal", 0.0, 0
+    role = getattr(source, "role", "literal")
+    if role not in ROLES:
+        raise StoreError(f"unknown role {role!r}; nothing was written")
+    return role, float(getattr(source, "confidence", getattr(source, "role_confidence", 1.0))), \
+        int(bool(getattr(source, "filed_from", False)))
+
+
+def _when(event: Any) -> tuple[Any, ...]:
+    """(date, date_last, date_value, date_source, date_precision, expr_start, expr_end) of a mention's sentence."""
+    when = getattr(event, "when", None)
+    if when is None or when.value is None:
+        return None, None, None, None, None, None, None
+    first, last = when.period()
+    span = when.span or (None, None)
+    return first.isoformat(), last.isoformat(), when.value, when.source, when.precision, *span
+
+
+def derive_events(db: sqlite3.Connection, article_id: str, sent_start: int | None = None) -> None:
+    """Make the events of an article (or of its sentence starting at ``sent_start``) those that
+    ``effective_event`` defines from its mentions and corrections now."""
+    where, params = "article = ?", [article_id]
+    if sent_start is not None:
+        where, params = f"{where} AND sent_start = ?", [article_id, sent_start]
+    db.execute(f"DELETE FROM event WHERE {where}", params)
+    db.execute(f"INSERT INTO event ({DERIVED}) SELECT {DERIVED} FROM effective_event WHERE {where}", params)
+
+
+def derive_mention_events(db: sqlite3.Connection, article_id: str, start: int, end: int) -> None:
+    """:func:`derive_events` for the sentence of the mention at ``[start, end)`` (if it is stored)."""
+    row = db.execute("SELECT sent_start FROM mention WHERE article = ? AND start = ? AND end = ?",
+                     (article_id, start, end)).fetchone()
+    if row is not None and row[0] is not None:
+        derive_events(db, article_id, row[0])
+
+
+def require_mention(db: sqlite3.Connection, article_id: str, start: int, end: int) -> None:
+    if not db.execute("SELECT 1 FROM mention WHERE article = ? AND start = ? AND end = ?",
+                      (article_id, start, end)).fetchone():
+        raise StoreError(f"no place mention at {start}-{end} of article {article_id}; nothing was corrected")
+
+
+def correct_place(db: sqlite3.Connection, article_id: str, start: int, end: int, place: Any, author: str) -> int:
+    """:meth:`Store.correct` inside its transaction."""
+    require_mention(db, article_id, start, end)
+    if place is None:
+        place_id = None
+    elif isinstance(place, int) and not isinstance(place, bool):
+        if not db.execute("SELECT 1 FROM place WHERE id = ?", (place,)).fetchone():
+            raise StoreError(f"place {place} is not in the store; pass the gazetteer's Place to copy it")
+        place_id = place
+    else:
+        upsert_places(db, [place])
+        place_id = place.id
+    cur = db.execute("INSERT INTO correction (article, start, end, place, author, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, now()))
+    derive_mention_events(db, article_id, start, end)
+    return cur.lastrowid
+
+
+def correct_role(db: sqlite3.Connection, article_id: str, start: int, end: int, role: str, author: str) -> int:
+    """:meth:`Store.correct_role` inside its transaction."""
+    if role not in ROLES:
+        raise StoreError(f"a role is 'literal' (where it happened) or 'associative' (an actor), not {role!r}")
+    require_mention(db, article_id, start, end)
+    cur = db.execute("INSERT INTO role_correction (article, start, end, role, author, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, role, author, now()))
+    derive_mention_events(db, article_id, start, end)
+    return cur.lastrowid
+
+
+def correct_date(db: sqlite3.Connection, article_id: str, sent_start: int, when: Any, author: str) -> int:
+    """:meth:`Store.correct_date` inside its transaction."""
+    if not db.execute("SELECT 1 FROM mention WHERE article = ? AND sent_start = ?",
+                      (article_id, sent_start)).fetchone():
+        raise StoreError(f"no event in a sentence at {sent_start} of article {article_id}; nothing was corrected")
+    if when is None or when.value is None:
+        row = (None, None, None, None)
+    else:
+        if when.precision not in PRECISIONS:
+            raise StoreError(f"unknown date precision {when.precision!r}; use one of {', '.join(PRECISIONS)}")
+        first, last = when.period()
+        row = (when.value, first.isoformat(), last.isoformat(), when.precision)
+    cur = db.execute("INSERT INTO date_correction (article, sent_start, date_value, date, date_last, date_precision, "
+                     "author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (article_id, sent_start, *row, author, now()))
+    derive_events(db, article_id, sent_start)
+    return cur.lastrowid
+
+
+def undo(db: sqlite3.Connection, table: str, article_id: str, start: int, end: int | None = None) -> bool:
+    """Delete the latest row of a correction ``table`` for a mention span (or a sentence, for dates) and
+    re-derive the events it touched."""
+    if table == "date_correction":
+        cur = db.execute("DELETE FROM date_correction WHERE id = (SELECT max(id) FROM date_correction "
+                         "WHERE article = ? AND sent_start = ?)", (article_id, start))
+        derive_events(db, article_id, start)
+        return cur.rowcount > 0
+    if table not in ("correction", "role_correction"):
+        raise StoreError(f"no correction table {table!r}")
+    cur = db.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table} WHERE article = ? "
+                     "AND start = ? AND end = ?)", (article_id, start, end))
+    derive_mention_events(db, article_id, start, end)
+    return cur.rowcount > 0
+
+
+def upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
+    """Copy gazetteer places into the store (the store stands alone), updating those already there."""
+    db.executemany(
+        "INSERT INTO place (id, name, lat, lon, country, fclass, fcode, kind, population, admin1, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "lat = excluded.lat, lon = excluded.lon, country = excluded.country, fclass = excluded.fclass, "
+        "fcode = excluded.fcode, kind = excluded.kind, population = excluded.population, "
+        "admin1 = excluded.admin1, source = excluded.source",
+        [(p.id, p.name, p.lat, p.lon, p.country_code, p.feature_class, p.feature_code, p.kind,
+          p.population, p.admin1, p.source) for p in places])
+
+
+def _mention_events(mentions: Sequence[Any], events: Sequence[Any]) -> list[Any]:
+    """The event whose sentence each mention is in (giving it its sentence and date): its own event, else
+    that of an event of its place whose sentence holds it (the geoparser's events name each place once per
+    sentence), else any event whose sentence holds it; ``None`` when no sentence holds it."""
+    out: list[Any] = [None] * len(mentions)
+    for e in events:
+        if 0 <= e.mention < len(mentions):
+            out[e.mention] = e
+    for i, m in enumerate(mentions):
+        if out[i] is not None:
+            continue
+        holding = [e for e in events if e.sentence[0] <= m.start and m.end <= e.sentence[1]]
+        same = [e for e in holding if e.place_id == m.place.id]
+        if same or holding:
+            out[i] = (same or holding)[0]
+    return out

@@ -1,0 +1,152 @@
+"""Events in the store (schema version 4): each mention's role, each sentence's own date with its
+precision and period; the filters on roles and periods; corrections of a role and of a date, undoable;
+an older store upgraded; the schema's snapshot."""
+from __future__ import annotations
+
+import datetime
+import sqlite3
+
+import pytest
+
+from dashboard.events import ASSOCIATIVE, LITERAL, EventDate, Role
+from dashboard.store import EventFilter, Store, schema_sections
+from dashboard.store.schema import SNAPSHOT_PATH, replayed
+from dashboard.store.writes import DERIVED
+from tests.fixtures import ARMENIA, GORIS, KAPAN, add, find_mentions, make_article
+
+PLACES = {"Goris": GORIS, "Kapan": KAPAN, "Armenia": ARMENIA}
+# Published 16 Nov 2021; the shelling happened "on Sunday" (14 Nov), Armenia is named only as an actor.
+TEXT = ("Shelling near Goris", "November 16, 2021",
+        "Troops shelled Goris on Sunday. Armenia accused the other side.\n\nKapan was quiet last week.")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "atlas.sqlite") as s:
+        yield s
+
+
+@pytest.fixture
+def read(store):
+    """The article stored with the real role and date readers."""
+    article = make_article(*TEXT)
+    from dashboard.events import read_events
+
+    mentions = find_mentions(article, PLACES)
+    reading = read_events(article, mentions)
+    assert store.add_article(article, mentions, reading.events, roles=reading.roles, parser="test")
+    return article
+
+
+def names(store: Store, flt: EventFilter | None = None) -> dict[str, int]:
+    return {p.name: p.events for p in store.place_counts(flt or EventFilter())}
+
+
+def derived_match(store: Store) -> bool:
+    return (store._query(f"SELECT {DERIVED} FROM event EXCEPT SELECT {DERIVED} FROM effective_event") == []
+            and store._query(f"SELECT {DERIVED} FROM effective_event EXCEPT SELECT {DERIVED} FROM event") == [])
+
+
+def test_roles_and_own_dates_are_stored(store, read):
+    title, goris = sorted(store.events(GORIS.id), key=lambda e: e.sent_start)
+    assert (title.date_value, title.date_source) == ("2021-11-16", "published")
+    assert (goris.date, goris.date_last, goris.date_value, goris.date_precision, goris.date_source) == (
+        datetime.date(2021, 11, 14), datetime.date(2021, 11, 14), "2021-11-14", "day", "text")
+    assert goris.role == LITERAL and goris.places == ("Goris",)
+    (kapan,) = store.events(KAPAN.id)
+    assert (kapan.date_value, kapan.date_precision, kapan.date, kapan.date_last) == (
+        "2021-W45", "week", datetime.date(2021, 11, 8), datetime.date(2021, 11, 14))
+    stored = store.article(read.id)
+    roles = {m.text: (m.role, m.filed_from) for m in stored.mentions}
+    assert roles["Armenia"] == (ASSOCIATIVE, False) and roles["Goris"] == (LITERAL, False)
+    assert derived_match(store)
+
+
+def test_the_default_filter_keeps_where_things_happened(store, read):
+    assert names(store) == {"Goris": 2, "Kapan": 1}  # the title and "on Sunday"; Armenia only accused
+    assert names(store, EventFilter(every_mention=True)) == {"Goris": 2, "Kapan": 1, "Armenia": 1}
+    assert EventFilter(every_mention=True).to_params() == {"mentions": "all"}
+    assert EventFilter.from_params({"mentions": "all"}).every_mention
+    assert not EventFilter.from_params({"mentions": "nonsense"}).every_mention
+    records = store.event_records(EventFilter(every_mention=True))
+    armenia = next(r for r in records if r.place == "Armenia")
+    assert armenia.role == ASSOCIATIVE and armenia.actors == ("Armenia",)
+    goris = next(r for r in records if r.place == "Goris" and "Sunday" in r.sentence)
+    assert goris.actors == ()
+
+
+def test_a_coarse_date_is_kept_when_its_period_overlaps_the_range(store, read):
+    # "last week" is 8-14 Nov 2021: a range of 10-12 Nov keeps it, a range from 15 Nov does not
+    inside = EventFilter(datetime.date(2021, 11, 10), datetime.date(2021, 11, 12), undated=False)
+    assert names(store, inside) == {"Kapan": 1}
+    after = EventFilter(datetime.date(2021, 11, 15), undated=False)
+    assert names(store, after) == {"Goris": 1}  # the title, dated by the publication
+    assert store.periods(EventFilter(places=(KAPAN.id,))) == [
+        (datetime.date(2021, 11, 8), datetime.date(2021, 11, 14), "week", 1)]
+    rng = store.date_range()
+    assert (rng.first, rng.last) == (datetime.date(2021, 11, 8), datetime.date(2021, 11, 16))
+
+
+def test_a_role_correction_moves_the_event_and_undo_restores_it(store, read):
+    start = read.text.index("Armenia")
+    store.correct_role(read.id, start, start + len("Armenia"), LITERAL, author="analyst")
+    assert names(store)["Armenia"] == 1 and derived_match(store)
+    assert store.mention(read.id, start, start + 7).role_corrected
+    goris = read.text.index("Goris", read.text.index("Troops"))
+    store.correct_role(read.id, goris, goris + 5, ASSOCIATIVE)  # "not where it happened"
+    assert names(store)["Goris"] == 1
+    assert store.undo_role(read.id, goris, goris + 5) and store.undo_role(read.id, start, start + 7)
+    assert names(store) == {"Goris": 2, "Kapan": 1} and derived_match(store)
+    assert not store.undo_role(read.id, start, start + 7)
+    with pytest.raises(Exception, match="literal"):
+        store.correct_role(read.id, start, start + 7, "maybe")
+
+
+def test_a_date_correction_redates_the_sentence_and_undo_restores_it(store, read):
+    (kapan,) = store.events(KAPAN.id)
+    store.correct_date(read.id, kapan.sent_start, EventDate("2021-10", "month", "user"), author="analyst")
+    (kapan,) = store.events(KAPAN.id)
+    assert (kapan.date_value, kapan.date_precision, kapan.date_source, kapan.date, kapan.date_last) == (
+        "2021-10", "month", "user", datetime.date(2021, 10, 1), datetime.date(2021, 10, 31))
+    assert derived_match(store)
+    store.correct_date(read.id, kapan.sent_start, None)  # "no date can be known"
+    assert store.events(KAPAN.id)[0].date is None
+    assert store.undo_date(read.id, kapan.sent_start) and store.undo_date(read.id, kapan.sent_start)
+    assert store.events(KAPAN.id)[0].date_value == "2021-W45" and derived_match(store)
+
+
+def test_a_version_3_store_is_upgraded_to_literal_unread_roles(tmp_path):
+    path = tmp_path / "v3.sqlite"
+    with sqlite3.connect(path) as db:
+        for _version, sql in schema_sections()[:3]:
+            db.executescript(sql)
+        db.execute("PRAGMA user_version = 3")
+        db.execute("INSERT INTO article VALUES ('0123456789abcdef', 'a.txt', 't', 0, 1, '2022-09-13', NULL, 'utf-8', "
+                   "'[[0, 20]]', '[]', 'Shelling hit Goris.', 'old', '2022-09-13T00:00:00+00:00')")
+        db.execute("INSERT INTO place VALUES (174895, 'Goris', 39.5, 46.3, 'AM', 'P', 'PPLA2', 'town', 0, '08', 'x')")
+        db.execute("INSERT INTO mention (id, article, start, end, text, place, confidence, sent_start, sent_end, date, "
+                   "date_source, date_precision) VALUES (1, '0123456789abcdef', 13, 18, 'Goris', 174895, 0.9, 0, "
+                   "19, '2022-09-13', 'published', 'day')")
+        db.execute("INSERT INTO event (article, mention, mention_start, mention_end, sent_start, sent_end, place, "
+                   "date, date_source, date_precision, confidence, corrected) VALUES ('0123456789abcdef', 1, 13, "
+                   "18, 0, 19, 174895, '2022-09-13', 'published', 'day', 0.9, 0)")
+    with Store(path) as store:
+        assert store.version == 4
+        (event,) = store.events(GORIS.id)
+        assert (event.date, event.date_last, event.date_value, event.role) == (
+            datetime.date(2022, 9, 13), datetime.date(2022, 9, 13), "2022-09-13", LITERAL)
+        assert store.mention("0123456789abcdef", 13, 18).role_confidence == 0.0  # not read for its role
+        assert store._query("PRAGMA foreign_key_check") == [] and derived_match(store)
+
+
+def test_explicit_roles_are_checked(store):
+    article = make_article(*TEXT)
+    mentions = find_mentions(article, PLACES)
+    with pytest.raises(Exception, match="roles for"):
+        add(store, article, PLACES, roles=[Role(LITERAL, 1.0)])
+    assert store.is_empty() and len(mentions) > 1
+
+
+def test_the_schema_snapshot_is_what_the_steps_make():
+    assert SNAPSHOT_PATH.read_text(encoding="utf-8") == replayed(), (
+        "dashboard/store/schema_current.sql is stale: run `python -m dashboard.store.schema`")
