@@ -1,36 +1,86 @@
-"""The ``atlas`` command: parse articles, manage the gazetteer index (and the store, see ``atlas --help``)."""
+"""The ``atlas`` command, the one place that builds it: each command a docstring and a few lines over
+library calls; progress bars, signals and exit codes live here.
+
+Exit codes: 0 done; 1 some input failed (the others were processed); 2 a usage or setup error
+(a message, never a traceback); 130 interrupted.
+"""
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from gazetteer import Gazetteer, GazetteerError
 from gazetteer.build import add_import, ensure_index, index_path
 from gazetteer.geoparse import geoparse
 
-from .articles import Article, read_article
 from .errors import AtlasError
+from .events import LITERAL, Event, EventDate, Reading, read_events
+from .export import geojson_text, to_csv, write_atomically
+from .ingest import FAILED, FileResult, IngestInterrupted, ingest_paths
+from .reader import Article, read_article
+from .store import KIND_GROUPS, EventFilter, Store
 
 
 def _err(message: str) -> None:
     print(f"atlas: {message}", file=sys.stderr)
 
 
+# -- atlas parse -----------------------------------------------------------------------------------------
 def parse_record(article: Article, gazetteer: Gazetteer, file: str) -> dict:
-    """One line of ``atlas parse`` output: the article's metadata and its resolved place mentions."""
+    """One line of ``atlas parse`` output: the article's metadata, its resolved place mentions with their
+    roles, and its events (the contract of ``../shared/eval/README.md``)."""
     mentions = geoparse(article.text, gazetteer, article.content_spans)
+    reading = read_events(article, mentions)
+    records = []
+    for mention, role in zip(mentions, reading.roles, strict=True):
+        record = mention.to_dict() | {"role": role.role, "role_confidence": round(role.confidence, 3)}
+        if role.filed_from:
+            record["filed_from"] = True
+        records.append(record)
     return {
         "file": file, "title": article.title,
         "published": article.published.isoformat() if article.published else None,
         "url": article.url, "encoding": article.encoding, "warnings": list(article.warnings),
-        "mentions": [m.to_dict() for m in mentions],
+        "filed_from": sorted({m.place.name for m, r in zip(mentions, reading.roles, strict=True) if r.filed_from}),
+        "mentions": records,
+        "events": event_records(reading, mentions),
     }
 
 
+def event_records(reading: Reading, mentions: Sequence[Any]) -> list[dict]:
+    """``atlas parse``'s events, in text order: one per sentence that names a place, with its date, its
+    literal places and its actors (the associative places named in it); and one per sentence that says
+    when but names no place, with the place it is inferred to be about (``place_inferred``)."""
+    by_sentence: dict[tuple[int, int], list[Event]] = {}
+    for event in reading.events:
+        by_sentence.setdefault(event.sentence, []).append(event)
+    out = [_event_record(sentence, events[0].when,
+                         places=[mentions[e.mention].place.name for e in events if e.role == LITERAL],
+                         actors=[mentions[e.mention].place.name for e in events if e.role != LITERAL])
+           for sentence, events in by_sentence.items()]
+    out += [_event_record(e.sentence, e.when, places=[mentions[e.mention].place.name] if e.mention is not None
+                          else [], actors=[], place_inferred=True) for e in reading.inferred]
+    return sorted(out, key=lambda e: e["start"])
+
+
+def _event_record(sentence: tuple[int, int], when: EventDate, **more: Any) -> dict:
+    period = when.period()
+    return {"start": sentence[0], "end": sentence[1], "date": when.value, "date_precision": when.precision,
+            "date_source": when.source, "date_span": list(when.span) if when.span else None,
+            "date_first": period[0].isoformat() if period else None,
+            "date_last": period[1].isoformat() if period else None, **more}
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
+    """Print one JSON line per article: title, date, URL, place mentions with roles, events."""
     gazetteer = Gazetteer.open(progress=None if args.quiet else _err)
     failed = 0
     for name in args.files:
@@ -49,7 +99,160 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# -- atlas ingest ----------------------------------------------------------------------------------------
+class ProgressBar:
+    """``[#######.......]  7/15  name`` on one terminal line; nothing when the stream is not a terminal."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int, result: FileResult) -> None:
+        if not self.enabled:
+            return
+        filled = self.width * done // max(total, 1)
+        name = Path(result.path).name[-40:]
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            self.stream.write("\r" + " " * (self.width + 60) + "\r")
+        self.stream.flush()
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _with_sigterm(run: Callable[[], Any]) -> Any:
+    """``run()`` with SIGTERM raising KeyboardInterrupt (signals reach the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return run()
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Read, geoparse and store articles. Exit status 0 when every file was added or already stored, 1
+    when any failed, 130 when interrupted (Ctrl-C or SIGTERM: the files done so far are reported; running
+    the same command again adds the rest)."""
+    gazetteer = Gazetteer.open(progress=None if args.quiet else (lambda m: print(f"atlas: {m}", file=err)))
+    with Store.open() as store:
+        bar = None if args.quiet else ProgressBar(err)
+        try:
+            report = _with_sigterm(lambda: ingest_paths(args.paths, store, gazetteer, progress=bar,
+                                                        reparse=args.reparse))
+        except IngestInterrupted as exc:
+            report = exc.report
+            if bar and bar.enabled:
+                err.write("\n")
+        for result in report.results:
+            if result.status == FAILED or not args.quiet:
+                print(result.line(), file=out)
+        out.flush()
+        counts = store.counts()
+        print(f"{report.summary()}; the store {store.path} holds {counts['articles']} articles, "
+              f"{counts['events']} events at {counts['places']} places", file=err)
+        if report.interrupted:
+            print("atlas: interrupted; every article reported as added is stored whole, the one being read was "
+                  "not stored: run the same command again to add the rest", file=err)
+            return 130
+    return 1 if report.failed else 0
+
+
+# -- atlas export ----------------------------------------------------------------------------------------
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-09-13") from None
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
+def _country(text: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    bad = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
+    if bad or not codes:
+        raise argparse.ArgumentTypeError(f"{text!r}: give ISO 3166-1 alpha-2 codes such as AM or AM,AZ")
+    return codes
+
+
+def _article(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{16}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an article id (16 hex digits)")
+    return text.strip().lower()
+
+
+def add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    """The page's filters as options (the same names as the page's URL parameters where they fit)."""
+    f = p.add_argument_group("filters (the page's filters; all optional, combined with AND)")
+    f.add_argument("--from", dest="start", type=_iso_date, metavar="DATE",
+                   help="events whose own date reaches DATE or later")
+    f.add_argument("--to", dest="end", type=_iso_date, metavar="DATE", help="events whose own date starts by DATE")
+    f.add_argument("--no-undated", action="store_true", help="leave out events without a date")
+    f.add_argument("--no-countries", action="store_true", help="leave out country-level places")
+    f.add_argument("--country", type=_country, action="append", default=[], metavar="CC",
+                   help="places in these countries (ISO codes, repeat or comma-separate: AM,AZ)")
+    f.add_argument("--place", type=int, action="append", default=[], metavar="ID", help="only this place id (repeat)")
+    f.add_argument("--article", type=_article, metavar="ID", help="only this article (its 16-hex-digit id)")
+    f.add_argument("--kind", choices=sorted(KIND_GROUPS), action="append", default=[],
+                   help="kinds of place: town, region (province, district or region), country, feature (repeat)")
+    f.add_argument("--min-confidence", type=_confidence, default=0.0, metavar="X",
+                   help="events whose place was resolved with at least this confidence (0-1; corrected places: 1)")
+    f.add_argument("--search", default="", metavar="TEXT", help="sentences containing TEXT")
+    f.add_argument("--every-mention", action="store_true",
+                   help="also places named only as actors or sources (by default only where things happened)")
+
+
+def filter_from_args(args: argparse.Namespace) -> EventFilter:
+    start, end = args.start, args.end
+    if start and end and start > end:
+        print(f"atlas export: error: --from {start} is after --to {end}", file=sys.stderr)
+        raise SystemExit(2)
+    return EventFilter(start, end, not args.no_undated, not args.no_countries,
+                       country=[c for group in args.country for c in group], places=args.place,
+                       article=args.article, kinds=args.kind, min_confidence=args.min_confidence, text=args.search,
+                       every_mention=args.every_mention)
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lower() if output else ""
+    return "geojson" if suffix in (".geojson", ".json") else "csv"
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Write the stored events (filtered, with corrections) as CSV or GeoJSON to a file or stdout."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    flt = filter_from_args(args)
+    fmt = output_format(args.format, args.output)
+    with Store.open() as store:
+        rows = store.event_records(flt)
+    text = geojson_text(rows) + "\n" if fmt == "geojson" else to_csv(rows)
+    if args.output:
+        write_atomically(Path(args.output), text)
+        print(f"atlas: {len(rows)} events written to {args.output} ({fmt})", file=err)
+    else:
+        out.write(text)
+        out.flush()
+    return 0
+
+
+# -- atlas gazetteer -------------------------------------------------------------------------------------
 def cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    """Build the index (only if missing or out of date, unless --force)."""
     path = ensure_index(force=args.force, progress=None if args.quiet else _err)
     if not args.quiet:
         _err(f"gazetteer index ready: {path}")
@@ -57,6 +260,7 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_import(args: argparse.Namespace) -> int:
+    """Add a GeoNames dump to every later build, and rebuild."""
     dumps = add_import(Path(args.path))
     _err(f"registered {len(dumps)} GeoNames dump(s); rebuilding the index")
     ensure_index(force=True, progress=_err)
@@ -64,6 +268,7 @@ def cmd_gazetteer_import(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_lookup(args: argparse.Namespace) -> int:
+    """Every place of a name, most prominent first (JSON lines)."""
     gazetteer = Gazetteer.open(progress=_err)
     places = gazetteer.lookup(args.name)[: args.limit]
     for p in places:
@@ -74,6 +279,7 @@ def cmd_gazetteer_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_info(args: argparse.Namespace) -> int:
+    """Where the index is and what it holds."""
     gazetteer = Gazetteer.open(progress=_err)
     info = {"path": str(index_path()), **gazetteer.stats(),
             **{k: v for k, v in gazetteer.meta.items() if k != "counts"},
@@ -82,48 +288,50 @@ def cmd_gazetteer_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the parser ------------------------------------------------------------------------------------------
+def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], help: str,
+             **kwargs: Any) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help, description=(func.__doc__ or help).strip().split("\n\n")[0], **kwargs)
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="atlas", description="News Atlas: news articles to a map, offline.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("parse", help="print one JSON line per article: title, date, resolved place mentions")
+    p = _command(sub, "parse", cmd_parse, "print one JSON line per article: title, date, places, roles, events")
     p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .md, .html)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
-    p.set_defaults(func=cmd_parse)
+
+    p = _command(sub, "ingest", cmd_ingest, "add articles (files or folders) to the event store the map shows",
+                 epilog="Folders are searched recursively for .txt, .md and .html files. "
+                        "The store is $ATLAS_HOME/atlas.sqlite.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files and folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="report failures only, no progress bar")
+    p.add_argument("--reparse", action="store_true",
+                   help="read articles already stored again (new roles, dates, places; corrections kept)")
+
+    p = _command(sub, "export", cmd_export, "write the stored events (filtered, with corrections) as CSV or GeoJSON",
+                 epilog="CSV has ACLED-like columns; GeoJSON is RFC 7946. The store is $ATLAS_HOME/atlas.sqlite.")
+    p.add_argument("--format", choices=("csv", "geojson"), default=None,
+                   help="csv or geojson (default: from FILE's suffix, else csv)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced whole) instead of stdout")
+    add_filter_arguments(p)
 
     g = sub.add_parser("gazetteer", help="build, extend or query the local gazetteer index")
     gsub = g.add_subparsers(dest="action", required=True, metavar="ACTION")
-    b = gsub.add_parser("build", help="build the index (only if missing or out of date, unless --force)")
+    b = _command(gsub, "build", cmd_gazetteer_build, "build the index (only if missing or out of date)")
     b.add_argument("--force", action="store_true", help="rebuild even if the index is current")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
-    b.set_defaults(func=cmd_gazetteer_build)
-    i = gsub.add_parser("import", help="add a GeoNames dump (allCountries.zip, cities*.zip, alternateNamesV2.zip)")
+    i = _command(gsub, "import", cmd_gazetteer_import,
+                 "add a GeoNames dump (allCountries.zip, cities*.zip, alternateNamesV2.zip)")
     i.add_argument("path", help="path of the dump file")
-    i.set_defaults(func=cmd_gazetteer_import)
-    lk = gsub.add_parser("lookup", help="every place of a name, most prominent first (JSON lines)")
+    lk = _command(gsub, "lookup", cmd_gazetteer_lookup, "every place of a name, most prominent first (JSON lines)")
     lk.add_argument("name")
     lk.add_argument("-n", "--limit", type=int, default=10)
-    lk.set_defaults(func=cmd_gazetteer_lookup)
-    info = gsub.add_parser("info", help="where the index is and what it holds")
-    info.set_defaults(func=cmd_gazetteer_info)
-
-    _add_ingest(sub)
-    _add_export(sub)
+    _command(gsub, "info", cmd_gazetteer_info, "where the index is and what it holds")
     return parser
-
-
-def _add_ingest(sub: argparse._SubParsersAction) -> None:
-    """``atlas ingest PATH...``: articles into the event store (the logic is in :mod:`dashboard.ingest`)."""
-    from .ingest import add_parser
-
-    add_parser(sub)
-
-
-def _add_export(sub: argparse._SubParsersAction) -> None:
-    """``atlas export``: the stored events as CSV or GeoJSON (the logic is in :mod:`dashboard.export`)."""
-    from .export import add_parser
-
-    add_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

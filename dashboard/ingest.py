@@ -1,29 +1,39 @@
-"""Ingest: article files to the event store (read, geoparse, cut into events, store), one transaction each.
+"""Ingest: articles to the event store (read, geoparse, roles and dates, events, store), one transaction each.
 
-``atlas ingest PATH...`` takes files and folders (searched recursively for .txt, .md and .html files),
-shows a progress bar on a terminal, and reports on every file: added, already stored, or failed and why.
-A file that fails never stops the others, and never leaves part of an article in the store.
-The app calls :func:`ingest_seeds` on first launch, when the store is empty.
+One path for every way articles arrive: files and folders (``atlas ingest``, the seeds on first launch),
+files uploaded in the page and pasted text. Each is a :class:`Source`: a label and a way to read it; the
+one loop in :func:`ingest` reads, geoparses and stores each, and reports on every one: added, already
+stored, or failed and why. A failure never stops the others, and never leaves part of an article in the
+store. Ctrl-C (or SIGTERM under ``atlas ingest``) stops after the current article (rolled back whole).
+
+An upload's name is only a label (shown escaped, stored as the article's source); it is never used as a
+path, whatever separators or dots it holds.
 """
 from __future__ import annotations
 
-import argparse
 import os
-import signal
-import sys
-import threading
+import re
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+import gazetteer as gz
+from gazetteer.geoparse import geoparse
 
 from .errors import ArticleError, AtlasError, StoreError
+from .events import read_events
+from .reader import Article, article_from_bytes, article_from_text, read_article
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+UPLOAD_TYPES = ("txt", "html", "htm", "md")  # what the page's file picker offers
+MAX_NAME = 200  # characters of a file name kept for display
+PASTED = "pasted text"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-ADDED, DUPLICATE, FAILED = "added", "duplicate", "failed"
+ADDED, DUPLICATE, FAILED, REPARSED = "added", "duplicate", "failed", "reparsed"
 
 
 @dataclass
@@ -44,7 +54,8 @@ class FileResult:
     def line(self) -> str:
         if self.status == FAILED:
             return f"failed     {self.path}: {self.reason}: {self.message}"
-        what = f"{self.mentions} place mentions, {self.events} events" if self.status == ADDED else "already stored"
+        what = f"{self.mentions} place mentions, {self.events} events" if self.status in (ADDED, REPARSED) \
+            else "already stored"
         title = f" “{self.title}”" if self.title else ""
         warn = f" ({len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}: " \
                f"{'; '.join(self.warnings)})" if self.warnings else ""
@@ -74,8 +85,14 @@ class IngestReport:
     def failed(self) -> int:
         return self._count(FAILED)
 
+    @property
+    def reparsed(self) -> int:
+        return self._count(REPARSED)
+
     def summary(self) -> str:
         parts = [f"{self.added} added", f"{self.duplicates} already stored", f"{self.failed} failed"]
+        if self.reparsed:
+            parts.insert(1, f"{self.reparsed} read again")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
         head = f"interrupted after {len(self.results)} of {self.total} files" if self.interrupted \
@@ -86,6 +103,15 @@ class IngestReport:
     def rate(self) -> float:
         """Files read per second (added, already stored or failed alike)."""
         return len(self.results) / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article to ingest: ``label`` names it in the report and the store; ``read()`` makes the
+    :class:`~dashboard.reader.Article` (raising :class:`~dashboard.errors.ArticleError` when it cannot)."""
+
+    label: str
+    read: Callable[[], Article]
 
 
 def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileResult], list[str]]:
@@ -115,52 +141,79 @@ def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[F
     return list(files), missing, skipped
 
 
+def file_sources(files: Iterable[Path], relative_to: Path | None = None) -> Iterator[Source]:
+    """Files as sources, named by their path (relative to ``relative_to`` when given)."""
+    for path in files:
+        name = os.path.relpath(path, relative_to) if relative_to else str(path)
+        yield Source(name, lambda path=path, name=name: _named(read_article(path), name))
+
+
+def upload_sources(files: Iterable[Any]) -> Iterator[Source]:
+    """Uploaded files as sources: ``(name, bytes)`` pairs or objects with ``name`` and ``getvalue()``
+    (Streamlit's ``UploadedFile``)."""
+    for item in files:
+        name, data = item if isinstance(item, tuple) else (getattr(item, "name", None), item.getvalue())
+        label = display_name(name)
+        yield Source(label, lambda data=data, label=label: article_from_bytes(data, label))
+
+
+def text_source(text: str, name: str = PASTED) -> Source:
+    """Pasted text (title on its first line) as a source."""
+    label = display_name(name, PASTED)
+    return Source(label, lambda: article_from_text(text, label))
+
+
+def display_name(name: Any, fallback: str = "upload") -> str:
+    """An upload's name as a label: control characters removed, at most :data:`MAX_NAME` characters.
+    Path separators and dots are kept as they are (it is never a path); escape it wherever it is shown."""
+    text = _CONTROL.sub("", "" if name is None else str(name)).strip()
+    if len(text) > MAX_NAME:
+        text = "…" + text[-(MAX_NAME - 1):]
+    return text or fallback
+
+
+def _named(article: Article, name: str) -> Article:
+    return article if article.source == name else replace(article, source=name)
+
+
 def parser_version(gazetteer: Any) -> str:
     """What produced the mentions: the geoparser's version and the gazetteer index's fingerprint."""
-    import gazetteer as gz
-
     return f"gazetteer {gz.__version__}; index {getattr(gazetteer, 'meta', {}).get('fingerprint', '?')}"
 
 
-def ingest_article(store: Any, gazetteer: Any, article: Any, *, path: str | None = None) -> FileResult:
-    """Geoparse one :class:`~dashboard.articles.Article`, cut it into events and store it (all or nothing)."""
-    from gazetteer.geoparse import geoparse
-
-    from .events import extract_events
-
+def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | None = None,
+                   reparse: bool = False) -> FileResult:
+    """Geoparse one article, read its roles, dates and events, and store it (all or nothing). An article
+    already stored is left as it is, unless ``reparse``: then its mentions and events are read again
+    (corrections, kept apart, still apply)."""
     name = path or article.source
     result = FileResult(name, DUPLICATE, article.id, article.title, warnings=tuple(article.warnings))
-    if store.has_article(article.id):
+    stored = store.has_article(article.id)
+    if stored and not reparse:
         return result
     try:
         mentions = geoparse(article.text, gazetteer, article.content_spans)
-        events = extract_events(article, mentions)
+        reading = read_events(article, mentions)
     except AtlasError:
         raise
     except Exception as exc:  # a geoparser bug must not stop the other files
         return FileResult(name, FAILED, article.id, article.title, reason="geoparse",
                           message=f"{type(exc).__name__}: {exc}")
-    if store.add_article(article, mentions, events, parser=parser_version(gazetteer)):
-        result.status, result.mentions, result.events = ADDED, len(mentions), len(events)
+    if store.add_article(article, mentions, reading.events, roles=reading.roles, parser=parser_version(gazetteer),
+                         replace=stored):
+        result.status = REPARSED if stored else ADDED
+        result.mentions, result.events = len(mentions), len(reading.events)
     return result
 
 
-def ingest_file(store: Any, gazetteer: Any, path: str | os.PathLike[str], *, name: str | None = None) -> FileResult:
-    """Read and ingest one file; ``name`` is how to call it in the report and the store (default: the path)."""
-    from dataclasses import replace
-
-    from .articles import read_article
-
-    name = name or str(path)
+def ingest_source(store: Any, gazetteer: Any, source: Source, *, reparse: bool = False) -> FileResult:
+    """Read and ingest one source; a reader's or the store's refusal becomes a failed result."""
     try:
-        article = read_article(path)
-        if article.source != name:
-            article = replace(article, source=name)
-        return ingest_article(store, gazetteer, article, path=name)
+        return ingest_article(store, gazetteer, source.read(), path=source.label, reparse=reparse)
     except ArticleError as exc:
-        return FileResult(name, FAILED, reason=exc.reason, message=str(exc))
+        return FileResult(source.label, FAILED, reason=exc.reason, message=str(exc))
     except StoreError as exc:
-        return FileResult(name, FAILED, reason="store", message=str(exc))
+        return FileResult(source.label, FAILED, reason="store", message=str(exc))
 
 
 Progress = Callable[[int, int, FileResult], None]
@@ -175,20 +228,20 @@ class IngestInterrupted(KeyboardInterrupt):
         self.report = report
 
 
-def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
-                 progress: Progress | None = None, relative_to: Path | None = None) -> IngestReport:
-    """Ingest every article file under ``paths``; ``progress(done, total, result)`` after each file.
-    With ``relative_to``, files are named relative to that folder (in the report and the store)."""
+def ingest(sources: Iterable[Source], store: Any, gazetteer: Any, *, report: IngestReport | None = None,
+           progress: Progress | None = None, reparse: bool = False) -> IngestReport:
+    """Ingest each source in order; ``progress(done, total, result)`` after each. The one loop behind
+    :func:`ingest_paths`, :func:`ingest_uploads` and :func:`ingest_text`."""
     started = time.perf_counter()
-    files, missing, skipped = collect(paths)
-    report = IngestReport(list(missing), skipped, total=len(missing) + len(files))
+    items = list(sources)
+    report = report or IngestReport()
+    report.total = report.total or len(report.results) + len(items)
     try:
-        for i, path in enumerate(files, 1):
-            name = os.path.relpath(path, relative_to) if relative_to else None
-            result = ingest_file(store, gazetteer, path, name=name)
+        for i, source in enumerate(items, 1):
+            result = ingest_source(store, gazetteer, source, reparse=reparse)
             report.results.append(result)
             if progress:
-                progress(i, len(files), result)
+                progress(i, len(items), result)
     except KeyboardInterrupt as exc:
         report.interrupted = True
         report.seconds = time.perf_counter() - started
@@ -197,95 +250,31 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer:
     return report
 
 
+def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
+                 progress: Progress | None = None, relative_to: Path | None = None,
+                 reparse: bool = False) -> IngestReport:
+    """Ingest every article file under ``paths``. With ``relative_to``, files are named relative to that
+    folder (in the report and the store)."""
+    files, missing, skipped = collect(paths)
+    report = IngestReport(list(missing), skipped, total=len(missing) + len(files))
+    return ingest(file_sources(files, relative_to), store, gazetteer, report=report, progress=progress,
+                  reparse=reparse)
+
+
+def ingest_uploads(store: Any, gazetteer: Any, files: Iterable[Any], *,
+                   progress: Progress | None = None) -> IngestReport:
+    """Ingest uploaded files, in order. A file whose content is already in the store (or earlier in the
+    same batch) is reported as already stored."""
+    return ingest(upload_sources(files), store, gazetteer, progress=progress)
+
+
+def ingest_text(store: Any, gazetteer: Any, text: str, name: str = PASTED) -> FileResult:
+    """Pasted text as an article (title on its first line), geoparsed and stored."""
+    return ingest_source(store, gazetteer, text_source(text, name))
+
+
 def ingest_seeds(store: Any, gazetteer: Any, seeds: Path | None = None) -> IngestReport:
     """The sample articles (default :data:`SEEDS_DIR`), for a new user's first look (the app does this
     when the store is empty)."""
     seeds = SEEDS_DIR if seeds is None else seeds
     return ingest_paths([seeds], store, gazetteer, relative_to=seeds.parent) if seeds.is_dir() else IngestReport()
-
-
-# -- the command line ----------------------------------------------------------------------------------
-class ProgressBar:
-    """``[#######.......]  7/15  name`` on one terminal line; nothing when the stream is not a terminal."""
-
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.stream, self.width = stream, width
-        self.enabled = stream.isatty()
-
-    def __call__(self, done: int, total: int, result: FileResult) -> None:
-        if not self.enabled:
-            return
-        filled = self.width * done // max(total, 1)
-        name = Path(result.path).name[-40:]
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name:<40}")
-        if done == total:
-            self.stream.write("\r" + " " * (self.width + 60) + "\r")
-        self.stream.flush()
-
-
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``atlas ingest`` on the ``atlas`` command's subparsers."""
-    p = sub.add_parser("ingest", help="add articles (files or folders) to the event store the map shows",
-                       description="Read, geoparse and store articles. Folders are searched recursively for "
-                                   ".txt, .md and .html files. The store is $ATLAS_HOME/atlas.sqlite.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="article files and folders")
-    p.add_argument("-q", "--quiet", action="store_true", help="report failures only, no progress bar")
-    p.set_defaults(func=cmd_ingest)
-    return p
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Exit status 0 when every file was added or already stored, 1 when any failed, 130 when interrupted
-    (Ctrl-C or SIGTERM: the files done so far are reported; running the same command again adds the rest)."""
-    from gazetteer import Gazetteer
-
-    from .store import Store
-
-    gazetteer = Gazetteer.open(progress=None if args.quiet else (lambda m: print(f"atlas: {m}", file=err)))
-    with Store.open() as store:
-        bar = None if args.quiet else ProgressBar(err)
-        main_thread = threading.current_thread() is threading.main_thread()  # signals go to the main thread
-        previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
-        try:
-            report = ingest_paths(args.paths, store, gazetteer, progress=bar)
-        except IngestInterrupted as exc:
-            report = exc.report
-            if bar and bar.enabled:
-                err.write("\n")
-        finally:
-            if main_thread:
-                signal.signal(signal.SIGTERM, previous)
-        for result in report.results:
-            if result.status == FAILED or not args.quiet:
-                print(result.line(), file=out)
-        out.flush()
-        counts = store.counts()
-        print(f"{report.summary()}; the store {store.path} holds {counts['articles']} articles, "
-              f"{counts['events']} events at {counts['places']} places", file=err)
-        if report.interrupted:
-            print("atlas: interrupted; every article reported as added is stored whole, the one being read was "
-                  "not stored: run the same command again to add the rest", file=err)
-            return 130
-    return 1 if report.failed else 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dashboard.ingest PATH...`` (the same as ``atlas ingest``)."""
-    parser = argparse.ArgumentParser(prog="atlas")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["ingest", *(sys.argv[1:] if argv is None else argv)])
-    from gazetteer import GazetteerError
-
-    try:
-        return args.func(args)
-    except (AtlasError, GazetteerError) as exc:
-        print(f"atlas: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

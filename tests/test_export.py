@@ -11,14 +11,14 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard.articles import article_from_text
 from dashboard.cli import main
 from dashboard.events import extract_events
 from dashboard.export import COLUMNS, geo_precision, geojson_text, time_precision, to_csv, to_geojson
+from dashboard.reader import article_from_text
 from dashboard.store import EventFilter, Store
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
-from tests.test_store import A2021, A2022, GORI, PLACES, UNDATED, add, make_article, run_atlas
+from tests.fixtures import A2021, A2022, GORI, PLACES, UNDATED, add, make_article, run_atlas
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ def test_csv_columns_and_values(filled):
         "country_code": "AM", "place_kind": "town", "place_id": "174875", "place_as_written": "Kapan",
         "sentence": "Shelling hit Kapan and Goris.", "article_title": "Kapan shelled",
         "url": "https://example.com/kapan", "source_file": "Kapan shelled.txt",
-        "article_id": make_article(*A2022).id, "confidence": "0.9", "corrected": "false"}
+        "article_id": make_article(*A2022).id, "confidence": "0.9", "corrected": "false",
+        "date_value": "2022-09-13", "date_last": "2022-09-13", "date_source": "published", "role": "literal",
+        "role_confidence": "0.9", "actors": ""}
     assert int(kapan["event_id"]) > 0
     armenia = next(r for r in rows if r["place"] == "Armenia")
     assert armenia["geo_precision"] == "3" and armenia["place_kind"] == "country"

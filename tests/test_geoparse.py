@@ -6,9 +6,9 @@ from geopy.distance import great_circle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.articles import article_from_text
 from dashboard.cli import parse_record
 from dashboard.errors import ArticleError
+from dashboard.reader import article_from_text
 from gazetteer import Gazetteer
 from gazetteer.geoparse import geoparse
 

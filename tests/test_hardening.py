@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402  (bench/corpus.py)
 
-from dashboard.articles import read_article  # noqa: E402
 from dashboard.events import extract_events  # noqa: E402
+from dashboard.reader import read_article  # noqa: E402
 from dashboard.store import Store  # noqa: E402
 
 ARTICLES = 300

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest import ADDED, DUPLICATE, FAILED
+from dashboard.ingest import ADDED, DUPLICATE, FAILED, MAX_NAME, display_name, ingest_text, ingest_uploads
 from dashboard.store import Store
-from dashboard.uploads import MAX_NAME, display_name, ingest_bytes, ingest_text, ingest_uploads
 
 GOOD = b"Clashes near Goris\n\nSeptember 13, 2022\n\nShelling hit Goris and Kapan overnight.\n"
 SCRIPTS = (b"<html><head><title>Talks in Tbilisi</title><script>alert('head')</script>"
@@ -17,6 +16,12 @@ SCRIPTS = (b"<html><head><title>Talks in Tbilisi</title><script>alert('head')</s
            b"<article><h1>Talks in Tbilisi</h1><p>Published 2022-10-01</p><script>fetch('/steal')</script>"
            b"<p>Diplomats met in Tbilisi and Batumi <img src=x onerror=alert(1)> to discuss the border.</p>"
            b"<noscript><iframe src=javascript:alert(2)></iframe></noscript></article></body></html>")
+
+
+def ingest_bytes(store, gazetteer, name, data):
+    """One uploaded file through the page's path (a batch of one)."""
+    (result,) = ingest_uploads(store, gazetteer, [(name, data)]).results
+    return result
 
 
 @pytest.fixture
