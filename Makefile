@@ -40,10 +40,11 @@ test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# Run from the repository root, as modules: bench/ imports what it shares with the browser tests from tests/.
 bench: setup chromium
-	$(BIN)/python bench/parse_speed.py
-	$(BIN)/python bench/app_speed.py
-	$(BIN)/python bench/scale.py
+	$(BIN)/python -m bench.parse_speed
+	$(BIN)/python -m bench.app_speed
+	$(BIN)/python -m bench.scale
 
 # Re-pin every dependency from a fresh virtual environment (run after changing pyproject.toml).
 lock:

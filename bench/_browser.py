@@ -2,7 +2,8 @@
 markers, timing a marker click and a filter change, and the memory of the server and the page.
 
 Used by ``bench/app_speed.py`` and ``bench/scale.py``; the app is started with
-``tests/browser/appserver.py`` (``start_app``), as the browser tests do.
+``tests/browser/appserver.py`` (``start_app``), as the browser tests do. Run from the repository
+root, as modules (``python -m bench.app_speed``), so ``tests.browser.appserver`` is importable.
 """
 from __future__ import annotations
 
@@ -10,19 +11,24 @@ import contextlib
 import datetime
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-for _p in (ROOT, ROOT / "tests" / "browser"):
-    if str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
+from tests.browser.appserver import (
+    CHROMIUM_FLAGS,
+    IDLE,
+    MAP_FRAME,
+    MARKER_IDS,
+    MARKER_IDS_OF,
+    AppServer,
+    chromium_path,
+    start_app,
+)
 
-from appserver import CHROMIUM_FLAGS, IDLE, MAP_FRAME, AppServer, chromium_path, start_app  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel",
            "click_to_panel_and_page", "cpu_profile",
@@ -30,27 +36,12 @@ __all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "
            "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
            "wait_for_markers"]
 
-# The ids of the place markers on a map window (clustered or not), read from its Leaflet layers.
-_IDS_OF = """(w) => {
-    const ids = new Set();
-    const visit = (layer) => {
-        if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (!tip) return;
-        const m = /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
-        if (m) ids.add(Number(m[1]));
-    };
-    (w.feature_group || []).filter((g) => w.map && w.map.hasLayer(g)).forEach(visit);
-    return [...ids];
-}"""
-# ... evaluated in the map's frame
-MARKER_IDS = f"() => ({_IDS_OF})(window)"
 _SAME_IDS = (f"(want) => {{ const got = ({MARKER_IDS})(); return got.length === want.length "
              "&& want.every((id) => got.includes(id)); }")
 _MAP_WINDOW = "document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')?.contentWindow"
 # ... and from the page, in whatever map frame is there now (the app may mount a new one)
 _PAGE_SAME_IDS = (f"(want) => {{ const w = {_MAP_WINDOW}; if (!w || !w.map) return false; "
-                  f"const got = ({_IDS_OF})(w); return got.length === want.length "
+                  f"const got = ({MARKER_IDS_OF})(w); return got.length === want.length "
                   "&& want.every((id) => got.includes(id)); }")
 # Centre the map on a place's marker and, if a cluster still holds it, open the cluster (markercluster's
 # zoomToShowLayer spiderfies markers that share a spot).

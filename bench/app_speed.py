@@ -14,7 +14,7 @@ Two stores: a new one (the app ingests seeds/ on first load) and one of syntheti
 Goals: map within 5 s of start on the seeds; click to panel within 1.5 s and filter change within 2 s
 at 10,000 events. Prints a table, writes bench/out/app_speed.json and a screenshot per store.
 
-    .venv/bin/python bench/app_speed.py [--events 10000] [--repeat 5] [--only seeds|synthetic]
+    .venv/bin/python -m bench.app_speed [--events 10000] [--repeat 5] [--only seeds|synthetic]
 """
 from __future__ import annotations
 
@@ -27,9 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _browser import (
+from bench._browser import (
     IDLE,
     MAP_FRAME,
     ROOT,
@@ -43,10 +41,9 @@ from _browser import (
     start_app,
     wait_for_markers,
 )
-from corpus import gazetteer_places
-
-from dashboard.articles import Article
+from bench.corpus import gazetteer_places
 from dashboard.events import extract_events
+from dashboard.reader import Article
 from dashboard.store import EventFilter, Store
 
 OUT = ROOT / "bench" / "out"

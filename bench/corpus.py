@@ -171,8 +171,8 @@ def place_pool(gaz: Any, towns: int = 8000, min_population: int = 30_000) -> Pla
 
 def seed_sentences(seeds: Path = SEEDS) -> list[str]:
     """The sentences of the sample articles that read as sentences (no headings, bylines or dates)."""
-    from dashboard.articles import read_article
     from dashboard.events import sentences
+    from dashboard.reader import read_article
 
     out: list[str] = []
     for path in sorted(seeds.glob("*.txt")):

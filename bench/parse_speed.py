@@ -45,8 +45,8 @@ def build_time() -> float:
 
 
 def atlas_pass(files: list[Path], gazetteer) -> float:
-    from dashboard.articles import read_article
     from dashboard.cli import parse_record
+    from dashboard.reader import read_article
 
     gazetteer.clear_cache()  # every pass looks its names up in SQLite again, as a new article would
     start = time.perf_counter()

@@ -22,7 +22,7 @@ work on a shared machine slows everything down).
 run, a filter change and a selected place, and Chromium's JavaScript profile of a filter change and a
 click, to find the hot spots on both sides.
 
-    .venv/bin/python bench/scale.py [--articles 10000] [--repeat 5] [--skip-ingest] [--skip-app] [--profile]
+    .venv/bin/python -m bench.scale [--articles 10000] [--repeat 5] [--skip-ingest] [--skip-app] [--profile]
 
 Writes bench/out/scale.json. Exit status 1 when a goal is missed.
 """
@@ -44,10 +44,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import corpus
-from _browser import (
+from bench import corpus
+from bench._browser import (
     IDLE,
     ROOT,
     chromium,
@@ -64,7 +62,6 @@ from _browser import (
     start_app,
     wait_for_markers,
 )
-
 from dashboard.store import EventFilter, Store
 
 OUT = ROOT / "bench" / "out"

@@ -20,14 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from bench import corpus
+from dashboard.events import extract_events
+from dashboard.reader import read_article
+from dashboard.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import corpus  # noqa: E402  (bench/corpus.py)
-
-from dashboard.events import extract_events  # noqa: E402
-from dashboard.reader import read_article  # noqa: E402
-from dashboard.store import Store  # noqa: E402
 
 ARTICLES = 300
 CAPTION = re.compile(r"(\d+) articles · (\d+) events · (\d+) places in the store")
@@ -168,8 +166,9 @@ def _missing(what: str) -> None:
 @pytest.fixture(scope="module")
 def chromium_executable() -> str:
     try:
-        import _browser
         import playwright.sync_api  # noqa: F401
+
+        from bench import _browser
     except ImportError:
         _missing("the playwright package is not installed")
     executable = _browser.chromium_path()
@@ -198,7 +197,7 @@ def in_own_thread(fn: Callable[..., None], *args: object) -> None:
 
 def page_state(visit) -> tuple[int, set[int]]:
     """The number of articles the page says the store holds, and the place ids of the map's markers."""
-    from _browser import MARKER_IDS
+    from bench._browser import MARKER_IDS
 
     caption = visit.page.get_by_text(CAPTION).inner_text()
     return int(CAPTION.search(caption).group(1)), set(visit.frame.evaluate(MARKER_IDS))
@@ -218,8 +217,9 @@ def test_the_app_keeps_working_while_atlas_ingest_writes(tmp_path, collection, c
 
 
 def app_while_ingesting(tmp_path: Path, collection: Path, executable: str) -> None:
-    from _browser import CHROMIUM_FLAGS
     from playwright.sync_api import sync_playwright
+
+    from bench._browser import CHROMIUM_FLAGS
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
@@ -230,7 +230,7 @@ def app_while_ingesting(tmp_path: Path, collection: Path, executable: str) -> No
 
 
 def watch_while_ingesting(tmp_path: Path, collection: Path, browser) -> None:
-    from _browser import IDLE, MAP_FRAME, open_page, start_app, wait_for_markers
+    from bench._browser import IDLE, MAP_FRAME, open_page, start_app, wait_for_markers
 
     home = tmp_path / "home"
     server = start_app(home, log_dir=tmp_path)

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bench import corpus
 from dashboard.ingest import ADDED, DUPLICATE, FileResult, IngestInterrupted, IngestReport, ingest_paths
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import corpus  # noqa: E402  (bench/corpus.py)
 
 
 @pytest.fixture(scope="module")

@@ -12,23 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
-from dashboard.mapview import (
-    CSS,
-    JS,
-    OSM_NAME,
-    PRELOAD,
-    RETURNED_OBJECTS,
-    WORLD_ATLAS,
-    PlaceMarkers,
-    PlaceSummary,
-    Sample,
-    base_map,
-    marker_data,
-    place_layer,
-    selected_place,
-    tooltip_text,
-)
-from dashboard.markup import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
+from dashboard.page.mapview import CSS, JS, OSM_NAME, PRELOAD, WORLD_ATLAS, PlaceMarkers, base_map, place_layer
+from dashboard.page.markers import RETURNED_OBJECTS, PlaceSummary, Sample, marker_data, selected_place, tooltip_text
+from dashboard.page.markup import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
 
 STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "${alert(1)}", "`${alert(1)}`", "<script>alert(1)</script>",

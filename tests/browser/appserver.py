@@ -1,5 +1,7 @@
 """Running the app for a browser: ``streamlit run dashboard/app.py`` on a free port with its own
-``ATLAS_HOME``, and finding Debian's Chromium. Used by the browser tests and by ``bench/app_speed.py``."""
+``ATLAS_HOME``, finding Debian's Chromium, and reading the map's markers. Shared by the browser tests and
+the page benchmarks (``bench/_browser.py``), which import it as ``tests.browser.appserver`` (run them
+from the repository root: ``python -m bench.app_speed``)."""
 from __future__ import annotations
 
 import os
@@ -17,6 +19,21 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The ids of the place markers on a map window (clustered or not), read from its Leaflet layers' tooltips.
+MARKER_IDS_OF = """(w) => {
+    const ids = new Set();
+    const visit = (layer) => {
+        if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
+        const tip = layer.getTooltip && layer.getTooltip();
+        if (!tip) return;
+        const m = /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
+        if (m) ids.add(Number(m[1]));
+    };
+    (w.feature_group || []).filter((g) => w.map && w.map.hasLayer(g)).forEach(visit);
+    return [...ids];
+}"""
+# ... evaluated in the map's frame
+MARKER_IDS = f"() => ({MARKER_IDS_OF})(window)"
 
 
 def chromium_path() -> str | None:
@@ -81,8 +98,6 @@ def start_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None)
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"streamlit did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
-
-
 
 
 def listening_addresses(port: int) -> set[str]:

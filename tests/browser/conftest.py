@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from appserver import CHROMIUM_FLAGS, MAP_FRAME, AppServer, chromium_path, start_app, wait_idle_app
+
+from tests.browser.appserver import CHROMIUM_FLAGS, MAP_FRAME, AppServer, chromium_path, start_app, wait_idle_app
 
 
 def _missing(what: str) -> None:

@@ -8,71 +8,15 @@ import re
 import time
 
 import pytest
-from appserver import IDLE, MAP_FRAME, AppServer, listening_addresses, start_app, wait_idle_app
 
 from dashboard.app import FOLLOW_UP
 from dashboard.store import EventFilter, Store
+from tests.browser.appserver import IDLE, listening_addresses, start_app, wait_idle_app
+from tests.browser.pages import expect, map_frame, store_of, wait_for_markers, zoom_to
 
 pytestmark = pytest.mark.browser
 
 VARDENIS_SENTENCE = "in the directions of Vardenis, Sotk, Artanish, Ishkhanasar, Goris and Kapan"
-# Every marker on the map (clustered or not), by the place id in its tooltip.
-MARKER_IDS_JS = """() => {
-    const ids = new Set();
-    const visit = (layer) => {
-        if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (!tip) return;
-        const text = String(tip.getContent()).replace(/<[^>]+>/g, '');
-        const m = /#(-?\\d+)\\s*$/.exec(text);
-        if (m) ids.add(Number(m[1]));
-    };
-    (window.feature_group || []).filter((g) => window.map && window.map.hasLayer(g)).forEach(visit);
-    return [...ids].sort((a, b) => a - b);
-}"""
-
-
-def expect():
-    from playwright.sync_api import expect as _expect
-
-    return _expect
-
-
-def map_frame(page, timeout: float = 60_000):
-    """The map's iframe, once Leaflet, the markers and the Natural Earth outlines are in."""
-    frame_loc = page.frame_locator(MAP_FRAME)
-    expect()(frame_loc.locator('.leaflet-container[data-basemap="ready"]')).to_have_count(1, timeout=timeout)
-    expect()(frame_loc.locator(".atlas-marker, .marker-cluster").first).to_be_visible(timeout=timeout)
-    return page.locator(MAP_FRAME).element_handle().content_frame()
-
-
-def zoom_to(frame, lat: float, lon: float, zoom: int) -> None:
-    """What a user does with the wheel or the + button, in one step (and any open popup closed).
-    The function returns nothing: Playwright would otherwise serialise the whole map object."""
-    frame.evaluate("([lat, lon, zoom]) => { window.map.closePopup(); window.map.setView([lat, lon], zoom, "
-                   "{animate: false}); }", [lat, lon, zoom])
-    # markercluster still animates its markers into place (250 ms): a marker caught on its way may lie
-    # outside the map, and Playwright would scroll the page to reach it (under Streamlit's header)
-    frame.wait_for_timeout(400)
-
-
-def marker_ids(frame) -> list[int]:
-    return frame.evaluate(MARKER_IDS_JS)
-
-
-def wait_for_markers(frame, want: set[int], timeout: float = 20.0) -> list[int]:
-    deadline = time.perf_counter() + timeout
-    got = marker_ids(frame)
-    while set(got) != want and time.perf_counter() < deadline:
-        time.sleep(0.1)
-        got = marker_ids(frame)
-    return got
-
-
-def store_of(server: AppServer) -> Store:
-    return Store(server.home / "atlas.sqlite")
-
-
 def set_start_date(page, day: datetime.date) -> None:
     """Type a start date into the date range's start field, as a user would, and leave the field."""
     page.get_by_role("spinbutton", name="year, Dates of events start date").click()
@@ -86,7 +30,7 @@ def test_map_renders_with_nothing_fetched_from_elsewhere(seeds_app, visit):
     frame = map_frame(seen.page)
     with store_of(seeds_app) as store:
         want = {p.id for p in store.place_counts()}
-    assert len(want) >= 20
+    assert len(want) >= 15  # where things happened (every mention: 25 places)
     assert set(wait_for_markers(frame, want)) == want
     # the basemap is drawn: many country outlines in the overlay pane
     assert frame.locator(".leaflet-atlasBasemap-pane path").count() > 200
@@ -183,7 +127,7 @@ def test_narrowing_the_dates_to_2022_removes_the_2021_only_places(seeds_app, vis
     # the undated switch takes the undated article's places away too
     with store_of(seeds_app) as store:
         dated_2022 = {p.id for p in store.place_counts(EventFilter(start=datetime.date(2022, 1, 1), undated=False))}
-    page.get_by_text("Include undated articles").click()
+    page.get_by_text("Include undated events").click()
     page.wait_for_url(re.compile(r"[?&]undated=0\b"))
     assert set(wait_for_markers(frame, dated_2022)) == dated_2022
     assert not {everything[i] for i in dated_2022} & {"Vardenis", "Sotk", "Artanish"}
@@ -223,11 +167,11 @@ def hostile_app(tmp_path_factory, gazetteer_ready):
 
 
 def test_no_script_in_an_article_ever_runs(hostile_app, visit):
-    seen = visit(hostile_app.url)
+    seen = visit(hostile_app.url + "?mentions=all")  # every mention: actors' places have popups too
     page = seen.page
     frame = map_frame(page)
     with store_of(hostile_app) as store:
-        places = store.place_counts()
+        places = store.place_counts(EventFilter(every_mention=True))
     assert {"Goris", "Kapan", "Yerevan", "Armenia"} <= {p.name for p in places}
     popups = []
     for place in places:
@@ -289,7 +233,7 @@ def test_the_first_page_is_the_map_then_the_timeline_and_table_follow(seeds_app,
     frame = map_frame(seen.page)
     with store_of(seeds_app) as store:
         want = {p.id for p in store.place_counts()}
-        events = store.counts()["events"]
+        events = store.count_events(None)  # under the default filter: where things happened
     assert set(wait_for_markers(frame, want)) == want
     # the map's first report starts the run that adds the rest
     expect()(seen.page.locator(TABLE)).to_have_count(1, timeout=30_000)
@@ -309,7 +253,7 @@ def test_without_the_map_the_rest_of_the_page_still_comes(seeds_app, visit):
     assert time.perf_counter() - started > FOLLOW_UP - 1  # the timer's doing: nothing came from the map
     expect()(seen.page.get_by_text("follow as soon as the map is drawn")).to_have_count(0)
     with store_of(seeds_app) as store:
-        events = store.counts()["events"]
+        events = store.count_events(None)  # under the default filter: where things happened
     expect()(seen.page.locator("#atlas-table-count")).to_contain_text(f"{events} events under the filter")
 
 

@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from appserver import IDLE, MAP_FRAME, start_app, wait_idle_app
-from test_map_browser import expect, map_frame, store_of, wait_for_markers, zoom_to
 
 from dashboard.export import COLUMNS
 from dashboard.store import EventFilter
+from tests.browser.appserver import IDLE, MAP_FRAME, start_app, wait_idle_app
+from tests.browser.pages import expect, map_frame, store_of, wait_for_markers, zoom_to
 
 pytestmark = pytest.mark.browser
 

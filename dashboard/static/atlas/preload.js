@@ -1,4 +1,4 @@
-// The map frame's first script (News Atlas, dashboard/mapview.py). streamlit-folium appends the map's
+// The map frame's first script (News Atlas, dashboard/page/mapview.py). streamlit-folium appends the map's
 // scripts one after another, each waiting for the last to load, and adds its styles after them: this
 // asks for all of them at once (each then comes from the browser's cache) and starts fetching the
 // country outlines, which the basemap takes from window.atlasOutlines. Its own URL names the files:

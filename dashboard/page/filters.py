@@ -1,6 +1,6 @@
 """The sidebar: what the store holds and the filters (dates, undated articles, country-level places,
 countries, kinds of place, places, one article, minimum confidence, a text search over sentences).
-Every filter is kept in the URL (:mod:`dashboard.page_state`)."""
+Every filter is kept in the URL (:mod:`dashboard.page.state`)."""
 from __future__ import annotations
 
 import datetime
@@ -8,8 +8,9 @@ import datetime
 import streamlit as st
 
 from dashboard.export import country_name
-from dashboard.page_data import PLACE_OPTIONS, load_options, open_store
-from dashboard.page_state import clear_filters
+from dashboard.page import keys as k
+from dashboard.page.data import PLACE_OPTIONS, load_options, places_named
+from dashboard.page.state import clear_filters
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
 
 
@@ -21,60 +22,67 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
         st.caption(f"{counts['articles']} articles · {counts['events']} events · {counts['places']} places "
                    "in the store")
         if rng.first and rng.last:
-            dates = [d for d in (state.get("dates") or ()) if isinstance(d, datetime.date)]
-            state["dates"] = tuple(min(max(d, rng.first), rng.last) for d in dates) or (rng.first, rng.last)
-            st.date_input("Dates of events", min_value=rng.first, max_value=rng.last, key="dates",
-                          format="YYYY-MM-DD", help="Events are dated by their article's publication date.")
+            dates = [d for d in (state.get(k.DATES) or ()) if isinstance(d, datetime.date)]
+            state[k.DATES] = tuple(min(max(d, rng.first), rng.last) for d in dates) or (rng.first, rng.last)
+            st.date_input("Dates of events", min_value=rng.first, max_value=rng.last, key=k.DATES,
+                          format="YYYY-MM-DD", help="Each event's own date: what its sentence says (“on Sunday”, "
+                          "“last week”, “in mid-May”), else its paragraph's, else the article's publication date. "
+                          "An event known only to the week, month or year is kept when that period overlaps the "
+                          "range.")
         else:
             st.info("No article in the store has a date.")
-        st.toggle(f"Include undated articles ({rng.undated} events)", key="undated",
-                  help="Articles without a publication date are listed as “undated”.")
-        st.toggle("Show country-level places", key="countries",
+        st.toggle(f"Include undated events ({rng.undated})", key=k.UNDATED,
+                  help="Events whose date cannot be known (an article without a publication date that says "
+                  "only “on Sunday”) are listed as “undated”.")
+        st.toggle("Show every mention", key=k.EVERY_MENTION,
+                  help="By default the map shows where things happened. Switch on to add the places named only "
+                  "as actors or sources (“Baku accused Yerevan”, “an appeal to Russia”, “09:00 Moscow time”).")
+        st.toggle("Show country-level places", key=k.COUNTRIES,
                   help="Countries are drawn large and pale beneath towns and regions; hide them to see the rest.")
 
         # Options always include what is chosen (a shared link may name what this store lacks).
         by_code = dict(countries)
-        codes = list(by_code) + [c for c in state.get("f_country") or () if c not in by_code]
-        st.multiselect("Countries", codes, key="f_country", placeholder="every country",
+        codes = list(by_code) + [c for c in state.get(k.COUNTRY) or () if c not in by_code]
+        st.multiselect("Countries", codes, key=k.COUNTRY, placeholder="every country",
                        format_func=lambda c: f"{country_name(c)} ({c}) · {by_code.get(c, 0)} events")
-        st.multiselect("Kinds of place", list(KIND_GROUPS), key="f_kinds", placeholder="every kind",
+        st.multiselect("Kinds of place", list(KIND_GROUPS), key=k.KINDS, placeholder="every kind",
                        format_func=lambda k: KIND_LABELS[k])
         # The busiest places are listed (thousands of options would slow every rerun); any other is typed.
-        chosen_places = [p for p in state.get("f_places") or () if isinstance(p, int)]
+        chosen_places = [p for p in state.get(k.PLACES) or () if isinstance(p, int)]
         listed = list(places)[:PLACE_OPTIONS]
         place_ids = listed + [p for p in chosen_places if p not in listed]
-        st.multiselect("Places", place_ids, key="f_places", placeholder="every place",
+        st.multiselect("Places", place_ids, key=k.PLACES, placeholder="every place",
                        format_func=lambda p: places.get(p, f"place {p} (not in the store)") if isinstance(p, int)
                        else str(p), accept_new_options=True, on_change=_typed_places, args=(path,),
                        help=f"Lists the {len(listed)} places with the most events"
                        + (f" of {len(places)}; type the name of any other and press Enter."
                           if len(places) > len(listed) else "."))
-        if state.get("_places_flash"):
-            st.caption(state.pop("_places_flash"))
+        if state.get(k.PLACES_FLASH):
+            st.caption(state.pop(k.PLACES_FLASH))
         labels = dict(articles)
-        chosen = state.get("f_article")
+        chosen = state.get(k.ARTICLE)
         if chosen and chosen not in labels:
             labels[chosen] = f"article {chosen}"
-        st.selectbox("Article", [None, *labels], key="f_article", placeholder="every article",
+        st.selectbox("Article", [None, *labels], key=k.ARTICLE, placeholder="every article",
                      format_func=lambda a: "every article" if a is None else labels[a],
                      help=f"The newest {len(articles)} of {n_articles} articles." if n_articles > len(articles)
                      else None)
-        st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="f_conf",
+        st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key=k.MIN_CONFIDENCE,
                   help="How sure the geoparser was of each place (0 to 1); a place you corrected counts as 1.")
-        st.text_input("Sentences containing", key="f_q", max_chars=MAX_SEARCH, placeholder="e.g. shelling",
+        st.text_input("Sentences containing", key=k.TEXT, max_chars=MAX_SEARCH, placeholder="e.g. shelling",
                       help="A plain text search (upper and lower case alike for A-Z).")
-        st.button("Clear the filters", key="f_clear", on_click=clear_filters)
+        st.button("Clear the filters", key=k.CLEAR_FILTERS, on_click=clear_filters)
 
 
 def _typed_places(path: str) -> None:
     """Names typed into the Places filter become the ids of the stored places of that name."""
     state = st.session_state
     ids, unknown = [], []
-    for value in state.get("f_places") or ():
-        found = [value] if isinstance(value, int) else open_store(path).places_named(str(value))
+    for value in state.get(k.PLACES) or ():
+        found = [value] if isinstance(value, int) else places_named(path, str(value))
         ids.extend(i for i in found if i not in ids)
         if not found:
             unknown.append(str(value))
-    state["f_places"] = ids
+    state[k.PLACES] = ids
     if unknown:
-        state["_places_flash"] = "No place with events is named " + ", ".join(f"“{u}”" for u in unknown) + "."
+        state[k.PLACES_FLASH] = "No place with events is named " + ", ".join(f"“{u}”" for u in unknown) + "."

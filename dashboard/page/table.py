@@ -7,7 +7,9 @@
 * The timeline counts the table's events per day; the downloads hold every event the table lists
   (not only the rows it shows), as CSV and GeoJSON (:mod:`dashboard.export`).
 
-The plain functions here know nothing of Streamlit's runtime and are unit-tested.
+The plain functions here know nothing of Streamlit's runtime and are unit-tested. pandas and altair
+(about 0.55 s to import) are imported when the table is first drawn: a session's first page has no
+table, and the map's first page is drawn sooner without them.
 """
 from __future__ import annotations
 
@@ -16,6 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import streamlit as st
+
+from dashboard.events import PRECISIONS, date_label
+from dashboard.export import file_names, geojson_text, to_csv
+from dashboard.page import keys as k
+from dashboard.page.data import TABLE_ROWS, all_records, load_records, load_timeline
+from dashboard.page.markup import escape, safe_url
 from dashboard.store import EventFilter, EventRecord
 
 TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
@@ -35,7 +44,7 @@ def table_filter(flt: EventFilter, place_id: int | None) -> EventFilter | None:
 def table_key(flt: EventFilter | None, place_id: int | None, generation: int) -> str:
     """The table widget's key: a new table (new rows) starts with no rows chosen."""
     digest = hashlib.blake2b(repr((flt, place_id, generation)).encode(), digest_size=6).hexdigest()
-    return f"events_{digest}"
+    return k.table(digest)
 
 
 def chosen_rows(selection: Any) -> list[int]:
@@ -60,12 +69,10 @@ def highlighted_places(records: Sequence[EventRecord]) -> tuple[int, ...]:
 
 def records_frame(records: Sequence[EventRecord]) -> Any:
     """The table as a DataFrame (one row per record, in order; links only when http(s))."""
-    import pandas as pd
-
-    from dashboard.markup import safe_url
+    import pandas as pd  # (late: see the module's docstring)
 
     return pd.DataFrame({
-        "date": [r.date for r in records],
+        "date": [date_label(r.date_value, r.date_precision, r.date_source) for r in records],
         "place": [r.place for r in records],
         "kind": [r.kind for r in records],
         "country": [r.country or "" for r in records],
@@ -78,21 +85,25 @@ def records_frame(records: Sequence[EventRecord]) -> Any:
     }, columns=list(TABLE_COLUMNS))
 
 
-def timeline_frame(days: Sequence[tuple[Any, int]]) -> Any:
+def timeline_frame(periods: Sequence[tuple[Any, Any, str, int]]) -> Any:
+    """One bar per period: its first day, the day after its last (so a day's bar has a width), its
+    precision and its number of events."""
     import pandas as pd
 
-    return pd.DataFrame({"date": pd.to_datetime([d for d, _ in days]), "events": [n for _, n in days]})
+    return pd.DataFrame({
+        "first": pd.to_datetime([a for a, *_ in periods]),
+        "end": pd.to_datetime([b for _, b, *_ in periods]) + pd.Timedelta(days=1),
+        "precision": [p or "day" for _, _, p, _ in periods],
+        "when": [f"{a}" if a == b else f"{a} – {b}" for a, b, *_ in periods],
+        "events": [n for *_, n in periods],
+    })
 
 
 # -- the page part -------------------------------------------------------------------------------------
 def events_section(path: str, generation: int, flt: EventFilter, place_id: int | None, place_name: str | None,
                    key: str) -> None:
     """The timeline, the table and the downloads for ``flt`` (and the selected place)."""
-    import altair as alt
-    import streamlit as st
-
-    from dashboard.markup import escape
-    from dashboard.page_data import TABLE_ROWS, load_records, load_timeline, open_store
+    import altair as alt  # (late: see the module's docstring)
 
     tflt = table_filter(flt, place_id)
     records, total = load_records(path, generation, tflt) if tflt else ([], 0)
@@ -101,20 +112,23 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
     st.html(f'<h3 class="atlas-section">Events{escape(where)}</h3><div class="atlas-meta" id="atlas-table-count">'
             f'{shown}{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
             f'{" · choose rows to ring their places on the map" if records else ""}</div>')
-    days = load_timeline(path, generation, tflt) if tflt else []
-    if days:
-        chart = alt.Chart(timeline_frame(days)).mark_bar(color="#c0392b").encode(
-            x=alt.X("yearmonthdate(date):T", title="day"), y=alt.Y("events:Q", title="events per day"),
-            tooltip=[alt.Tooltip("yearmonthdate(date):T", title="day"), alt.Tooltip("events:Q")],
+    periods = load_timeline(path, generation, tflt) if tflt else []
+    if periods:
+        # each bar spans its events' period: a day, or a whole week, month, season, year or decade
+        chart = alt.Chart(timeline_frame(periods)).mark_bar(opacity=0.75).encode(
+            x=alt.X("first:T", title="date"), x2="end:T", y=alt.Y("events:Q", title="events"),
+            color=alt.Color("precision:N", title="known to the", sort=list(PRECISIONS)),
+            tooltip=[alt.Tooltip("when:N", title="date"), alt.Tooltip("events:Q")],
         ).properties(height=160)
         st.altair_chart(chart, width="stretch")
-    undated = total - sum(n for _, n in days)
-    if days and undated > 0:
+    undated = total - sum(n for *_, n in periods)
+    if periods and undated > 0:
         st.caption(f"and {undated:,} undated event{'s' if undated != 1 else ''}, not on the timeline")
     st.dataframe(records_frame(records), key=key, on_select="rerun", selection_mode="multi-row", hide_index=True,
                  height=380, row_height=32,
                  column_config={
-                     "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                     "date": st.column_config.TextColumn("date", help="the event's own date, with its precision; "
+                                                         "“reported …” when only the publication date is known"),
                      "sentence": st.column_config.TextColumn("sentence", width="large"),
                      "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
                      "corrected": st.column_config.CheckboxColumn("corrected"),
@@ -123,22 +137,19 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
     if total > TABLE_ROWS:
         st.caption(f"The table lists the newest {TABLE_ROWS:,}; the downloads hold all {total:,}.")
     if tflt is not None:
-        download_buttons(open_store(path), tflt, total)
+        download_buttons(path, tflt, total)
 
 
-def download_buttons(store: Any, flt: EventFilter, total: int) -> None:
+def download_buttons(path: str, flt: EventFilter, total: int) -> None:
     """CSV and GeoJSON of every event under ``flt``, made when a button is clicked (not on every rerun)."""
-    import streamlit as st
-
-    from dashboard.export import file_names, geojson_text, to_csv
-
+    records = all_records(path, flt)
     csv_name, geojson_name = file_names()
     left, right, _ = st.columns([1, 1, 2])
     with left:
-        st.download_button(f"Download CSV ({total:,})", data=lambda: to_csv(store.event_records(flt)),
-                           file_name=csv_name, mime="text/csv", key="download_csv", on_click="ignore",
+        st.download_button(f"Download CSV ({total:,})", data=lambda: to_csv(records()),
+                           file_name=csv_name, mime="text/csv", key=k.DOWNLOAD_CSV, on_click="ignore",
                            disabled=not total, icon=":material/download:")
     with right:
-        st.download_button(f"Download GeoJSON ({total:,})", data=lambda: geojson_text(store.event_records(flt)),
-                           file_name=geojson_name, mime="application/geo+json", key="download_geojson",
+        st.download_button(f"Download GeoJSON ({total:,})", data=lambda: geojson_text(records()),
+                           file_name=geojson_name, mime="application/geo+json", key=k.DOWNLOAD_GEOJSON,
                            on_click="ignore", disabled=not total, icon=":material/download:")

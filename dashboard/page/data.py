@@ -1,14 +1,32 @@
-"""What the page reads, cached: the store and the gazetteer (one per server), and the store's answers
-keyed by the store's ``generation()`` (any write, here or by ``atlas ingest``, makes new keys) and the
-filter (hashable)."""
+"""The page's one way to the store and the gazetteer: every read (and write) of the page goes through here.
+
+Cached: the store and the gazetteer (one per server), and the store's answers keyed by the store's
+``generation()`` (any write, here or by ``atlas ingest``, makes new keys) and the filter (hashable).
+Not cached: what the correction form reads of one mention (it must be the store's latest), the
+downloads (made when clicked), and the writes: corrections and their undoing, added articles.
+"""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
-from dashboard.store import DateRange, EventFilter, EventRecord, EventRow, PlaceCount, Store, StoredArticle
+from dashboard.events import date_label
+from dashboard.ingest import FileResult, IngestReport, ingest_seeds, ingest_text, ingest_uploads
+from dashboard.page.markers import PlaceSummary, Sample, marker_data
+from dashboard.store import (
+    Correction,
+    DateRange,
+    EventFilter,
+    EventRecord,
+    EventRow,
+    PlaceCount,
+    Store,
+    StoredArticle,
+    StoredMention,
+)
 
 PANEL_EVENTS = 40  # events listed for the selected place (newest first)
 POPUP_SAMPLES = 3  # sentences quoted in a marker's popup
@@ -24,6 +42,7 @@ def open_store(path: str) -> Store:
 
 @st.cache_resource(show_spinner=False)
 def load_gazetteer() -> Any:
+    # (the gazetteer package: about 0.1 s to import, needed only to add or correct articles)
     from gazetteer import Gazetteer
 
     return Gazetteer.open()
@@ -32,8 +51,6 @@ def load_gazetteer() -> Any:
 @st.cache_resource(show_spinner="A new store: adding the sample articles from seeds/ …")
 def seed_store(path: str) -> Any:
     """Ingest ``seeds/`` into an empty store, once per store and server."""
-    from dashboard.ingest import ingest_seeds
-
     store = open_store(path)
     if not store.is_empty():
         return None
@@ -68,14 +85,12 @@ def load_place_list(path: str, generation: int, flt: EventFilter) -> list[PlaceC
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_markers(path: str, generation: int, flt: EventFilter) -> str:
-    """The map's marker data for ``flt`` (:func:`dashboard.mapview.marker_data`, JSON): every place with
+    """The map's marker data for ``flt`` (:func:`dashboard.page.markers.marker_data`, JSON): every place with
     its counts and first sentences. The page's heaviest answer at thousands of places: the sentences
     already quoted for this store and generation are not read again."""
-    from dashboard.mapview import PlaceSummary, marker_data
-
     pairs = open_store(path).sample_ids(flt, POPUP_SAMPLES)
     quoted = _popup_sentences(path, generation, [eid for _, eid in pairs])
-    samples: dict[int, list[Any]] = {}
+    samples: dict[int, list[Sample]] = {}
     for place, eid in pairs:
         samples.setdefault(place, []).append(quoted[eid])
     return marker_data(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles,
@@ -83,15 +98,13 @@ def load_markers(path: str, generation: int, flt: EventFilter) -> str:
                        for p in load_place_list(path, generation, flt))
 
 
-_SENTENCES: dict[tuple[str, int], dict[int, Any]] = {}  # (store, generation) -> event id -> Sample
+_SENTENCES: dict[tuple[str, int], dict[int, Sample]] = {}  # (store, generation) -> event id -> Sample
 _SENTENCES_LOCK = threading.Lock()
 
 
-def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Any]:
-    """``dashboard.mapview.Sample`` of each event in ``ids``, kept per store and generation (event ids
+def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sample]:
+    """The :class:`~dashboard.page.markers.Sample` of each event in ``ids``, kept per store and generation (event ids
     are only reused after a write, which makes a new generation)."""
-    from dashboard.mapview import Sample
-
     with _SENTENCES_LOCK:
         for key in [k for k in _SENTENCES if k[0] == path and k[1] != generation]:
             del _SENTENCES[key]
@@ -99,7 +112,7 @@ def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, An
         missing = [i for i in ids if i not in known]
     rows = open_store(path).event_sentences(missing) if missing else {}
     found = {eid: Sample(e.sentence, (0, len(e.sentence)), e.highlights[0], e.title,
-                         e.date.isoformat() if e.date else None) for eid, e in rows.items()}
+                         date_label(e.date_value, e.date_precision, e.date_source)) for eid, e in rows.items()}
     with _SENTENCES_LOCK:
         known.update(found)
         return {i: known[i] for i in ids}
@@ -128,11 +141,88 @@ def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABL
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_timeline(path: str, generation: int, flt: EventFilter) -> list[tuple[Any, int]]:
-    return open_store(path).timeline(flt)
+def load_timeline(path: str, generation: int, flt: EventFilter) -> list[tuple[Any, Any, str, int]]:
+    """``(first day, last day, precision, events)`` of the dated events under ``flt``."""
+    return open_store(path).periods(flt)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_corrections(path: str, generation: int, limit: int) -> tuple[list[Any], int]:
     store = open_store(path)
     return store.corrections(limit), store.count_corrections()
+
+
+def seed_if_empty(path: str) -> list[str]:
+    """Open the store (raises :class:`dashboard.errors.AtlasError` when it cannot be), ingesting
+    ``seeds/`` when it is empty; the lines of the sample articles that could not be added."""
+    store = open_store(path)
+    report = seed_store(path) if store.is_empty() else None
+    if report is None or not report.failed:
+        return []
+    return [r.line() for r in report.results if r.status == "failed"]
+
+
+def overview(path: str) -> tuple[int, dict[str, int], DateRange, Any]:
+    """The store's generation, its counts, its dates and the extent of its places."""
+    generation = open_store(path).generation()
+    return (generation, *load_overview(path, generation))
+
+
+def place_info(path: str, generation: int, place_id: int | None) -> PlaceCount | None:
+    """A stored place (with its numbers under no filter), or ``None``."""
+    return None if place_id is None else load_place(path, generation, place_id, EventFilter())[0]
+
+
+def places_named(path: str, name: str) -> list[int]:
+    """The ids of the stored places with events named ``name`` (any case)."""
+    return open_store(path).places_named(name)
+
+
+def all_records(path: str, flt: EventFilter) -> Callable[[], list[EventRecord]]:
+    """What reads every event under ``flt``, for a download made when its button is clicked (the store
+    is opened now, in the page's run)."""
+    store = open_store(path)
+    return lambda: store.event_records(flt)
+
+
+# -- one mention and its corrections (read afresh: the form must show the store's latest) ---------------
+def mention(path: str, article: str, start: int, end: int) -> StoredMention | None:
+    return open_store(path).mention(article, start, end)
+
+
+def stored_place(path: str, place_id: int) -> tuple[str, str, str | None] | None:
+    """``(name, kind, country)`` of a place in the store, or ``None``."""
+    return open_store(path).stored_place(place_id)
+
+
+def candidates(path: str, article: str, start: int, end: int) -> list[tuple[int, str, float]]:
+    """The geoparser's runner-ups for a mention: ``(place id, name, score)``."""
+    return open_store(path).candidates(article, start, end)
+
+
+def correction_history(path: str, article: str, start: int, end: int) -> list[Correction]:
+    return open_store(path).correction_history(article, start, end)
+
+
+def search_gazetteer(query: str, limit: int) -> list[Any]:
+    return load_gazetteer().search(query, limit=limit)
+
+
+def correct(path: str, article: str, start: int, end: int, place: Any) -> None:
+    """Store a person's correction of a mention (raises ``StoreError``)."""
+    open_store(path).correct(article, start, end, place, author="page")
+
+
+def undo_correction(path: str, article: str, start: int, end: int) -> bool:
+    """Take back a mention's latest correction; whether there was one (raises ``StoreError``)."""
+    return open_store(path).undo_correction(article, start, end)
+
+
+# -- adding articles -----------------------------------------------------------------------------------
+def add_files(path: str, files: Sequence[Any], progress: Callable[..., None]) -> IngestReport:
+    return ingest_uploads(open_store(path), load_gazetteer(), files, progress=progress)
+
+
+def add_text(path: str, text: str) -> FileResult:
+    """Ingest pasted text (its title on the first line)."""
+    return ingest_text(open_store(path), load_gazetteer(), text)

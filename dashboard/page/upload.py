@@ -1,14 +1,14 @@
 """Adding articles in the page: several .txt, .html, .htm or .md files at once, or pasted text, with a
 progress bar and a report on each file (added, already in the store, or failed and why). The work is
-done by :mod:`dashboard.uploads`; file names are only ever shown, escaped."""
+done by :mod:`dashboard.ingest` (through :mod:`dashboard.page.data`); file names are only ever shown, escaped."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ingest import ADDED, DUPLICATE, FileResult, IngestReport
-from dashboard.markup import escape
-from dashboard.page_data import load_gazetteer, open_store
-from dashboard.uploads import UPLOAD_TYPES, ingest_text, ingest_uploads
+from dashboard.ingest import ADDED, DUPLICATE, UPLOAD_TYPES, FileResult, IngestReport
+from dashboard.page import keys as k
+from dashboard.page.data import add_files, add_text
+from dashboard.page.markup import escape
 
 STATUS = {ADDED: "added", DUPLICATE: "already in the store", "failed": "failed"}
 REASONS = {"empty": "empty", "binary": "not text", "too-large": "too large", "encoding": "unreadable encoding",
@@ -45,35 +45,35 @@ def _progress(bar: st.delta_generator.DeltaGenerator):
 def add_articles(path: str, expanded: bool) -> None:
     """The "Add articles" box: file picker, paste area, progress and the last report."""
     state = st.session_state
-    if state.pop("_clear_paste", False):
-        state["paste_text"] = ""
+    if state.pop(k.CLEAR_PASTE, False):
+        state[k.PASTE_TEXT] = ""
     # Its widgets are made only while it is open: folded, they would still be drawn on every page load.
-    box = st.expander("Add articles: upload files or paste text", key="add_box", on_change="rerun",
-                      expanded=expanded or bool(state.get("_upload_report")))
+    box = st.expander("Add articles: upload files or paste text", key=k.ADD_BOX, on_change="rerun",
+                      expanded=expanded or bool(state.get(k.UPLOAD_REPORT)))
     with box:
         if not box.open:
             return
-        round_ = state.setdefault("_upload_round", 0)
+        round_ = state.setdefault(k.UPLOAD_ROUND, 0)
         files = st.file_uploader("Article files (.txt, .html, .htm, .md; 5 MB each at most)", type=list(UPLOAD_TYPES),
-                                 accept_multiple_files=True, key=f"uploads_{round_}")
+                                 accept_multiple_files=True, key=k.uploads(round_))
         go = st.button(f"Add {len(files)} file{'s' if len(files) != 1 else ''} to the store" if files
-                       else "Add the files to the store", key="upload_go", disabled=not files, type="primary")
-        st.text_area("…or paste an article (its title on the first line)", key="paste_text", height=140)
-        paste = st.button("Add the pasted text", key="paste_go")
+                       else "Add the files to the store", key=k.UPLOAD_GO, disabled=not files, type="primary")
+        st.text_area("…or paste an article (its title on the first line)", key=k.PASTE_TEXT, height=140)
+        paste = st.button("Add the pasted text", key=k.PASTE_GO)
         if go and files:
             bar = st.progress(0.0, text=f"0 of {len(files)} files read")
-            report = ingest_uploads(open_store(path), load_gazetteer(), files, progress=_progress(bar))
-            state["_upload_report"] = report
-            state["_upload_round"] = round_ + 1  # a new, empty file picker
+            report = add_files(path, files, progress=_progress(bar))
+            state[k.UPLOAD_REPORT] = report
+            state[k.UPLOAD_ROUND] = round_ + 1  # a new, empty file picker
             st.rerun()
         if paste:
-            text = state.get("paste_text") or ""
+            text = state.get(k.PASTE_TEXT) or ""
             with st.spinner("Reading the pasted text …"):
-                result = ingest_text(open_store(path), load_gazetteer(), text)
-            state["_upload_report"] = IngestReport([result])
+                result = add_text(path, text)
+            state[k.UPLOAD_REPORT] = IngestReport([result])
             if result.status != "failed":
-                state["_clear_paste"] = True
+                state[k.CLEAR_PASTE] = True
             st.rerun()
-        report = state.get("_upload_report")
+        report = state.get(k.UPLOAD_REPORT)
         if report is not None:
             st.html(report_html(report))

@@ -1,0 +1,89 @@
+"""Every ``st.session_state`` key of the page, named once.
+
+Widgets keep their values under these keys, and the page keeps its own bookkeeping (names starting
+with ``_``) beside them. The values are part of the page's behaviour (tests and links may name them):
+change a name here, never a string elsewhere.
+"""
+from __future__ import annotations
+
+# -- the filter (widgets in the sidebar; the URL follows them: dashboard.page.state) --------------------
+DATES = "dates"  # the date range picker: (first, last)
+UNDATED = "undated"  # include undated articles
+COUNTRIES = "countries"  # show country-level places
+EVERY_MENTION = "every_mention"  # also places named only as actors or sources
+COUNTRY = "f_country"  # countries (ISO codes)
+KINDS = "f_kinds"  # kinds of place
+PLACES = "f_places"  # places (ids; names while being typed)
+ARTICLE = "f_article"  # one article's id
+MIN_CONFIDENCE = "f_conf"
+TEXT = "f_q"  # search text over sentences
+CLEAR_FILTERS = "f_clear"  # the "Clear the filters" button
+PLACES_FLASH = "_places_flash"  # names typed into Places that no stored place has
+DATES_DONE = "_dates_done"  # the last full date range (while a new one is being picked)
+DATE_RANGE = "_rng"  # the store's first and last dates, to follow when they grow
+INITIALISED = "_init"  # the widgets took their values from the URL
+
+# -- the selected place --------------------------------------------------------------------------------
+PLACE = "place"  # the selected place's id (in the URL as ?place=)
+PLACE_PICK = "place_pick"  # the panel's Place list
+CENTER_ON = "_center_on"  # a place chosen outside the map: the map moves to it
+MAP = "atlas_map"  # the st_folium component's value
+MAP_CLICKS = "_map_clicks"  # the map's click count already acted on
+
+# -- a session's first page (dashboard.app) ------------------------------------------------------------
+PAGE_SHOWN = "_page_shown"
+REST_DUE = "_rest_due"  # "drawn", then "timer": the timeline and the table are still to come
+FIRST_WARNINGS = "_first_warnings"  # shown again by the run that completes the first page
+
+# -- the panel and corrections -------------------------------------------------------------------------
+FIX_BOX = "fix_box"  # "Correct this place" (expander)
+FIX_ROW_BOX = "fix_row_box"  # "Correct the place of the chosen row" (expander)
+FIX_MENTION = "fix_mention"  # the mention to correct (its token, article:start:end)
+FIX_PRESELECTED = "_fix_preselected"  # the token of the table row that chose the mention last
+FIX_SEARCH = "fix_search"  # the gazetteer search text
+FIX_SEARCHED = "_fix_searched"  # the search whose best place was chosen
+FIX_CHOICE = "fix_choice"  # the right place (c:ID, s:ID or "none")
+FIX_APPLY = "fix_apply"
+FIX_UNDO = "fix_undo"  # undo the chosen mention's last correction
+FIX_UNDO_LAST = "fix_undo_last"  # undo the correction just applied
+FIX_FLASH = "_fix_flash"  # (kind, text, undo span): the outcome of the last correction, shown once
+CORRECTIONS_BOX = "corrections_box"  # "Corrections (N)" (expander)
+
+# -- adding articles -----------------------------------------------------------------------------------
+ADD_BOX = "add_box"  # "Add articles" (expander)
+UPLOAD_GO = "upload_go"
+PASTE_TEXT = "paste_text"
+PASTE_GO = "paste_go"
+CLEAR_PASTE = "_clear_paste"  # empty the paste area on the next run (a widget's value is set before it is drawn)
+UPLOAD_ROUND = "_upload_round"  # a new round, a new (empty) file picker
+UPLOAD_REPORT = "_upload_report"  # the last IngestReport
+
+# -- the table -----------------------------------------------------------------------------------------
+DOWNLOAD_CSV = "download_csv"
+DOWNLOAD_GEOJSON = "download_geojson"
+
+
+# -- keys made per thing ------------------------------------------------------------------------------
+def article_box(article_id: str) -> str:
+    """The panel's box of one article."""
+    return f"article_{article_id}"
+
+
+def whole_article(article_id: str) -> str:
+    """The expander that shows one whole article (open: read and marked)."""
+    return f"whole_{article_id}"
+
+
+def undo(correction_id: int) -> str:
+    """The Undo button of one correction in "Corrections (N)"."""
+    return f"undo_{correction_id}"
+
+
+def uploads(round_: int) -> str:
+    """The file picker of one round of uploads."""
+    return f"uploads_{round_}"
+
+
+def table(digest: str) -> str:
+    """The events table for one filter, place and store generation (a new table: no rows chosen)."""
+    return f"events_{digest}"

@@ -1,0 +1,141 @@
+"""The folium map, offline: Leaflet and its plugins from the repository, Natural Earth outlines as
+the basemap, one marker per place.
+
+Two parts, because streamlit-folium remounts its iframe whenever the base map's script changes:
+
+* :func:`base_map` is stable (it depends only on the extent of the whole store): Leaflet, jQuery,
+  markercluster and topojson-client served by Streamlit from ``dashboard/static/vendor``; country
+  outlines fetched from ``countries-50m.json`` in the browser; OpenStreetMap tiles as an optional
+  layer, off by default; attribution to GeoNames and Natural Earth.
+* :func:`place_layer` holds the markers for the current filter and is passed to ``st_folium`` as
+  ``feature_group_to_add``.
+
+The scripts and styles are files in ``dashboard/static/atlas`` (:mod:`dashboard.page.assets`):
+``basemap.js.j2`` and ``markers.js.j2`` (folium's Jinja templates), ``map.css``. The markers' data
+comes from :func:`dashboard.page.markers.marker_data`, every string in it already escaped.
+"""
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from dashboard.page.assets import STATIC_URL, asset, style
+from dashboard.page.markers import PlaceSummary, marker_data
+
+STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
+WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
+JS = [
+    ("leaflet", f"{STATIC}/leaflet/leaflet.js"),
+    ("jquery", f"{STATIC}/jquery/jquery.min.js"),
+    ("topojson", f"{STATIC}/topojson/topojson-client.min.js"),
+    ("markercluster", f"{STATIC}/markercluster/leaflet.markercluster.js"),
+]
+CSS = [
+    ("leaflet_css", f"{STATIC}/leaflet/leaflet.css"),
+    ("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC}/markercluster/MarkerCluster.Default.css"),
+]
+# The frame's first script: asks for the others, the styles and the outlines at once (see the file).
+PRELOAD = f"{STATIC_URL}/preload.js?" + urllib.parse.urlencode(
+    [("script", src) for _, src in JS] + [("style", href) for _, href in CSS] + [("outlines", WORLD_ATLAS)])
+MAP_JS = [("atlas_preload", PRELOAD), *JS]
+ATTRIBUTION = ('Places: <a href="https://www.geonames.org" target="_blank" rel="noopener">GeoNames</a> '
+               '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener">CC BY 4.0</a>)')
+NE_ATTRIBUTION = ('Boundaries: <a href="https://www.naturalearthdata.com" target="_blank" rel="noopener">'
+                  'Natural Earth</a>')
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
+                   'OpenStreetMap</a> contributors')
+OSM_NAME = "OpenStreetMap tiles (online)"
+NE_NAME = "Country outlines (Natural Earth)"
+MAX_ZOOM = 14
+
+
+class _OfflineMap(folium.Map):
+    """A ``folium.Map`` whose scripts and styles come from the repository, not from CDNs."""
+
+    default_js = MAP_JS
+    default_css = CSS
+
+
+class NaturalEarth(JSCSSMixin, Layer):
+    """Country outlines as an overlay: the TopoJSON is fetched in the browser from Streamlit's static
+    files (never embedded: the map's script stays small and stable) and drawn in a pane beneath
+    tiles, so the optional OpenStreetMap layer covers it when switched on. Also sets Leaflet's
+    default icon path and adds the GeoNames credit to the map's attribution."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + asset("basemap.js.j2") + "{% endmacro %}")
+
+    default_js = JS
+    default_css = CSS
+
+    def __init__(self, url: str = WORLD_ATLAS, name: str = NE_NAME) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "NaturalEarth"
+        self.url = url
+        self.image_path = f"{STATIC}/leaflet/images/"
+        self.attribution = NE_ATTRIBUTION
+        self.credit = ATTRIBUTION
+
+
+def base_map(bounds: Sequence[Sequence[float]] | None = None) -> folium.Map:
+    """The stable part of the map. ``bounds`` (``[[south, west], [north, east]]``) is the extent
+    to show at first, e.g. of every place in the store; the whole world when ``None``."""
+    m = _OfflineMap(location=(30, 20), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
+    m.options.update(min_zoom=1, max_zoom=MAX_ZOOM)  # with no tile layer, markercluster needs the map's maxZoom
+    m.get_root().header.add_child(folium.Element(style("map.css")), name="atlas_css")
+    NaturalEarth().add_to(m)
+    folium.TileLayer("OpenStreetMap", name=OSM_NAME, attr=OSM_ATTRIBUTION, overlay=True, show=False,
+                     control=True, max_zoom=MAX_ZOOM).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if bounds:
+        (s, w), (n, e) = bounds
+        if (n - s) < 1 and (e - w) < 1:  # one place, or a few close together: do not zoom to a street
+            s, n, w, e = s - 0.5, n + 0.5, w - 0.5, e + 0.5
+        m.fit_bounds([[s, w], [n, e]], padding=(20, 20))
+    return m
+
+
+class PlaceMarkers(JSCSSMixin, Layer):
+    """One marker per place, built in the browser from
+    :func:`dashboard.page.markers.marker_data` (fast at thousands of places).
+
+    Countries go in a plain layer drawn beneath everything (never clustered, so they swallow no town);
+    other places in a marker cluster whose bubbles count events. ``highlight`` place ids (rows chosen in the
+    events table) get a yellow ring, and so does a cluster holding one. Each marker shows its number of
+    events, has a tooltip with the place's name and id (read back by
+    :func:`dashboard.page.markers.selected_place`) and a popup: name, kind, country, coordinates,
+    numbers of events and articles, and the first sentences with the name highlighted, each with its
+    article's title and date.
+
+    The element renders only through its script macro (what streamlit-folium calls): branca's usual
+    render would compile the whole script, data included, as a Jinja template."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + asset("markers.js.j2") + "{% endmacro %}")
+
+    default_js = JS
+    default_css = CSS
+
+    def __init__(self, data: str, name: str = "Places", highlight: Iterable[int] = ()) -> None:
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "PlaceMarkers"
+        self.data = data
+        self.highlight = json.dumps(sorted({int(i) for i in highlight}))
+
+    def render(self, **kwargs: Any) -> None:
+        """Nothing to add to a figure: streamlit-folium takes the script from the macro."""
+
+
+def place_layer(places: Iterable[PlaceSummary] | None = None, *, data: str | None = None,
+                name: str = "Places", highlight: Iterable[int] = ()) -> folium.FeatureGroup:
+    """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``;
+    from ``places``, or from their :func:`marker_data` when cached; ``highlight``: place ids to ring."""
+    group = folium.FeatureGroup(name=name, control=False)
+    PlaceMarkers(data if data is not None else marker_data(places or ()), highlight=highlight).add_to(group)
+    return group

@@ -1,0 +1,135 @@
+"""The page's state: the filter and the selected place, between the URL and the widgets; and the
+bookkeeping of a session's first page.
+
+On a session's first run the widgets take their values from the URL (``?from=...&country=AM&q=...&place=...``,
+see :meth:`dashboard.store.EventFilter.to_params`); afterwards the widgets lead and the URL follows, so a
+view can be shared or bookmarked. The keys are named in :mod:`dashboard.page.keys`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard.page import keys as k
+from dashboard.store import DateRange, EventFilter
+
+
+def to_int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def url_params() -> dict[str, Any]:
+    """The URL's parameters; one given several times keeps all its values."""
+    params = st.query_params
+    return {key: (values if len(values := params.get_all(key)) > 1 else params.get(key)) for key in params}
+
+
+def init_state(rng: DateRange) -> None:
+    """On a session's first run, take the filter and the selected place from the URL."""
+    state = st.session_state
+    if state.get(k.INITIALISED):
+        return
+    flt = EventFilter.from_params(url_params()).clamp(rng.first, rng.last)
+    state[k.UNDATED] = flt.undated
+    state[k.COUNTRIES] = flt.countries
+    state[k.EVERY_MENTION] = flt.every_mention
+    state[k.DATES] = (flt.start or rng.first, flt.end or rng.last)
+    state[k.COUNTRY] = list(flt.country)
+    state[k.KINDS] = list(flt.kinds)
+    state[k.PLACES] = list(flt.places)
+    state[k.ARTICLE] = flt.article
+    state[k.MIN_CONFIDENCE] = flt.min_confidence
+    state[k.TEXT] = flt.text
+    state[k.PLACE] = to_int(st.query_params.get("place"))
+    state[k.CENTER_ON] = state[k.PLACE]  # a shared link opens on its place
+    state[k.INITIALISED] = True
+
+
+def follow_date_range(rng: DateRange) -> None:
+    """When the store's dates grow (articles added), a date range that reached the first or last date
+    reaches the new one: "every date" stays every date."""
+    state = st.session_state
+    old, new = state.get(k.DATE_RANGE), (rng.first, rng.last)
+    state[k.DATE_RANGE] = new
+    if not old or old == new or not (rng.first and rng.last):
+        return
+    for key in (k.DATES, k.DATES_DONE):
+        dates = state.get(key)
+        if isinstance(dates, (tuple, list)) and len(dates) == 2:
+            start, end = dates
+            state[key] = (rng.first if start == old[0] else start, rng.last if end == old[1] else end)
+
+
+def current_filter(rng: DateRange) -> EventFilter:
+    """The filter the widgets say; a date range still being picked (one date) keeps the last full one."""
+    state = st.session_state
+    start = end = None
+    dates = state.get(k.DATES)
+    if rng.first and isinstance(dates, (tuple, list)):
+        if len(dates) == 2:
+            state[k.DATES_DONE] = tuple(dates)
+        dates = state.get(k.DATES_DONE, (rng.first, rng.last))
+        start = dates[0] if dates[0] and dates[0] > rng.first else None
+        end = dates[1] if dates[1] and dates[1] < rng.last else None
+    return EventFilter(start, end, bool(state.get(k.UNDATED, True)), bool(state.get(k.COUNTRIES, True)),
+                       country=state.get(k.COUNTRY) or (), places=state.get(k.PLACES) or (),
+                       article=state.get(k.ARTICLE), kinds=state.get(k.KINDS) or (),
+                       min_confidence=state.get(k.MIN_CONFIDENCE) or 0.0, text=state.get(k.TEXT) or "",
+                       every_mention=bool(state.get(k.EVERY_MENTION, False)))
+
+
+def clear_filters() -> None:
+    """Back to every event (a callback: runs before the widgets are drawn)."""
+    state = st.session_state
+    for key, value in ((k.COUNTRY, []), (k.KINDS, []), (k.PLACES, []), (k.ARTICLE, None), (k.MIN_CONFIDENCE, 0.0),
+                       (k.TEXT, ""), (k.UNDATED, True), (k.COUNTRIES, True), (k.EVERY_MENTION, False)):
+        state[key] = value
+    state.pop(k.DATES, None)
+    state.pop(k.DATES_DONE, None)
+
+
+def sync_url(flt: EventFilter, place_id: int | None) -> None:
+    want = flt.to_params() | ({"place": str(place_id)} if place_id is not None else {})
+    if st.query_params.to_dict() != want:
+        st.query_params.from_dict(want)
+
+
+# -- a session's first page ----------------------------------------------------------------------------
+# A session's first page is the map and the panel; the timeline, the table and the corrections follow in
+# the next run, which the map's first report starts (or, should it never report, the timer of
+# follow_up). dashboard/app.py says why.
+def begin_run() -> bool:
+    """Whether this run draws a session's first page. The run that completes a first page shows that
+    page's warnings again (their cause is gone by then)."""
+    state = st.session_state
+    first_page = not state.get(k.PAGE_SHOWN)
+    for text in state.pop(k.FIRST_WARNINGS, []) if state.pop(k.REST_DUE, None) else []:
+        st.warning(text)
+    return first_page
+
+
+def warn(text: str, *, first_page: bool) -> None:
+    """A warning; on a first page, also kept to show again with the rest of the page."""
+    st.warning(text)
+    if first_page:
+        st.session_state.setdefault(k.FIRST_WARNINGS, []).append(text)
+
+
+def first_page_drawn() -> None:
+    """The map and the panel are drawn: the rest of the page is due."""
+    st.session_state[k.PAGE_SHOWN] = True
+    st.session_state[k.REST_DUE] = "drawn"
+
+
+def follow_up() -> None:
+    """The timer under a session's first page: its first call is that page's own run; a later call finds
+    the rest of the page still due (the map never reported) and reruns it."""
+    state = st.session_state
+    if state.get(k.REST_DUE) == "timer":
+        st.rerun(scope="app")
+    elif state.get(k.REST_DUE) == "drawn":
+        state[k.REST_DUE] = "timer"

@@ -1,0 +1,1 @@
+"""Browser tests (Playwright and Debian's Chromium); ``appserver`` is shared with ``bench/``."""
