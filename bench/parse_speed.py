@@ -12,7 +12,10 @@ project), falling back to seeds/. Prints, on one CPU core:
 - the same for a naive baseline in the same process: every capitalised word looked up in GeoNames
   cities500 (most populous place of that name), as a reference point.
 
-Goals (issue 2): at least 300 articles/s, at most 400 MB resident, index build under 30 s.
+- the time of each stage per article (reading, geoparsing, the events step) and the share of the roles
+  and the dates in it.
+
+Goals (issues 2 and 15): at least 300 articles/s, at most 400 MB resident, index build under 30 s.
 """
 from __future__ import annotations
 
@@ -53,6 +56,40 @@ def atlas_pass(files: list[Path], gazetteer) -> float:
     for path in files:
         json.dumps(parse_record(read_article(path), gazetteer, str(path)), ensure_ascii=False)
     return time.perf_counter() - start
+
+
+def stage_shares(files: list[Path], gazetteer, rounds: int) -> dict[str, float]:
+    """Seconds per stage over ``files`` (best of ``rounds``): reading, geoparsing, and the events step
+    (roles, dates, events), with the roles and the dates apart."""
+    from dashboard.events import read_events
+    from dashboard.events.dates import date_sentences
+    from dashboard.events.roles import assign_roles
+    from dashboard.events.sentences import sentences
+    from dashboard.reader import read_article
+    from gazetteer.geoparse import geoparse
+
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        gazetteer.clear_cache()
+        took = dict.fromkeys(("read", "geoparse", "events", "roles", "dates"), 0.0)
+        for path in files:
+            t0 = time.perf_counter()
+            article = read_article(path)
+            t1 = time.perf_counter()
+            mentions = geoparse(article.text, gazetteer, article.content_spans)
+            t2 = time.perf_counter()
+            read_events(article, mentions)
+            t3 = time.perf_counter()
+            sents = sentences(article.text, article.content_spans)
+            t4 = time.perf_counter()
+            assign_roles(article.text, mentions, sents)
+            t5 = time.perf_counter()
+            date_sentences(article.text, sents, article.published)
+            t6 = time.perf_counter()
+            for key, dt in zip(took, (t1 - t0, t2 - t1, t3 - t2, t5 - t4, t6 - t5), strict=True):
+                took[key] += dt
+        best = {k: min(v, best.get(k, v)) for k, v in took.items()}
+    return best
 
 
 def naive_pass(files: list[Path], table: dict[str, tuple[float, float]]) -> float:
@@ -105,6 +142,12 @@ def main() -> int:
     rss = peak_rss_mb()
     print(f"corpus: {folder} ({len(files)} articles, {sum(p.stat().st_size for p in files) / 1e6:.2f} MB)")
     print(f"atlas parse:   {len(files) / best:7.0f} articles/s   peak RSS {rss:.0f} MB   goals >= 300/s, <= 400 MB")
+    shares = stage_shares(files, gazetteer, args.rounds)
+    total = shares["read"] + shares["geoparse"] + shares["events"]
+    print("time per stage: " + ", ".join(f"{k} {1000 * shares[k] / len(files):.2f} ms/article "
+                                         f"({100 * shares[k] / total:.1f}%)" for k in ("read", "geoparse", "events"))
+          + f"; within events: roles {100 * shares['roles'] / total:.1f}%, dates {100 * shares['dates'] / total:.1f}%"
+          " of the whole")
 
     table = naive_table()
     naive_pass(files, table)
