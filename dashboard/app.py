@@ -26,7 +26,8 @@ import streamlit as st
 from dashboard.errors import AtlasError
 from dashboard.page import keys as k
 from dashboard.page.assets import style
-from dashboard.page.correct import correction_form, corrections_list
+from dashboard.page.correct import corrections_list
+from dashboard.page.correct_event import correction_forms
 from dashboard.page.data import load_place_list, load_records, overview, place_info, seed_if_empty
 from dashboard.page.filters import sidebar
 from dashboard.page.map_area import map_area
@@ -153,8 +154,8 @@ def _table(view: View) -> None:
     events_section(view.path, view.generation, view.flt, view.selected, view.info.name if view.info else None,
                    view.table_key)
     if view.selected is None and len(view.chosen) == 1:
-        with st.expander("Correct the place of the chosen row", expanded=True, key=k.FIX_ROW_BOX):
-            correction_form(view.path, view.chosen, view.chosen[0])
+        with st.expander("Correct the place, role or date of the chosen row", expanded=True, key=k.FIX_ROW_BOX):
+            correction_forms(view.path, view.chosen, view.chosen[0])
 
 
 if __name__ == "__main__":

@@ -581,6 +581,52 @@ def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
     assert not any(e.label.startswith("Corrections") for e in at.expander)
 
 
+def test_correcting_a_role_and_a_date_in_the_page_and_undoing_them(fresh):
+    vardenis = place_id(fresh, "Vardenis")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = str(vardenis)
+    run(at)
+    token = at.selectbox(key="fix_mention").value
+    role = f"fix_role_{token}"
+    assert at.radio(key=role).value == "literal"
+    # "not where it happened": Vardenis leaves the default map, and comes back with every mention
+    at.radio(key=role).set_value("associative")
+    run(at)  # the Apply button comes alive once the role differs
+    at.button(key="fix_role_apply").click()
+    run(at)
+    assert "Vardenis" not in place_names(at)
+    assert any("not where it happened" in h.value for h in at.get("html"))
+    with Store(fresh / "atlas.sqlite") as store:
+        assert vardenis not in {p.id for p in store.place_counts()}
+        assert vardenis in {p.id for p in store.place_counts(EventFilter(every_mention=True))}
+    at.toggle(key="every_mention").set_value(True)
+    run(at)
+    assert "Vardenis" in place_names(at)
+    at.button(key="fix_role_undo").click()
+    run(at)
+    at.toggle(key="every_mention").set_value(False)
+    run(at)
+    assert "Vardenis" in place_names(at)
+    # a date for the undated report's sentence: it moves onto the timeline and into the date filter
+    at.text_input(key="fix_date").input("2021-W48")
+    run(at)
+    at.button(key="fix_date_apply").click()
+    run(at)
+    assert any("week of 29 Nov 2021" in h.value for h in at.get("html"))
+    with Store(fresh / "atlas.sqlite") as store:
+        (event,) = store.events(vardenis)
+        assert (event.date_value, event.date_precision, event.date_source) == ("2021-W48", "week", "user")
+    at.text_input(key="fix_date").input("next Tuesday")
+    run(at)
+    at.button(key="fix_date_apply").click()
+    run(at)
+    assert any("Nothing was corrected" in h.value and "is not a date" in h.value for h in at.get("html"))
+    at.button(key="fix_date_undo").click()
+    run(at)
+    with Store(fresh / "atlas.sqlite") as store:
+        assert store.events(vardenis)[0].date is None
+
+
 def test_not_a_place_from_a_table_row(fresh):
     goris = place_id(fresh, "Goris")
     at = run(AppTest.from_file(APP, default_timeout=120))
@@ -589,7 +635,7 @@ def test_not_a_place_from_a_table_row(fresh):
                if p == "Goris" and "directions of Vardenis" in s)
     choose_rows(at, [row])
     assert highlight_of(at) == [goris]
-    assert any(e.label == "Correct the place of the chosen row" for e in at.expander)
+    assert any(e.label == "Correct the place, role or date of the chosen row" for e in at.expander)
     chosen = table_of(at).value.iloc[row]
     assert at.selectbox(key="fix_mention").format_func(at.selectbox(key="fix_mention").value).startswith("“Goris”")
     assert chosen["place"] == "Goris"

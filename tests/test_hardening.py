@@ -230,7 +230,7 @@ def app_while_ingesting(tmp_path: Path, collection: Path, executable: str) -> No
 
 
 def watch_while_ingesting(tmp_path: Path, collection: Path, browser) -> None:
-    from bench._browser import IDLE, MAP_FRAME, open_page, start_app, wait_for_markers
+    from bench._browser import IDLE, MAP_FRAME, MARKER_IDS, open_page, start_app, wait_for_markers
 
     home = tmp_path / "home"
     server = start_app(home, log_dir=tmp_path)
@@ -262,6 +262,8 @@ def watch_while_ingesting(tmp_path: Path, collection: Path, browser) -> None:
                 visit.page.wait_for_url(re.compile(r"countries=0") if step == 1 else re.compile(r"^(?!.*countries=0)"))
             visit.page.wait_for_selector(IDLE, timeout=60_000)
             assert_no_error(visit)
+            if step == 0:  # a new session's map gets its markers after its frame is ready: wait for them
+                visit.frame.wait_for_function(f"() => ({MARKER_IDS})().length > 0", timeout=60_000)
             articles, markers = page_state(visit)
             articles_seen.append(articles)
             if step == 0:  # a new session shows every date and, here, country-level places

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from ..spans import Span
@@ -83,3 +84,28 @@ def timex_period(value: str) -> tuple[datetime.date, datetime.date]:
 
 def month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+_TIMEX = (  # a TIMEX3 value a person may type, and its precision (checked in this order)
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "day"),
+    (re.compile(r"\d{4}-W\d{2}"), "week"),
+    (re.compile(r"\d{4}-\d{2}"), "month"),
+    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)"), "season"),
+    (re.compile(r"\d{4}"), "year"),
+    (re.compile(r"\d{3}"), "decade"),
+)
+
+
+def parse_timex(text: str, source: str = "user") -> EventDate:
+    """A typed TIMEX3 value (``2022-09-13``, ``2021-W48``, ``2021-05``, ``2020-FA``, ``2020``, ``199``) as an
+    :class:`EventDate`. Raises ``ValueError`` with what to type when it is none of these."""
+    value = text.strip().upper()
+    for pattern, precision in _TIMEX:
+        if pattern.fullmatch(value):
+            try:
+                timex_period(value)
+            except ValueError:
+                break
+            return EventDate(value, precision, source)
+    raise ValueError(f"{text.strip()!r} is not a date: type a day (2022-09-13), a week (2022-W37), a month "
+                     "(2022-09), a season (2020-FA), a year (2020) or a decade (199 for the 1990s)")

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.markup import Mark, escape, marked
-from dashboard.store import EventRecord, StoreError
+from dashboard.store import EventRecord, StoredMention, StoreError
 
 NOT_A_PLACE = "none"
 SEARCH_RESULTS = 10
@@ -51,7 +51,7 @@ def choice_place(choice: str, gazetteer: Any) -> Any:
     raise ValueError(f"not a choice: {choice!r}")
 
 
-def _flash(kind: str, text: str, undo: tuple[str, int, int] | None = None) -> None:
+def flash(kind: str, text: str, undo: tuple[str, int, int] | None = None) -> None:
     st.session_state[k.FIX_FLASH] = (kind, text, undo)
 
 
@@ -68,14 +68,14 @@ def apply_correction(path: str, article: str, start: int, end: int) -> None:
         place = choice_place(state.get(k.FIX_CHOICE), data.load_gazetteer())
         data.correct(path, article, start, end, place)
     except (ValueError, StoreError) as exc:
-        _flash("error", f"Nothing was corrected: {exc}")
+        flash("error", f"Nothing was corrected: {exc}")
         return
     mention = data.mention(path, article, start, end)
     if mention.place_id is None:
-        _flash("success", f"“{mention.text}” is marked as not a place: its events are gone from the map, "
+        flash("success", f"“{mention.text}” is marked as not a place: its events are gone from the map, "
                           "the table and the exports.", (article, start, end))
     else:
-        _flash("success", f"“{mention.text}” now names {mention.place_name} ({mention.kind}"
+        flash("success", f"“{mention.text}” now names {mention.place_name} ({mention.kind}"
                           f"{', ' + mention.country if mention.country else ''}).", (article, start, end))
     _follow(mention.place_id)
     state[k.FIX_SEARCH] = ""
@@ -87,14 +87,14 @@ def undo_correction(path: str, article: str, start: int, end: int) -> None:
     try:
         undone = data.undo_correction(path, article, start, end)
     except StoreError as exc:
-        _flash("error", f"Nothing was undone: {exc}")
+        flash("error", f"Nothing was undone: {exc}")
         return
     mention = data.mention(path, article, start, end)
     if not undone or mention is None:
-        _flash("info", "That correction was already undone.")
+        flash("info", "That correction was already undone.")
         return
     now = mention.place_name if mention.place_id is not None else "not a place"
-    _flash("success", f"Undone: “{mention.text}” names {now} again"
+    flash("success", f"Undone: “{mention.text}” names {now} again"
                       f"{' (the geoparser’s choice)' if not mention.corrected else ''}.")
     _follow(mention.place_id)
     st.session_state.pop(k.FIX_CHOICE, None)
@@ -122,15 +122,17 @@ def _place_label(path: str, place_id: int | None) -> str:
     return f"{name} ({kind}{', ' + country if country else ''})"
 
 
-def correction_form(path: str, records: Sequence[EventRecord], preselect: EventRecord | None = None) -> None:
-    """Choose one of ``records``' mentions and correct its place. ``preselect``: a row chosen in the table."""
+def correction_form(path: str, records: Sequence[EventRecord],
+                    preselect: EventRecord | None = None) -> tuple[EventRecord, StoredMention] | None:
+    """Choose one of ``records``' mentions and correct its place. ``preselect``: a row chosen in the table.
+    Returns the chosen mention's record and stored mention (for the event's own corrections)."""
     state = st.session_state
     tokens: dict[str, EventRecord] = {}
     for r in records:
         tokens.setdefault(mention_token(r), r)
     if not tokens:
         st.caption("No mention to correct under the current filter.")
-        return
+        return None
     if preselect is not None and mention_token(preselect) in tokens and \
             state.get(k.FIX_PRESELECTED) != mention_token(preselect):
         state[k.FIX_MENTION] = state[k.FIX_PRESELECTED] = mention_token(preselect)
@@ -149,7 +151,7 @@ def correction_form(path: str, records: Sequence[EventRecord], preselect: EventR
     mention = data.mention(path, article, start, end)
     if mention is None:
         st.caption("This mention is no longer in the store.")
-        return
+        return None
     st.html(f'<div class="atlas-fix-sentence">'
             f'{marked(r.sentence, [Mark(start - r.sent_start, end - r.sent_start, "atlas-selected")])}</div>'
             f'<div class="atlas-meta">Now: {escape(_place_label(path, mention.place_id))} · '
@@ -192,6 +194,7 @@ def correction_form(path: str, records: Sequence[EventRecord], preselect: EventR
         st.html(f'<div class="atlas-meta">Corrections of this mention: {escape(steps)}; the last counts.</div>')
         st.button("Undo the last correction of this mention", key=k.FIX_UNDO, on_click=undo_correction,
                   args=(path, article, start, end))
+    return r, mention
 
 
 def corrections_list(path: str, generation: int) -> None:

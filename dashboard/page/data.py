@@ -22,6 +22,7 @@ from dashboard.store import (
     EventFilter,
     EventRecord,
     EventRow,
+    Period,
     PlaceCount,
     Store,
     StoredArticle,
@@ -141,7 +142,7 @@ def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABL
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_timeline(path: str, generation: int, flt: EventFilter) -> list[tuple[Any, Any, str, int]]:
+def load_timeline(path: str, generation: int, flt: EventFilter) -> list[Period]:
     """``(first day, last day, precision, events)`` of the dated events under ``flt``."""
     return open_store(path).periods(flt)
 
@@ -216,6 +217,24 @@ def correct(path: str, article: str, start: int, end: int, place: Any) -> None:
 def undo_correction(path: str, article: str, start: int, end: int) -> bool:
     """Take back a mention's latest correction; whether there was one (raises ``StoreError``)."""
     return open_store(path).undo_correction(article, start, end)
+
+
+def correct_role(path: str, article: str, start: int, end: int, role: str) -> None:
+    """Store a person's reading of a mention's role (raises ``StoreError``)."""
+    open_store(path).correct_role(article, start, end, role, author="page")
+
+
+def undo_role(path: str, article: str, start: int, end: int) -> bool:
+    return open_store(path).undo_role(article, start, end)
+
+
+def correct_date(path: str, article: str, sent_start: int, when: Any) -> None:
+    """Store a person's date for a sentence's events (``None``: no date can be known)."""
+    open_store(path).correct_date(article, sent_start, when, author="page")
+
+
+def undo_date(path: str, article: str, sent_start: int) -> bool:
+    return open_store(path).undo_date(article, sent_start)
 
 
 # -- adding articles -----------------------------------------------------------------------------------

@@ -11,6 +11,11 @@ DATES = "dates"  # the date range picker: (first, last)
 UNDATED = "undated"  # include undated articles
 COUNTRIES = "countries"  # show country-level places
 EVERY_MENTION = "every_mention"  # also places named only as actors or sources
+FIX_ROLE_APPLY = "fix_role_apply"
+FIX_ROLE_UNDO = "fix_role_undo"
+FIX_DATE = "fix_date"  # the date typed for the mention's sentence (a TIMEX3 value, or "none")
+FIX_DATE_APPLY = "fix_date_apply"
+FIX_DATE_UNDO = "fix_date_undo"
 COUNTRY = "f_country"  # countries (ISO codes)
 KINDS = "f_kinds"  # kinds of place
 PLACES = "f_places"  # places (ids; names while being typed)
@@ -77,6 +82,11 @@ def whole_article(article_id: str) -> str:
 def undo(correction_id: int) -> str:
     """The Undo button of one correction in "Corrections (N)"."""
     return f"undo_{correction_id}"
+
+
+def fix_role(token: str) -> str:
+    """The role chosen for one mention (``article:start:end``): literal or associative."""
+    return f"fix_role_{token}"
 
 
 def uploads(round_: int) -> str:

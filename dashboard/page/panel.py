@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard.events import date_label
 from dashboard.page import keys as k
-from dashboard.page.correct import correction_form, show_flash
+from dashboard.page.correct import show_flash
+from dashboard.page.correct_event import correction_forms
 from dashboard.page.data import PLACE_OPTIONS, load_article, load_place
 from dashboard.page.markup import Mark, escape, marked, safe_url
 from dashboard.store import EventFilter, EventRecord, EventRow, PlaceCount, StoredArticle
@@ -59,8 +60,8 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     shown = f"the newest {len(events)} of " if total > len(events) else ""
     st.caption(f"{shown}{total} event{'s' if total != 1 else ''} under the current filter"
                f"{f', from {articles} article' + ('s' if articles != 1 else '') if events else ''}")
-    with st.expander("Correct this place", expanded=len(chosen) == 1, key=k.FIX_BOX):
-        correction_form(path, records, chosen[0] if len(chosen) == 1 else None)
+    with st.expander("Correct this place, role or date", expanded=len(chosen) == 1, key=k.FIX_BOX):
+        correction_forms(path, records, chosen[0] if len(chosen) == 1 else None)
     groups: dict[str, list[EventRow]] = {}
     for e in events:
         groups.setdefault(e.article_id, []).append(e)

@@ -25,7 +25,7 @@ from dashboard.export import file_names, geojson_text, to_csv
 from dashboard.page import keys as k
 from dashboard.page.data import TABLE_ROWS, all_records, load_records, load_timeline
 from dashboard.page.markup import escape, safe_url
-from dashboard.store import EventFilter, EventRecord
+from dashboard.store import EventFilter, EventRecord, Period
 
 TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
                  "link")
@@ -85,17 +85,17 @@ def records_frame(records: Sequence[EventRecord]) -> Any:
     }, columns=list(TABLE_COLUMNS))
 
 
-def timeline_frame(periods: Sequence[tuple[Any, Any, str, int]]) -> Any:
+def timeline_frame(periods: Sequence[Period]) -> Any:
     """One bar per period: its first day, the day after its last (so a day's bar has a width), its
     precision and its number of events."""
     import pandas as pd
 
     return pd.DataFrame({
-        "first": pd.to_datetime([a for a, *_ in periods]),
-        "end": pd.to_datetime([b for _, b, *_ in periods]) + pd.Timedelta(days=1),
-        "precision": [p or "day" for _, _, p, _ in periods],
-        "when": [f"{a}" if a == b else f"{a} – {b}" for a, b, *_ in periods],
-        "events": [n for *_, n in periods],
+        "first": pd.to_datetime([p.first for p in periods]),
+        "end": pd.to_datetime([p.last for p in periods]) + pd.Timedelta(days=1),
+        "precision": [p.precision or "day" for p in periods],
+        "when": [f"{p.first}" if p.first == p.last else f"{p.first} – {p.last}" for p in periods],
+        "events": [p.events for p in periods],
     })
 
 
@@ -121,7 +121,7 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
             tooltip=[alt.Tooltip("when:N", title="date"), alt.Tooltip("events:Q")],
         ).properties(height=160)
         st.altair_chart(chart, width="stretch")
-    undated = total - sum(n for *_, n in periods)
+    undated = total - sum(p.events for p in periods)
     if periods and undated > 0:
         st.caption(f"and {undated:,} undated event{'s' if undated != 1 else ''}, not on the timeline")
     st.dataframe(records_frame(records), key=key, on_select="rerun", selection_mode="multi-row", hide_index=True,

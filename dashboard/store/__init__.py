@@ -4,10 +4,49 @@
 from ..errors import StoreError
 from .db import STORE_NAME, Store, data_dir, store_path
 from .filters import KIND_GROUPS, KIND_LABELS, MAX_FILTER_PLACES, MAX_SEARCH, EventFilter, like_pattern
-from .records import Correction, DateRange, EventRecord, EventRow, PlaceCount, StoredArticle, StoredMention
+from .records import (
+    ArticleSummary,
+    Candidate,
+    Correction,
+    CountryCount,
+    DateRange,
+    DayCount,
+    EventRecord,
+    EventRow,
+    Period,
+    PlaceCount,
+    StoredArticle,
+    StoredMention,
+    StoredPlace,
+)
 from .schema import SCHEMA_PATH, SCHEMA_VERSION, schema_sections
 
-__all__ = ["KIND_GROUPS", "KIND_LABELS", "MAX_FILTER_PLACES", "MAX_SEARCH", "SCHEMA_PATH", "SCHEMA_VERSION",
-           "STORE_NAME", "Correction", "DateRange", "EventFilter", "EventRecord", "EventRow", "PlaceCount", "Store",
-           "StoreError", "StoredArticle", "StoredMention", "data_dir", "like_pattern", "schema_sections",
-           "store_path"]
+__all__ = [
+    "KIND_GROUPS",
+    "KIND_LABELS",
+    "MAX_FILTER_PLACES",
+    "MAX_SEARCH",
+    "SCHEMA_PATH",
+    "SCHEMA_VERSION",
+    "STORE_NAME",
+    "ArticleSummary",
+    "Candidate",
+    "Correction",
+    "CountryCount",
+    "DateRange",
+    "DayCount",
+    "EventFilter",
+    "EventRecord",
+    "EventRow",
+    "Period",
+    "PlaceCount",
+    "Store",
+    "StoreError",
+    "StoredArticle",
+    "StoredMention",
+    "StoredPlace",
+    "data_dir",
+    "like_pattern",
+    "schema_sections",
+    "store_path",
+]

@@ -5,7 +5,6 @@ name (:func:`~dashboard.store.records.from_row`).
 """
 from __future__ import annotations
 
-import datetime
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -13,13 +12,19 @@ from typing import Any
 
 from .filters import EventFilter
 from .records import (
+    ArticleSummary,
+    Candidate,
     Correction,
+    CountryCount,
     DateRange,
+    DayCount,
     EventRecord,
     EventRow,
+    Period,
     PlaceCount,
     StoredArticle,
     StoredMention,
+    StoredPlace,
     as_date,
     from_row,
 )
@@ -83,9 +88,9 @@ class Reads:
 
     def extent(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """``((south, west), (north, east))`` of every place with an event, or ``None`` when there is none."""
-        (s, w, n, e), = self._query("SELECT min(lat), min(lon), max(lat), max(lon) FROM place "
-                                    "WHERE id IN (SELECT DISTINCT place FROM event)")
-        return None if s is None else ((s, w), (n, e))
+        (r,) = self._rows("SELECT min(lat) AS s, min(lon) AS w, max(lat) AS n, max(lon) AS e FROM place "
+                          "WHERE id IN (SELECT DISTINCT place FROM event)")
+        return None if r["s"] is None else ((r["s"], r["w"]), (r["n"], r["e"]))
 
     # -- places --------------------------------------------------------------------------------------------
     def place_counts(self, flt: EventFilter = DEFAULT_FILTER) -> list[PlaceCount]:
@@ -111,15 +116,15 @@ class Reads:
             "SELECT e.place FROM event e JOIN place p ON p.id = e.place WHERE p.name = ? COLLATE NOCASE "
             "GROUP BY e.place ORDER BY count(*) DESC", (name.strip(),))]
 
-    def stored_place(self, place_id: int) -> tuple[str, str, str | None] | None:
+    def stored_place(self, place_id: int) -> StoredPlace | None:
         """``(name, kind, country)`` of a stored place (with or without events)."""
-        rows = self._query("SELECT name, kind, country FROM place WHERE id = ?", (place_id,))
-        return tuple(rows[0]) if rows else None
+        rows = self._rows("SELECT name, kind, country FROM place WHERE id = ?", (place_id,))
+        return from_row(StoredPlace, rows[0]) if rows else None
 
-    def country_counts(self) -> list[tuple[str, int]]:
+    def country_counts(self) -> list[CountryCount]:
         """Countries of the places with events, with their numbers of events, most first."""
-        return [tuple(r) for r in self._query(
-            "SELECT p.country, count(*) FROM event e JOIN place p ON p.id = e.place "
+        return [from_row(CountryCount, r) for r in self._rows(
+            "SELECT p.country, count(*) AS events FROM event e JOIN place p ON p.id = e.place "
             "WHERE p.country IS NOT NULL GROUP BY p.country ORDER BY count(*) DESC, p.country")]
 
     # -- events --------------------------------------------------------------------------------------------
@@ -143,13 +148,13 @@ class Reads:
         """For each ``(article, sent_start)``: its ``places`` (literal) and ``actors`` (associative), by name."""
         keys = json.dumps(sorted(set(sentences)))
         out: dict[tuple[str, int], dict[str, list[str]]] = {}
-        for article, sent_start, name, role in self._query(
+        for r in self._rows(
                 "SELECT e.article, e.sent_start, p.name, e.role FROM json_each(?) k "
                 "JOIN event e ON e.article = json_extract(k.value, '$[0]') "
                 "AND e.sent_start = json_extract(k.value, '$[1]') JOIN place p ON p.id = e.place "
                 "ORDER BY e.article, e.sent_start, e.mention_start", (keys,)):
-            cast = out.setdefault((article, sent_start), {"places": [], "actors": []})
-            cast["places" if role == "literal" else "actors"].append(name)
+            cast = out.setdefault((r["article"], r["sent_start"]), {"places": [], "actors": []})
+            cast["places" if r["role"] == "literal" else "actors"].append(r["name"])
         return {k: {r: tuple(v) for r, v in cast.items()} for k, cast in out.items()}
 
     def count_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER) -> int:
@@ -202,35 +207,36 @@ class Reads:
             f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
             "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start) AS mention_text, a.title, a.url, "
             "a.source, e.confidence, e.corrected, e.date_last, e.date_value, e.date_source, e.role, "
-            "e.role_confidence FROM chosen JOIN event e ON e.id = chosen.id JOIN place p ON p.id = e.place "
+            "e.role_confidence, e.date_corrected FROM chosen JOIN event e ON e.id = chosen.id "
+            "JOIN place p ON p.id = e.place "
             f"JOIN article a ON a.id = e.article ORDER BY {order}", params)
         cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
         return [from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
                          actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ())) for r in rows]
 
-    def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[tuple[datetime.date, int]]:
+    def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[DayCount]:
         """Events per day under ``flt`` (days with none are left out), oldest first; an event of coarse
         precision counts on the first day of its period."""
         where, params = flt.where()
-        rows = self._query(f"SELECT e.date, count(*) FROM event e JOIN place p ON p.id = e.place "
-                           f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
-        return [(as_date(d), n) for d, n in rows]
+        rows = self._rows(f"SELECT e.date AS day, count(*) AS events FROM event e JOIN place p ON p.id = e.place "
+                          f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
+        return [DayCount(as_date(r["day"]), r["events"]) for r in rows]
 
-    def periods(self, flt: EventFilter = DEFAULT_FILTER) -> list[tuple[datetime.date, datetime.date, str, int]]:
+    def periods(self, flt: EventFilter = DEFAULT_FILTER) -> list[Period]:
         """``(first day, last day, precision, events)`` of the dated events under ``flt``, oldest first (the
         timeline draws an event of coarse precision over its whole period)."""
         where, params = flt.where()
-        rows = self._query(f"SELECT e.date, e.date_last, e.date_precision, count(*) FROM event e JOIN place p "
-                           f"ON p.id = e.place WHERE {where} AND e.date IS NOT NULL "
-                           "GROUP BY e.date, e.date_last, e.date_precision ORDER BY e.date, e.date_last", params)
-        return [(as_date(a), as_date(b), prec, n) for a, b, prec, n in rows]
+        rows = self._rows(f"SELECT e.date AS first, e.date_last AS last, e.date_precision AS precision, count(*) AS "
+                          f"events FROM event e JOIN place p ON p.id = e.place WHERE {where} AND e.date IS NOT NULL "
+                          "GROUP BY e.date, e.date_last, e.date_precision ORDER BY e.date, e.date_last", params)
+        return [from_row(Period, r, first=as_date(r["first"]), last=as_date(r["last"])) for r in rows]
 
     # -- articles and mentions -------------------------------------------------------------------------------
-    def article_list(self, limit: int | None = None) -> list[tuple[str, str | None, str, datetime.date | None]]:
+    def article_list(self, limit: int | None = None) -> list[ArticleSummary]:
         """Stored articles as ``(id, title, source, published)``, newest first, undated last."""
-        rows = self._query("SELECT id, title, source, published FROM article ORDER BY published IS NULL, "
-                           f"published DESC, source LIMIT {_limit(limit)}")
-        return [(i, t, s, as_date(p)) for i, t, s, p in rows]
+        rows = self._rows("SELECT id, title, source, published FROM article ORDER BY published IS NULL, "
+                          f"published DESC, source LIMIT {_limit(limit)}")
+        return [from_row(ArticleSummary, r) for r in rows]
 
     def article(self, article_id: str) -> StoredArticle | None:
         """An article with its mentions (each with the place it names now), or ``None``."""
@@ -246,10 +252,10 @@ class Reads:
                           (article_id, start, end))
         return from_row(StoredMention, rows[0]) if rows else None
 
-    def candidates(self, article_id: str, start: int, end: int) -> list[tuple[int, str, float]]:
+    def candidates(self, article_id: str, start: int, end: int) -> list[Candidate]:
         """The runner-ups of the mention at ``[start, end)``: ``(place id, name, score)``, best first."""
-        return [tuple(r) for r in self._query(
-            "SELECT p.id, p.name, c.score FROM mention m JOIN candidate c ON c.mention = m.id "
+        return [from_row(Candidate, r) for r in self._rows(
+            "SELECT p.id AS place_id, p.name, c.score FROM mention m JOIN candidate c ON c.mention = m.id "
             "JOIN place p ON p.id = c.place WHERE m.article = ? AND m.start = ? AND m.end = ? ORDER BY c.rank",
             (article_id, start, end))]
 

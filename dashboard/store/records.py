@@ -5,7 +5,7 @@ import datetime
 import json
 import sqlite3
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -43,14 +43,63 @@ _CONVERT = {
 def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
     """A ``cls`` record from ``row``: each field from the column of its name (``given`` wins)."""
     keys = set(row.keys())
+    names = cls._fields if hasattr(cls, "_fields") else [f.name for f in fields(cls)]  # type: ignore[arg-type]
     values = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name in given:
-            values[f.name] = given[f.name]
-        elif f.name in keys:
-            convert = _CONVERT.get(f.name)
-            values[f.name] = convert(row[f.name]) if convert else row[f.name]
+    for name in names:
+        if name in given:
+            values[name] = given[name]
+        elif name in keys:
+            convert = _CONVERT.get(name)
+            values[name] = convert(row[name]) if convert else row[name]
     return cls(**values)
+
+
+class ArticleSummary(NamedTuple):
+    """A stored article in a list: its id, title, file and publication date."""
+
+    id: str
+    title: str | None
+    source: str
+    published: datetime.date | None
+
+
+class Candidate(NamedTuple):
+    """A runner-up place of a mention, with its score."""
+
+    place_id: int
+    name: str
+    score: float
+
+
+class StoredPlace(NamedTuple):
+    """A place as the store keeps it (with or without events)."""
+
+    name: str
+    kind: str
+    country: str | None
+
+
+class DayCount(NamedTuple):
+    """Events on one day."""
+
+    day: datetime.date
+    events: int
+
+
+class Period(NamedTuple):
+    """Events over one period: its first and last day, its precision."""
+
+    first: datetime.date
+    last: datetime.date
+    precision: str | None
+    events: int
+
+
+class CountryCount(NamedTuple):
+    """A country of the places with events, and its number of events."""
+
+    country: str
+    events: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +173,7 @@ class EventRecord:
     role: str = "literal"
     role_confidence: float = 1.0
     actors: tuple[str, ...] = ()
+    date_corrected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
