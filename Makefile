@@ -22,10 +22,10 @@ index: setup
 parse: setup
 	$(BIN)/atlas parse seeds/*.txt
 
-# Streamlit reads .streamlit/config.toml from the folder it starts in: run from the repository root.
+# atlas serve sets Streamlit's options itself (127.0.0.1 only, no usage statistics, XSRF on): the same from any folder.
 run: setup
 	$(BIN)/atlas gazetteer build
-	$(BIN)/streamlit run dashboard/app.py
+	$(BIN)/atlas serve
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
 chromium:

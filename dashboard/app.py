@@ -1,8 +1,8 @@
 """News Atlas, the page: a map of the places the stored articles mention, with their sentences.
 
-Run from the repository root (Streamlit reads ``.streamlit/config.toml`` from there)::
-
-    streamlit run dashboard/app.py
+Serve it with ``atlas serve`` (:mod:`dashboard.serve`: 127.0.0.1 only, no usage statistics, XSRF
+protection on, from any folder); ``streamlit run dashboard/app.py`` does the same only from the
+repository root, where Streamlit finds ``.streamlit/config.toml``.
 
 The store is ``$ATLAS_HOME/atlas.sqlite``; when it is empty the sample articles in ``seeds/`` are
 ingested first. This module only composes the page's parts (:mod:`dashboard.page`): the sidebar's
@@ -31,6 +31,7 @@ from dashboard.page.correct_event import correction_forms
 from dashboard.page.data import load_place_list, load_records, overview, place_info, seed_if_empty
 from dashboard.page.filters import sidebar
 from dashboard.page.map_area import map_area
+from dashboard.page.markup import escape_markdown
 from dashboard.page.panel import panel
 from dashboard.page.state import (
     begin_run,
@@ -38,6 +39,7 @@ from dashboard.page.state import (
     first_page_drawn,
     follow_date_range,
     follow_up,
+    ignored_note,
     init_state,
     sync_url,
     warn,
@@ -83,16 +85,21 @@ def main() -> None:
             say("Some sample articles could not be added: " + "; ".join(failed))
         generation, counts, rng, extent = overview(path)
     except AtlasError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         st.stop()
-    init_state(rng)
+    ignored = init_state(rng)
+    if ignored:
+        say(ignored_note(ignored), kind="info")
     follow_date_range(rng)
     sidebar(path, generation, counts, rng)
     flt = current_filter(rng)
     add_articles(path, expanded=not counts["articles"])
     if not counts["articles"]:
         st.info("The store is empty. Add articles above, or with `atlas ingest PATH...` (files or folders).")
-    draw(read_view(path, generation, extent, flt, say), first_page)
+    try:
+        draw(read_view(path, generation, extent, flt, say), first_page)
+    except AtlasError as exc:  # a query past its time budget, a store gone bad: say what, keep the filters
+        st.error(escape_markdown(exc))
     sync_url(flt, st.session_state.get(k.PLACE))
     st.caption(CREDITS)
 

@@ -23,10 +23,13 @@ from gazetteer.geoparse import geoparse
 
 from .errors import AtlasError
 from .events import LITERAL, Event, EventDate, Reading, read_events
-from .export import geojson_text, to_csv, write_atomically
+from .export import export_failure, open_atomically, silence_stdout, write_rows
 from .ingest import FAILED, FileResult, IngestInterrupted, ingest_paths
 from .reader import Article, read_article
 from .store import KIND_GROUPS, EventFilter, Store
+from .store.check import check_store
+from .store.db import store_path
+from .terminal import terminal_safe
 
 
 def _err(message: str) -> None:
@@ -87,11 +90,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             article = read_article(name)
         except AtlasError as exc:
-            _err(str(exc))  # the reader's messages name the file
+            _err(terminal_safe(exc))  # the reader's messages name the file
             failed += 1
             continue
         for warning in article.warnings:
-            _err(f"{name}: {warning}")
+            _err(terminal_safe(f"{name}: {warning}"))
         print(json.dumps(parse_record(article, gazetteer, name), ensure_ascii=False), flush=False)
     sys.stdout.flush()
     if failed:
@@ -111,7 +114,7 @@ class ProgressBar:
         if not self.enabled:
             return
         filled = self.width * done // max(total, 1)
-        name = Path(result.path).name[-40:]
+        name = terminal_safe(Path(result.path).name)[-40:]
         self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name:<40}")
         if done == total:
             self.stream.write("\r" + " " * (self.width + 60) + "\r")
@@ -187,6 +190,18 @@ def _country(text: str) -> list[str]:
     return codes
 
 
+def _place_id(text: str) -> int:
+    """A place id: an integer SQLite can hold (64-bit signed), as GeoNames ids and curated (negative) ones are."""
+    try:
+        value = int(text.strip()) if re.fullmatch(r"\s*[+-]?[0-9]{1,25}\s*", text) else None
+    except ValueError:
+        value = None
+    if value is None or not -(2**63) <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a place id (an integer of at most 19 digits, "
+                                         "e.g. 616108)")
+    return value
+
+
 def _article(text: str) -> str:
     if not re.fullmatch(r"[0-9a-fA-F]{16}", text.strip()):
         raise argparse.ArgumentTypeError(f"{text!r} is not an article id (16 hex digits)")
@@ -203,7 +218,8 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
     f.add_argument("--no-countries", action="store_true", help="leave out country-level places")
     f.add_argument("--country", type=_country, action="append", default=[], metavar="CC",
                    help="places in these countries (ISO codes, repeat or comma-separate: AM,AZ)")
-    f.add_argument("--place", type=int, action="append", default=[], metavar="ID", help="only this place id (repeat)")
+    f.add_argument("--place", type=_place_id, action="append", default=[], metavar="ID",
+                   help="only this place id (repeat)")
     f.add_argument("--article", type=_article, metavar="ID", help="only this article (its 16-hex-digit id)")
     f.add_argument("--kind", choices=sorted(KIND_GROUPS), action="append", default=[],
                    help="kinds of place: town, region (province, district or region), country, feature (repeat)")
@@ -238,16 +254,38 @@ def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
     err = sys.stderr if err is None else err
     flt = filter_from_args(args)
     fmt = output_format(args.format, args.output)
+    target = Path(args.output) if args.output else None
+    if target is not None and target.is_dir():
+        print(f"atlas export: error: {args.output} is a folder; give a file name such as "
+              f"{target / ('events.' + fmt)}", file=err)
+        return 2
     with Store.open() as store:
-        rows = store.event_records(flt)
-    text = geojson_text(rows) + "\n" if fmt == "geojson" else to_csv(rows)
-    if args.output:
-        write_atomically(Path(args.output), text)
-        print(f"atlas: {len(rows)} events written to {args.output} ({fmt})", file=err)
-    else:
-        out.write(text)
-        out.flush()
+        store.query_budget = EXPORT_QUERY_BUDGET  # per query of the stream (no other session waits on it)
+
+        def run() -> int:
+            if target is None:
+                n = write_rows(store.iter_event_records(flt), out, fmt)
+                out.flush()
+                return n
+            with open_atomically(target) as fh:
+                return write_rows(store.iter_event_records(flt), fh, fmt)
+
+        try:
+            n = _with_sigterm(run)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            code, message = export_failure(exc, args.output)
+            print(f"atlas export: error: {message}", file=err)
+            if target is None and out is sys.stdout:
+                silence_stdout()
+            return code
+    if target is not None:
+        print(f"atlas: {n} events written to {args.output} ({fmt})", file=err)
     return 0
+
+
+EXPORT_QUERY_BUDGET = 120.0  # seconds per query of an export (the page's are 5 s)
 
 
 # -- atlas gazetteer -------------------------------------------------------------------------------------
@@ -288,6 +326,25 @@ def cmd_gazetteer_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- atlas store -----------------------------------------------------------------------------------------
+def cmd_store_check(args: argparse.Namespace) -> int:
+    """Run SQLite's integrity and foreign key checks on the event store (read-only; it changes nothing).
+    Exit status 0 when it is sound, 1 when problems were found."""
+    found = check_store(Path(args.path) if args.path else store_path())
+    print("\n".join(map(terminal_safe, found.report())), flush=True)
+    if not found.ok:
+        _err("restore it from a backup, or move it away to start a new store; it was left as it is")
+    return 0 if found.ok else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the map page on http://127.0.0.1:8501 only, with Streamlit's options set by dashboard/serve.py
+    (the same from any folder)."""
+    from .serve import serve
+
+    return serve(args.address, args.port, allow_remote=args.allow_remote)
+
+
 # -- the parser ------------------------------------------------------------------------------------------
 def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], help: str,
              **kwargs: Any) -> argparse.ArgumentParser:
@@ -319,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced whole) instead of stdout")
     add_filter_arguments(p)
 
+    from .serve import add_arguments as add_serve_arguments
+
+    add_serve_arguments(_command(sub, "serve", cmd_serve, "serve the map page on http://127.0.0.1:8501 only"))
+
     g = sub.add_parser("gazetteer", help="build, extend or query the local gazetteer index")
     gsub = g.add_subparsers(dest="action", required=True, metavar="ACTION")
     b = _command(gsub, "build", cmd_gazetteer_build, "build the index (only if missing or out of date)")
@@ -331,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("name")
     lk.add_argument("-n", "--limit", type=int, default=10)
     _command(gsub, "info", cmd_gazetteer_info, "where the index is and what it holds")
+
+    s = sub.add_parser("store", help="check the event store")
+    ssub = s.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = _command(ssub, "check", cmd_store_check, "run SQLite's integrity checks on the event store, changing nothing")
+    c.add_argument("path", nargs="?", help="a store file (default: $ATLAS_HOME/atlas.sqlite)")
     return parser
 
 

@@ -44,12 +44,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import errno
 import io
 import json
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -156,33 +160,181 @@ def to_csv(rows: Iterable[EventRecord]) -> str:
     return out.getvalue()
 
 
+def feature(row: EventRecord) -> dict[str, Any]:
+    """One event as a GeoJSON Point feature (``[longitude, latitude]``) with the columns as properties."""
+    props = record(row)
+    return {"type": "Feature", "id": props["event_id"],
+            "geometry": {"type": "Point", "coordinates": [props["longitude"], props["latitude"]]},
+            "properties": props}
+
+
 def to_geojson(rows: Iterable[EventRecord]) -> dict[str, Any]:
     """The events as an RFC 7946 FeatureCollection of Points (``[longitude, latitude]``)."""
-    features = []
+    return {"type": "FeatureCollection", "features": [feature(row) for row in rows]}
+
+
+def write_geojson(rows: Iterable[EventRecord], out: TextIO) -> int:
+    """The FeatureCollection written to ``out`` feature by feature (never the whole collection in memory);
+    the same text as :func:`geojson_text`. Returns the number of events written."""
+    out.write('{"type":"FeatureCollection","features":[')
+    n = 0
     for row in rows:
-        props = record(row)
-        features.append({"type": "Feature", "id": props["event_id"],
-                         "geometry": {"type": "Point", "coordinates": [props["longitude"], props["latitude"]]},
-                         "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+        if n:
+            out.write(",")
+        out.write(json.dumps(feature(row), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+        n += 1
+    out.write("]}")
+    return n
 
 
 def geojson_text(rows: Iterable[EventRecord]) -> str:
     """:func:`to_geojson` as JSON text (UTF-8, no NaN or Infinity: a bad coordinate raises ``ValueError``)."""
-    return json.dumps(to_geojson(rows), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    out = io.StringIO()
+    write_geojson(rows, out)
+    return out.getvalue()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``text`` (UTF-8) to ``path`` via a temporary file in the same folder: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def write_rows(rows: Iterable[EventRecord], out: TextIO, fmt: str) -> int:
+    """Stream the events to ``out`` as ``csv`` or ``geojson`` (a final newline after the GeoJSON), row by
+    row: memory holds one row, whatever the number of events. Returns the number written."""
+    if fmt == "csv":
+        return write_csv(rows, out)
+    if fmt == "geojson":
+        n = write_geojson(rows, out)
+        out.write("\n")
+        return n
+    raise ValueError(f"unknown export format {fmt!r}: csv or geojson")
+
+
+# -- files: written whole or not at all -------------------------------------------------------------------
+_TEMP_SUFFIX = ".part"
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    """The names :func:`open_atomically` gives its temporary files for ``name``: ``.NAME.<pid>.<random>.part``
+    (and, from older versions, ``.NAME.<random>``)."""
+    return re.compile(rf"\.{re.escape(name)}\.(?:(?P<pid>\d+)\.[a-z0-9_]+{re.escape(_TEMP_SUFFIX)}|[a-z0-9_]{{8}})")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or cannot tell: leave its file alone
+    return True
+
+
+def clean_stale(path: Path, *, older_than: float = 60.0) -> list[Path]:
+    """Remove the temporary files a killed export to ``path`` left beside it: those of a process that is
+    gone (and, without a process id, older than ``older_than`` seconds). Returns what was removed."""
+    pattern, removed = _temp_pattern(path.name), []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if not match:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            pid = match.group("pid")
+            if (_running(int(pid)) if pid else now - entry.stat(follow_symlinks=False).st_mtime < older_than):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def open_atomically(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8, no newline translation) that becomes ``path`` when the block ends without an
+    error, whole: written to a temporary file beside it, given the mode a new file gets (0666 less the
+    umask, or the mode of the file it replaces), then renamed over it. On any error or interruption
+    (Ctrl-C, SIGTERM raised as KeyboardInterrupt) the temporary file is removed and ``path`` is left as
+    it was; files left by a killed run are removed first (:func:`clean_stale`). A ``path`` that exists
+    and is not a regular file (``/dev/stdout``, a FIFO) is written directly."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    clean_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``text`` (UTF-8) to ``path`` via a temporary file in the same folder: never a half-written file
+    (:func:`open_atomically`)."""
+    with open_atomically(path) as fh:
+        fh.write(text)
+
+
+def export_failure(exc: OSError, output: str | None) -> tuple[int, str]:
+    """Exit status and message for an export that could not be written: 2 when the target cannot be
+    used (a folder, no permission, a read-only disk), 1 when writing failed (a full disk, an I/O error)."""
+    where = output or "the standard output"
+    kept = ""
+    if output and not is_device(output):
+        kept = "; nothing was written" + (f" ({output} is left as it was)" if Path(output).is_file() else "")
+    errno_ = exc.errno
+    if isinstance(exc, IsADirectoryError):
+        return 2, f"{where} is a folder; give a file name"
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return 2, f"cannot write {where}: a part of that path is a file, not a folder"
+    if isinstance(exc, PermissionError) or errno_ in (errno.EACCES, errno.EPERM):
+        return 2, (f"cannot write {where}: permission denied (is the folder {Path(output).parent} writable?)"
+                   if output else f"cannot write to {where}: permission denied")
+    if errno_ == errno.EROFS:
+        return 2, f"cannot write {where}: the disk is read-only"
+    if errno_ in (errno.ENOSPC, errno.EDQUOT):
+        return 1, f"cannot write {where}: no space left on the device{kept}"
+    return 1, f"cannot write {where}: {exc.strerror or exc}{kept}"
+
+
+def is_device(output: str) -> bool:
+    path = Path(output)
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
+def silence_stdout() -> None:
+    """Point the standard output at /dev/null, so the interpreter's last flush of what could not be written
+    raises nothing more at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def file_names(today: datetime.date | None = None) -> tuple[str, str]:

@@ -4,7 +4,12 @@ One path for every way articles arrive: files and folders (``atlas ingest``, the
 files uploaded in the page and pasted text. Each is a :class:`Source`: a label and a way to read it; the
 one loop in :func:`ingest` reads, geoparses and stores each, and reports on every one: added, already
 stored, or failed and why. A failure never stops the others, and never leaves part of an article in the
-store. Ctrl-C (or SIGTERM under ``atlas ingest``) stops after the current article (rolled back whole).
+store. Ctrl-C (or SIGTERM under ``atlas ingest``) stops after the current article (rolled back whole, or,
+when it came while the article was being committed, stored whole and reported).
+
+Only regular files are read: a named pipe, socket or device is refused with a reason, never opened. A
+folder or file that cannot be read is reported as failed; hidden files and folders are left out and
+counted. A file name that is not UTF-8 is stored and shown with its bytes escaped (``caf\\xe9.txt``).
 
 An upload's name is only a label (shown escaped, stored as the article's source); it is never used as a
 path, whatever separators or dots it holds.
@@ -13,11 +18,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import gazetteer as gz
 from gazetteer.geoparse import geoparse
@@ -25,6 +33,7 @@ from gazetteer.geoparse import geoparse
 from .errors import ArticleError, AtlasError, StoreError
 from .events import read_events
 from .reader import Article, article_from_bytes, article_from_text, read_article
+from .terminal import path_text, terminal_safe
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -39,7 +48,8 @@ ADDED, DUPLICATE, FAILED, REPARSED = "added", "duplicate", "failed", "reparsed"
 @dataclass
 class FileResult:
     """What happened to one file. ``reason`` is a short code when it failed (the reader's ``empty``,
-    ``binary``, ``too-large``, ``encoding``, ``unreadable``, or ``missing``, ``geoparse``, ``store``)."""
+    ``binary``, ``too-large``, ``encoding``, ``unreadable``, ``not-a-file``, or ``missing``, ``geoparse``,
+    ``store``). :meth:`line` is safe to print: control characters in names and titles are escaped."""
 
     path: str
     status: str
@@ -52,6 +62,9 @@ class FileResult:
     warnings: tuple[str, ...] = ()
 
     def line(self) -> str:
+        return terminal_safe(self._line())
+
+    def _line(self) -> str:
         if self.status == FAILED:
             return f"failed     {self.path}: {self.reason}: {self.message}"
         what = f"{self.mentions} place mentions, {self.events} events" if self.status in (ADDED, REPARSED) \
@@ -69,6 +82,7 @@ class IngestReport:
     seconds: float = 0.0
     total: int = 0  # files to read (those that do not exist included)
     interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before every file was read
+    hidden: int = 0  # hidden files and folders (names starting with ".") in folders, left out
 
     def _count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -95,6 +109,8 @@ class IngestReport:
             parts.insert(1, f"{self.reparsed} read again")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
+        if self.hidden:
+            parts.append(f"{self.hidden} hidden skipped (files and folders named .*)")
         head = f"interrupted after {len(self.results)} of {self.total} files" if self.interrupted \
             else f"{len(self.results)} files"
         return f"{head}: " + ", ".join(parts) + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
@@ -114,38 +130,72 @@ class Source:
     read: Callable[[], Article]
 
 
-def collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileResult], list[str]]:
+class Collected(NamedTuple):
+    files: list[Path]  # to read, in order
+    failed: list[FileResult]  # paths that do not exist, folders and paths that cannot be read
+    skipped: list[str]  # files in folders that are not articles by their suffix
+    hidden: int  # hidden files and folders left out
+
+
+def collect(paths: Iterable[str | os.PathLike[str]]) -> Collected:
     """The files to read: each file named, and the article files (by suffix) under each folder named,
-    sorted, without repeats. Also a failure for each path that does not exist, and the skipped files."""
+    sorted, without repeats; hidden files and folders (``.*``) under a folder are left out and counted.
+    Also a failure for each path that does not exist or cannot be read, and for each folder that cannot
+    be listed. Nothing is opened here: the reader refuses what is not a regular file."""
     files: dict[Path, None] = {}
-    missing: list[FileResult] = []
+    failed: list[FileResult] = []
     skipped: list[str] = []
+    hidden = 0
+
+    def unlisted(exc: OSError) -> None:  # os.walk's onerror: a folder that cannot be listed
+        failed.append(FileResult(path_text(exc.filename or "?"), FAILED, reason="unreadable",
+                                 message=f"the folder cannot be read ({_why(exc)}); the files in it were left out"))
+
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.startswith("."):
-                        continue
-                    child = Path(root) / name
-                    if child.suffix.lower() in ARTICLE_SUFFIXES:
-                        files.setdefault(child, None)
-                    else:
-                        skipped.append(str(child))
-        elif path.exists():
+        try:
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            failed.append(FileResult(path_text(raw), FAILED, reason="missing",
+                                     message="no such file or folder; check the path"))
+            continue
+        except (OSError, ValueError) as exc:  # a folder above it cannot be searched, a symlink loop, ...
+            failed.append(FileResult(path_text(raw), FAILED, reason="unreadable",
+                                     message=f"cannot be read ({_why(exc)}); check its permissions and its folder's"))
+            continue
+        if not stat.S_ISDIR(mode):
             files.setdefault(path, None)
-        else:
-            missing.append(FileResult(str(raw), FAILED, reason="missing",
-                                      message="no such file or folder; check the path"))
-    return list(files), missing, skipped
+            continue
+        for root, dirs, names in os.walk(path, onerror=unlisted):
+            kept = sorted(d for d in dirs if not d.startswith("."))
+            hidden += len(dirs) - len(kept)
+            dirs[:] = kept
+            for name in sorted(names):
+                if name.startswith("."):
+                    hidden += 1
+                    continue
+                child = Path(root) / name
+                if child.suffix.lower() in ARTICLE_SUFFIXES:
+                    files.setdefault(child, None)
+                else:
+                    skipped.append(path_text(child))
+    return Collected(list(files), failed, skipped, hidden)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
 
 
 def file_sources(files: Iterable[Path], relative_to: Path | None = None) -> Iterator[Source]:
-    """Files as sources, named by their path (relative to ``relative_to`` when given)."""
+    """Files as sources, named by their path (relative to ``relative_to`` when given), with any bytes of
+    the name that are not UTF-8 escaped (and a warning saying so)."""
     for path in files:
         name = os.path.relpath(path, relative_to) if relative_to else str(path)
-        yield Source(name, lambda path=path, name=name: _named(read_article(path), name))
+        label = path_text(name)
+        note = () if label == name else ("the file name is not valid UTF-8: its bytes are shown escaped (\\xNN)",)
+        yield Source(label, lambda path=path, label=label, note=note: _named(read_article(path), label, note))
 
 
 def upload_sources(files: Iterable[Any]) -> Iterator[Source]:
@@ -166,14 +216,16 @@ def text_source(text: str, name: str = PASTED) -> Source:
 def display_name(name: Any, fallback: str = "upload") -> str:
     """An upload's name as a label: control characters removed, at most :data:`MAX_NAME` characters.
     Path separators and dots are kept as they are (it is never a path); escape it wherever it is shown."""
-    text = _CONTROL.sub("", "" if name is None else str(name)).strip()
+    text = _CONTROL.sub("", path_text("" if name is None else str(name))).strip()
     if len(text) > MAX_NAME:
         text = "…" + text[-(MAX_NAME - 1):]
     return text or fallback
 
 
-def _named(article: Article, name: str) -> Article:
-    return article if article.source == name else replace(article, source=name)
+def _named(article: Article, name: str, warnings: tuple[str, ...] = ()) -> Article:
+    if article.source == name and not warnings:
+        return article
+    return replace(article, source=name, warnings=(*article.warnings, *warnings))
 
 
 def parser_version(gazetteer: Any) -> str:
@@ -181,11 +233,50 @@ def parser_version(gazetteer: Any) -> str:
     return f"gazetteer {gz.__version__}; index {getattr(gazetteer, 'meta', {}).get('fingerprint', '?')}"
 
 
+class CommitWindow:
+    """From just before an article is committed until its result is in the report: SIGINT and SIGTERM
+    handlers that would raise (Python callables) are held and run when the window closes, so an
+    interrupt never falls between the commit and the report's count. Outside the main thread (where no
+    signal handler runs) it only remembers the pending result."""
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+    def __init__(self) -> None:
+        self.pending: FileResult | None = None  # what the report gets if the commit under way succeeds
+        self._handlers: dict[int, Any] = {}
+        self._caught: list[tuple[int, Any]] = []
+
+    def open(self, result: FileResult) -> None:
+        self.pending = result
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in self.SIGNALS:
+            handler = signal.getsignal(sig)
+            if callable(handler) and sig not in self._handlers:
+                self._handlers[sig] = handler
+                signal.signal(sig, self._hold)
+
+    def _hold(self, signum: int, frame: Any) -> None:
+        self._caught.append((signum, frame))
+
+    def close(self) -> None:
+        """Restore the handlers; run the one of a signal that came meanwhile (it raises, usually)."""
+        self.pending = None
+        handlers, self._handlers = self._handlers, {}
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        caught, self._caught = self._caught, []
+        if caught:
+            signum, frame = caught[0]
+            handlers[signum](signum, frame)
+
+
 def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | None = None,
-                   reparse: bool = False) -> FileResult:
+                   reparse: bool = False, window: CommitWindow | None = None) -> FileResult:
     """Geoparse one article, read its roles, dates and events, and store it (all or nothing). An article
     already stored is left as it is, unless ``reparse``: then its mentions and events are read again
-    (corrections, kept apart, still apply)."""
+    (corrections, kept apart, still apply). With ``window``, it is opened just before the commit (the
+    caller closes it once the result is counted)."""
     name = path or article.source
     result = FileResult(name, DUPLICATE, article.id, article.title, warnings=tuple(article.warnings))
     stored = store.has_article(article.id)
@@ -199,17 +290,20 @@ def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | 
     except Exception as exc:  # a geoparser bug must not stop the other files
         return FileResult(name, FAILED, article.id, article.title, reason="geoparse",
                           message=f"{type(exc).__name__}: {exc}")
+    done = replace(result, status=REPARSED if stored else ADDED, mentions=len(mentions), events=len(reading.events))
+    if window:
+        window.open(done)
     if store.add_article(article, mentions, reading.events, roles=reading.roles, parser=parser_version(gazetteer),
                          replace=stored):
-        result.status = REPARSED if stored else ADDED
-        result.mentions, result.events = len(mentions), len(reading.events)
+        return done
     return result
 
 
-def ingest_source(store: Any, gazetteer: Any, source: Source, *, reparse: bool = False) -> FileResult:
+def ingest_source(store: Any, gazetteer: Any, source: Source, *, reparse: bool = False,
+                  window: CommitWindow | None = None) -> FileResult:
     """Read and ingest one source; a reader's or the store's refusal becomes a failed result."""
     try:
-        return ingest_article(store, gazetteer, source.read(), path=source.label, reparse=reparse)
+        return ingest_article(store, gazetteer, source.read(), path=source.label, reparse=reparse, window=window)
     except ArticleError as exc:
         return FileResult(source.label, FAILED, reason=exc.reason, message=str(exc))
     except StoreError as exc:
@@ -221,7 +315,8 @@ Progress = Callable[[int, int, FileResult], None]
 
 class IngestInterrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM under ``atlas ingest``) while ingesting; ``report`` says what was done before.
-    The article being stored at that moment is rolled back whole; a new run adds the rest."""
+    The article being stored at that moment is rolled back whole, or, if its commit was under way, stored
+    whole and counted in the report; a new run adds the rest."""
 
     def __init__(self, report: IngestReport) -> None:
         super().__init__(report.summary())
@@ -236,10 +331,17 @@ def ingest(sources: Iterable[Source], store: Any, gazetteer: Any, *, report: Ing
     items = list(sources)
     report = report or IngestReport()
     report.total = report.total or len(report.results) + len(items)
+    window = CommitWindow()
     try:
         for i, source in enumerate(items, 1):
-            result = ingest_source(store, gazetteer, source, reparse=reparse)
-            report.results.append(result)
+            try:
+                result = ingest_source(store, gazetteer, source, reparse=reparse, window=window)
+                report.results.append(result)
+            except KeyboardInterrupt:
+                _count_if_committed(window.pending, store, report)
+                raise
+            finally:
+                window.close()  # a signal held during the commit is raised here, once the result is counted
             if progress:
                 progress(i, len(items), result)
     except KeyboardInterrupt as exc:
@@ -250,13 +352,25 @@ def ingest(sources: Iterable[Source], store: Any, gazetteer: Any, *, report: Ing
     return report
 
 
+def _count_if_committed(pending: FileResult | None, store: Any, report: IngestReport) -> None:
+    """An interrupt raised inside the commit window (not by a signal, which the window holds): the new
+    article counts as added if the store holds it, so the report says exactly what was stored."""
+    if pending is None or pending.status != ADDED or any(r is pending for r in report.results):
+        return
+    try:
+        if store.has_article(pending.article_id):
+            report.results.append(pending)
+    except AtlasError:
+        pass
+
+
 def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
                  progress: Progress | None = None, relative_to: Path | None = None,
                  reparse: bool = False) -> IngestReport:
     """Ingest every article file under ``paths``. With ``relative_to``, files are named relative to that
     folder (in the report and the store)."""
-    files, missing, skipped = collect(paths)
-    report = IngestReport(list(missing), skipped, total=len(missing) + len(files))
+    files, failed, skipped, hidden = collect(paths)
+    report = IngestReport(list(failed), skipped, total=len(failed) + len(files), hidden=hidden)
     return ingest(file_sources(files, relative_to), store, gazetteer, report=report, progress=progress,
                   reparse=reparse)
 

@@ -11,7 +11,7 @@ scores); this module only finds and describes them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 MAX_TOKENS = 6
 FUNCTION_WORD = 5.0  # Zipf frequency from which a capitalised word is "The", "In", "But": not part of a name
 _WORD = re.compile(r"[^\W\d_]+")
+_NEWLINE = re.compile("\n")
 # Lower-case words that occur inside names ("Isle of Man", "Côte d'Ivoire", "Rio de Janeiro").
 _CONNECTORS = (
     "of", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "d", "la", "le", "les", "el", "al",
@@ -186,10 +187,15 @@ def _sentence_initial(text: str, start: int, floor: int) -> bool:
     return i < floor or text[i] in _SENTENCE_END
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    a = text.rfind("\n", 0, pos) + 1
-    b = text.find("\n", pos)
-    return a, (len(text) if b < 0 else b)
+def _line_bounds(text: str, pos: int, breaks: Sequence[int] | None = None) -> tuple[int, int]:
+    """The line around ``pos``; with ``breaks`` (every "\\n"'s offset, sorted) found by bisection, so that
+    looking up every span's line costs the same in a text of one long line as in one of many."""
+    if breaks is None:
+        a = text.rfind("\n", 0, pos) + 1
+        b = text.find("\n", pos)
+        return a, (len(text) if b < 0 else b)
+    i = bisect_left(breaks, pos)
+    return (breaks[i - 1] + 1 if i > 0 else 0), (breaks[i] if i < len(breaks) else len(text))
 
 
 def _titlecase(words: Sequence[str]) -> bool:
@@ -264,10 +270,11 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
     cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
     lower_words: set[str] | None = None
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
     for span in spans:
         r, first, last = span.tokens
         a, _b, tokens = per_region[r]
-        line_a, line_b = _line_bounds(text, span.start)
+        line_a, line_b = _line_bounds(text, span.start, breaks)
         if line_a not in titlecase_cache:
             titlecase_cache[line_a] = _titlecase(_WORD.findall(text, line_a, line_b))
         span.titlecase_line = titlecase_cache[line_a]

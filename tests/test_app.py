@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.events import extract_events
 from dashboard.ingest import ingest_seeds
+from dashboard.page.markup import escape_markdown
 from dashboard.reader import Article, article_from_text
 from dashboard.store import EventFilter, Store
 from gazetteer.place import Place
@@ -341,6 +342,72 @@ def test_streamlit_config_keeps_the_app_local():
     assert config["server"]["maxUploadSize"] >= 21
     # tables have no CSV button of their own: exports go through the page's formula-guarded downloads
     assert config["client"]["disableDataExport"] is True
+    assert config["server"]["enableXsrfProtection"] is True
+
+
+def test_atlas_serve_gives_streamlit_every_option_of_the_config_file():
+    """``atlas serve`` sets what ``.streamlit/config.toml`` says itself, as flags (they outrank every
+    config file), so a start from another folder serves the same page; and XSRF protection on."""
+    import tomllib
+
+    from dashboard import serve
+
+    config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    want = {f"{section}.{name}": str(value).lower() if isinstance(value, bool) else str(value)
+            for section, options in config.items() for name, value in options.items()}
+    got = serve.streamlit_options()
+    assert {name: got.get(name) for name in want} == want
+    assert got["server.enableXsrfProtection"] == "true" and got["server.enableCORS"] == "true"
+    command = serve.streamlit_command(port=8600)
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[-1] == APP  # options before the script
+    assert "--server.address=127.0.0.1" in command and "--server.port=8600" in command
+    assert "--browser.gatherUsageStats=false" in command and "--server.headless=true" in command
+
+
+def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path, monkeypatch, capsys):
+    from dashboard import cli, serve
+
+    started = []
+    monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append((command, env, cwd)))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ATLAS_HOME", "relative/home")
+    assert cli.main(["serve", "--port", "8601"]) == 0
+    ((command, env, cwd),) = started
+    assert cwd == Path(APP).parent.parent and command[-1] == APP
+    assert env["ATLAS_HOME"] == str(tmp_path / "relative" / "home")  # the folder it was started in
+    assert "--server.address=127.0.0.1" in command and "--server.port=8601" in command
+    assert "http://127.0.0.1:8601/" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "::", "", "192.168.1.20", "example.com"])
+def test_atlas_serve_beyond_loopback_needs_allow_remote(address, monkeypatch, capsys):
+    from dashboard import cli, serve
+
+    started = []
+    monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append(command))
+    assert cli.main(["serve", "--address", address]) == 2
+    assert not started and "--allow-remote" in capsys.readouterr().err
+    assert cli.main(["serve", "--address", address, "--allow-remote"]) == 0
+    assert f"--server.address={address}" in started[0]
+    assert "anyone who can reach this machine" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+def test_atlas_serve_on_loopback_needs_no_flag(address, monkeypatch):
+    from dashboard import cli, serve
+
+    started = []
+    monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append(command))
+    assert cli.main(["serve", "--address", address]) == 0 and started
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "http", "-1"])
+def test_atlas_serve_wants_a_port(port, capsys):
+    from dashboard import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["serve", "--port", port])
+    assert exit_.value.code == 2 and "not a port" in capsys.readouterr().err
 
 
 # -- issue 4: add articles, filters, table and map, corrections, downloads ------------------------------
@@ -472,7 +539,19 @@ def test_new_filters_live_in_the_url(app, seeded):
     run(at)
     assert place_names(at) == {"Goris", "Kapan"}
     assert at.multiselect(key="f_places").value == [place_id(seeded, "Goris"), place_id(seeded, "Kapan")]
-    assert "No place with events is named “Atlantis”." in [c.value for c in at.sidebar.caption]
+    assert escape_markdown("No place with events is named “Atlantis”.") in [c.value for c in at.sidebar.caption]
+
+
+def test_text_typed_into_places_is_shown_escaped(app):
+    """A name typed into Places is echoed as text: a Markdown image in it is no image (it made the
+    browser fetch from outside), a link no link."""
+    at = run(app)
+    typed = "![x](http://203.0.113.7/p.png) [y](javascript:alert(1)) <img src=x> $x$ :red[z]"
+    at.multiselect(key="f_places").set_value([typed])
+    run(at)
+    (note,) = [c.value for c in at.sidebar.caption if "No place with events" in c.value]
+    assert note == escape_markdown(f"No place with events is named “{typed}”.")
+    assert "\\!\\[x\\]\\(http\\:\\/\\/203" in note and "\\<img" in note and "\\$x\\$" in note
 
 
 def test_busy_stores_list_the_busiest_places_and_keep_the_chosen_one(app, seeded, monkeypatch):
@@ -686,3 +765,20 @@ def test_download_buttons(app, seeded):
     run(at)
     assert [b.label for b in at.get("download_button")] == ["Download CSV (0)", "Download GeoJSON (0)"]
     assert all(b.proto.disabled for b in at.get("download_button"))
+
+
+def test_a_query_past_its_time_budget_is_said_not_raised(app, monkeypatch):
+    import streamlit as st
+
+    import dashboard.store.db as db
+    from dashboard.store import Store as StoreClass
+
+    monkeypatch.setattr(StoreClass, "query_budget", 1e-9)  # every read is "too slow" ...
+    monkeypatch.setattr(db, "_PROGRESS_STEPS", 1)  # ... and the clock is read at every step
+    st.cache_resource.clear()  # a store opened now, with readers that look at the clock so
+    try:
+        at = app.run(timeout=60)
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("took longer than" in e.value for e in at.error), [e.value for e in at.error]
+    finally:
+        st.cache_resource.clear()

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from dashboard.events import ASSOCIATIVE, LITERAL, EventDate, Role
-from dashboard.store import EventFilter, Store, schema_sections
+from dashboard.store import SCHEMA_VERSION, EventFilter, Store, schema_sections
 from dashboard.store.schema import SNAPSHOT_PATH, replayed
 from dashboard.store.writes import DERIVED
 from tests.fixtures import ARMENIA, GORIS, KAPAN, add, find_mentions, make_article
@@ -131,10 +131,11 @@ def test_a_version_3_store_is_upgraded_to_literal_unread_roles(tmp_path):
                    "date, date_source, date_precision, confidence, corrected) VALUES ('0123456789abcdef', 1, 13, "
                    "18, 0, 19, 174895, '2022-09-13', 'published', 'day', 0.9, 0)")
     with Store(path) as store:
-        assert store.version == 4
+        assert store.version == SCHEMA_VERSION
         (event,) = store.events(GORIS.id)
         assert (event.date, event.date_last, event.date_value, event.role) == (
             datetime.date(2022, 9, 13), datetime.date(2022, 9, 13), "2022-09-13", LITERAL)
+        assert event.sentence == "Shelling hit Goris."  # version 5 stored the sentence's text
         assert store.mention("0123456789abcdef", 13, 18).role_confidence == 0.0  # not read for its role
         assert store._query("PRAGMA foreign_key_check") == [] and derived_match(store)
 

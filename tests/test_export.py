@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import errno
 import io
 import json
 import math
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -18,7 +25,7 @@ from dashboard.reader import article_from_text
 from dashboard.store import EventFilter, Store
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
-from tests.fixtures import A2021, A2022, GORI, PLACES, UNDATED, add, make_article, run_atlas
+from tests.fixtures import A2021, A2022, GORI, PLACES, ROOT, UNDATED, add, make_article, run_atlas
 
 
 @pytest.fixture
@@ -191,3 +198,137 @@ def test_atlas_export_command(tmp_path):
     data = json.loads(done.stdout)
     assert {f["properties"]["place"] for f in data["features"]} == {"Goris"}
     assert len(data["features"]) == 3
+
+
+# -- export failures: a message and an exit status, never a traceback; no temporary file left ------------
+def test_streaming_writers_match_the_whole_text_writers(filled):
+    from dashboard.export import write_rows
+    records = filled.event_records()
+    assert list(filled.iter_event_records(batch=2)) == records  # batches, one state of the store
+    assert list(filled.iter_event_records(limit=3, batch=2)) == records[:3]
+    for fmt, whole in (("csv", to_csv(records)), ("geojson", geojson_text(records) + "\n")):
+        out = io.StringIO()
+        assert write_rows(iter(records), out, fmt) == len(records)
+        assert out.getvalue() == whole
+    with pytest.raises(ValueError):
+        write_rows(records, io.StringIO(), "xlsx")
+
+
+@pytest.mark.parametrize("args", [["--place", "99999999999999999999"], ["--place", "-9223372036854775809"],
+                                  ["--place", "1e3"], ["--place", "١٢٣"]])
+def test_atlas_export_refuses_ids_beyond_64_bits(filled, args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["export", *args])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "not a place id" in err and "Traceback" not in err
+
+
+def test_atlas_export_to_a_folder_or_an_unwritable_place_says_so(filled, tmp_path, capsys, monkeypatch):
+    assert main(["export", "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", "-o", str(blocker / "events.csv")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+    import tempfile
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(tempfile, "mkstemp", denied)  # a read-only folder (root may write anywhere)
+    assert main(["export", "-o", str(tmp_path / "ro" / "events.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "permission denied" in err and "Traceback" not in err
+
+
+def test_atlas_export_to_a_full_disk(filled, tmp_path, capsys):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    assert main(["export", "-o", "/dev/full"]) == 1
+    assert "no space left" in capsys.readouterr().err
+    done = run_atlas_in(tmp_path, "export", "-o", "/dev/full", home=filled.path.parent)
+    assert done.returncode == 1 and "no space left" in done.stderr and "Traceback" not in done.stderr
+    with open("/dev/full", "w") as full:  # the standard output on a full disk
+        env = {**os.environ, "ATLAS_HOME": str(filled.path.parent)}
+        done = subprocess.run([sys.executable, "-m", "dashboard.cli", "export"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 1 and "no space left" in done.stderr and "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(filled, tmp_path, capsys, monkeypatch):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    import dashboard.export as export
+    target = tmp_path / "events.csv"
+    target.write_text("old", encoding="utf-8")
+
+    def full(rows, out, fmt):
+        out.write("partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr("dashboard.cli.write_rows", full)
+    assert main(["export", "-o", str(target)]) == 1
+    assert "no space left" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
+
+    def interrupted(rows, out, fmt):
+        out.write("partial")
+        raise KeyboardInterrupt
+    monkeypatch.setattr("dashboard.cli.write_rows", interrupted)
+    assert main(["export", "-o", str(target)]) == 130
+    assert target.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
+    assert export  # the module under test
+
+
+def test_a_killed_export_leaves_nothing_behind_and_stale_files_are_cleaned(filled, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "events.csv"
+    env = {**os.environ, "ATLAS_HOME": str(filled.path.parent)}
+    # SIGTERM while writing: the temporary file is removed (the writer is slowed down to be caught at it).
+    code = ("import sys, time, dashboard.cli as c\n"
+            "real = c.write_rows\n"
+            "def slow(rows, out, fmt):\n"
+            "    out.write('x' * 1000); out.flush(); print('writing', flush=True); time.sleep(30)\n"
+            "c.write_rows = slow\n"
+            f"sys.exit(c.main(['export', '-o', {str(target)!r}]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=ROOT)
+    assert proc.stdout.readline().strip() == "writing"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".events.csv.")]
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    # A SIGKILLed run's file is left; the next run removes it (its process is gone), and not a live one's.
+    stale = tmp_path / ".events.csv.999999999.abcd1234.part"
+    old_style = tmp_path / ".events.csv.k2j4h5g6"
+    live = tmp_path / f".events.csv.{os.getpid()}.zzzz1111.part"
+    other = tmp_path / ".other.csv.999999999.abcd1234.part"
+    for p in (stale, old_style, live, other):
+        p.write_text("partial")
+    os.utime(old_style, (time.time() - 3600, time.time() - 3600))
+    assert main(["export", "-o", str(target)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
+
+
+def test_exported_files_get_the_users_umask(filled, tmp_path):
+    previous = os.umask(0o027)
+    try:
+        assert main(["export", "-o", str(tmp_path / "a.csv")]) == 0
+        assert stat.S_IMODE((tmp_path / "a.csv").stat().st_mode) == 0o640
+        os.umask(0o002)
+        assert main(["export", "-o", str(tmp_path / "b.geojson")]) == 0
+        assert stat.S_IMODE((tmp_path / "b.geojson").stat().st_mode) == 0o664
+        os.chmod(tmp_path / "a.csv", 0o600)  # replacing a file keeps its mode
+        assert main(["export", "-o", str(tmp_path / "a.csv")]) == 0
+        assert stat.S_IMODE((tmp_path / "a.csv").stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
+
+
+def run_atlas_in(cwd, *args, home):
+    env = {**os.environ, "ATLAS_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)

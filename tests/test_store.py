@@ -3,6 +3,7 @@ filters, and ``atlas ingest`` on files and folders."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import signal
 import sqlite3
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard import cli
 from dashboard.errors import StoreError
 from dashboard.events import extract_events
 from dashboard.ingest import ADDED, DUPLICATE, FAILED, ingest_paths, ingest_seeds
@@ -31,7 +33,9 @@ from dashboard.store import (
     store_path,
     writes,
 )
+from dashboard.store import check as check_mod
 from dashboard.store import schema as schema_mod
+from dashboard.store.check import check_store
 from gazetteer.resolve import Mention
 from tests.fixtures import (
     A2021,
@@ -420,3 +424,116 @@ def test_atlas_ingest_command(tmp_path):
     assert time.perf_counter() - started < 120
     with Store(home / "atlas.sqlite") as s:
         assert s.counts()["articles"] == 5
+
+
+# -- store checks: `atlas store check`, and a store that cannot be opened is left as it is ------------------
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _page_size_and_root(path: Path, table: str) -> tuple[int, int]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        return size, root
+    finally:
+        db.close()
+
+
+def _overwrite(path: Path, offset: int, data: bytes) -> None:
+    with open(path, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(data)
+
+
+def test_atlas_store_check_on_a_sound_store(filled, home):
+    filled.close()
+    done = run_atlas("store", "check", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "is sound: integrity check ok, foreign keys ok" in done.stdout
+    assert check_store(home / "atlas.sqlite").ok
+
+
+def test_atlas_store_check_finds_a_damaged_page(filled, home):
+    filled.close()
+    path = home / "atlas.sqlite"
+    size, root = _page_size_and_root(path, "event")
+    _overwrite(path, (root - 1) * size, b"\xab" * size)  # garbage over a page in the middle of the file
+    before = _sha(path)
+    done = run_atlas("store", "check", home=home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "is damaged" in done.stdout and "table event: database disk image is malformed" in done.stdout
+    assert "Traceback" not in done.stderr and _sha(path) == before
+    found = check_store(path)
+    assert not found.ok and any("event" in p for p in found.problems)
+
+
+def test_a_store_that_is_not_a_database_is_refused_untouched(filled, home):
+    filled.close()
+    path = home / "atlas.sqlite"
+    _overwrite(path, 0, b"this is no header" * 6)
+    before = _sha(path)
+    with pytest.raises(StoreError, match="is corrupt") as caught:
+        Store.open()
+    assert "not a database" in str(caught.value) and "permissions" not in str(caught.value)
+    assert _sha(path) == before and not path.with_name("atlas.sqlite-wal").exists()
+    done = run_atlas("store", "check", home=home)
+    assert done.returncode == 1 and "file is not a database" in done.stdout
+    path.write_bytes(path.read_bytes()[:50])  # cut short
+    assert check_store(path).problems == (
+        "file is not a database: it is cut short (50 bytes; an SQLite header is 100)",)
+    with pytest.raises(StoreError, match="is corrupt"):
+        Store.open()
+
+
+def test_a_malformed_store_is_refused_untouched(filled, home):
+    filled.close()
+    path = home / "atlas.sqlite"
+    size, _ = _page_size_and_root(path, "event")
+    _overwrite(path, 100, b"\xab" * (size - 100))  # the schema's page, after the file header
+    before = _sha(path)
+    with pytest.raises(StoreError, match=r"is corrupt .*malformed") as caught:
+        Store.open()
+    assert "permissions" not in str(caught.value)
+    assert _sha(path) == before
+    done = run_atlas("store", "check", home=home)
+    assert done.returncode == 1 and "malformed" in done.stdout
+
+
+def test_a_newer_store_is_refused_before_anything_is_written(home):
+    home.mkdir(parents=True)
+    path = home / "atlas.sqlite"
+    with sqlite3.connect(path) as db:  # a rollback-journal store of a later version
+        db.execute("CREATE TABLE later (x)")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    before = _sha(path)
+    with pytest.raises(StoreError, match="newer"):
+        Store.open()
+    assert _sha(path) == before  # not switched to WAL, not upgraded
+    assert run_atlas("store", "check", home=home).stdout.count("newer News Atlas") == 1
+
+
+def test_a_store_that_cannot_be_read_says_so(filled, home, monkeypatch, capsys):
+    filled.close()
+    path = home / "atlas.sqlite"
+
+    def denied(file, *args, **kwargs):  # as for a file without read permission (root ignores the bits)
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, *args, **kwargs)
+
+    monkeypatch.setattr(check_mod, "open", denied, raising=False)
+    with pytest.raises(StoreError, match=r"cannot be read \(permission denied\)"):
+        Store.open()
+    with pytest.raises(StoreError, match=r"cannot be read \(permission denied\)"):
+        check_store(path)
+    assert cli.main(["store", "check"]) == 2
+    assert "cannot be read (permission denied)" in capsys.readouterr().err
+
+
+def test_atlas_store_check_without_a_store(tmp_path):
+    done = run_atlas("store", "check", home=tmp_path / "none")
+    assert done.returncode == 2 and "no event store" in done.stderr
+    assert not (tmp_path / "none").exists()

@@ -85,7 +85,7 @@ def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
     its sentence, so no mention is without an event."""
     text = article.text
     spans = list(getattr(article, "content_spans", None) or [(0, len(text))])
-    sents = sentences(text, spans)
+    sents = sentences(text, spans, keep=[(m.start, m.end) for m in mentions])
     dates = date_sentences(text, sents, getattr(article, "published", None))
     roles = assign_roles(text, mentions, sents)
     starts = [s for s, _ in sents]
@@ -113,11 +113,12 @@ def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
 def _inferred(text: str, sents: list[Span], dates: list[EventDate], mentions: Sequence[Any],
               roles: list[Role]) -> list[InferredEvent]:
     """The sentences dated by their own words that name no place, each with the place it takes."""
+    mention_starts = sorted(m.start for m in mentions)
     literal = sorted((m.start, i) for i, (m, r) in enumerate(zip(mentions, roles, strict=True))
                      if r.role == LITERAL and not r.filed_from)
     if not literal:
         return [InferredEvent(s, d, None) for s, d in zip(sents, dates, strict=True) if _own_date(text, s, d)
-                and not _names_a_place(s, mentions)]
+                and not _names_a_place(s, mention_starts)]
     counts: dict[int, int] = {}
     for _, i in literal:
         counts[mentions[i].place.id] = counts.get(mentions[i].place.id, 0) + 1
@@ -127,7 +128,7 @@ def _inferred(text: str, sents: list[Span], dates: list[EventDate], mentions: Se
     for sentence, when, new in zip(sents, dates, new_paragraphs(text, sents), strict=True):
         if new:
             paragraph_start = sentence[0]
-        if not _own_date(text, sentence, when) or _names_a_place(sentence, mentions):
+        if not _own_date(text, sentence, when) or _names_a_place(sentence, mention_starts):
             continue
         k = bisect.bisect_left(starts, sentence[0]) - 1
         out.append(InferredEvent(sentence, when, literal[k][1] if k >= 0 and starts[k] >= paragraph_start
@@ -146,8 +147,10 @@ def _own_date(text: str, sentence: Span, when: EventDate) -> bool:
     return len(_WORD.findall(rest)) >= MIN_INFERRED_WORDS
 
 
-def _names_a_place(sentence: Span, mentions: Sequence[Any]) -> bool:
-    return any(sentence[0] <= m.start < sentence[1] for m in mentions)
+def _names_a_place(sentence: Span, mention_starts: Sequence[int]) -> bool:
+    """Whether a mention starts inside ``sentence`` (``mention_starts`` sorted: a bisection, not a scan)."""
+    i = bisect.bisect_left(mention_starts, sentence[0])
+    return i < len(mention_starts) and mention_starts[i] < sentence[1]
 
 
 def extract_events(article: Any, mentions: Sequence[Any]) -> list[Event]:

@@ -45,6 +45,7 @@ _DATELINE_HEAD = re.compile(r"[\s*_#>]*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0
 _DATELINE_AFTER = re.compile(
     r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?\s*(?:\([^()\n]{1,40}\)\s*)?(?:[—–]|--?\s)"
     r"|,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b")
+_LINE_LOOKBACK = 200  # characters: the longest line head a dateline or byline can have before its place
 _UPPER_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[—–]|--?\s|:)")
 
 
@@ -287,14 +288,20 @@ def _predicate(tokens: list[str], cues: Cues, default: float) -> float:
 
 def _filed_from(text: str, mention: Any, cues: Cues) -> bool:
     """A dateline ("KYIV —", "PORT SUDAN, May 14 (Reuters) -") or a byline ("Correspondent in Moscow")."""
-    line_start = text.rfind("\n", 0, mention.start) + 1
+    # Datelines and bylines are at a line's start: look back at most _LINE_LOOKBACK characters (a longer
+    # head is neither; without the bound a text of one long line made this quadratic).
+    floor = max(0, mention.start - _LINE_LOOKBACK)
+    line_start = text.rfind("\n", floor, mention.start) + 1
+    if line_start == 0 and floor > 0:
+        return False
     head = text[line_start:mention.start]
     if _LINE_PREFIX.fullmatch(head) or _DATELINE_HEAD.fullmatch(head):
         upper = mention.text.isupper() and len(mention.text) > 2
         if _DATELINE_AFTER.match(text, mention.end) or (upper and _UPPER_DATELINE_AFTER.match(text, mention.end)):
             return True
-    line_end = text.find("\n", mention.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = text.find("\n", mention.end, line_start + 82)
+    if line_end < 0:
+        line_end = len(text) if len(text) <= line_start + 82 else line_start + 82
     if line_end - line_start > 80:
         return False
     words = [w.lower() for w in _TOKEN.findall(head)]

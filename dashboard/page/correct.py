@@ -202,9 +202,9 @@ def corrections_list(path: str, generation: int) -> None:
     corrections, total = data.load_corrections(path, generation, CORRECTIONS_LISTED)
     if not total:
         return
-    with st.expander(f"Corrections ({total})", key=k.CORRECTIONS_BOX):
+    with st.expander(f"Corrections ({total:d})", key=k.CORRECTIONS_BOX):
         if total > len(corrections):
-            st.caption(f"The newest {len(corrections)} of {total}.")
+            st.caption(f"The newest {len(corrections)} of {total:d}.")
         for c in corrections:
             now = "not a place" if c.place_id is None else (c.place_name or f"place {c.place_id}")
             left, right = st.columns([5, 1], vertical_alignment="center")

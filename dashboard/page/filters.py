@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.export import country_name
 from dashboard.page import keys as k
 from dashboard.page.data import PLACE_OPTIONS, load_options, places_named
+from dashboard.page.markup import escape_markdown
 from dashboard.page.state import clear_filters
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
 
@@ -19,7 +20,7 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
     countries, places, articles, n_articles = load_options(path, generation)
     with st.sidebar:
         st.title("News Atlas")
-        st.caption(f"{counts['articles']} articles · {counts['events']} events · {counts['places']} places "
+        st.caption(f"{counts['articles']:d} articles · {counts['events']:d} events · {counts['places']:d} places "
                    "in the store")
         if rng.first and rng.last:
             dates = [d for d in (state.get(k.DATES) or ()) if isinstance(d, datetime.date)]
@@ -31,7 +32,7 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                           "range.")
         else:
             st.info("No article in the store has a date.")
-        st.toggle(f"Include undated events ({rng.undated})", key=k.UNDATED,
+        st.toggle(f"Include undated events ({rng.undated:d})", key=k.UNDATED,
                   help="Events whose date cannot be known (an article without a publication date that says "
                   "only “on Sunday”) are listed as “undated”.")
         st.toggle("Show every mention", key=k.EVERY_MENTION,
@@ -57,15 +58,15 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                        help=f"Lists the {len(listed)} places with the most events"
                        + (f" of {len(places)}; type the name of any other and press Enter."
                           if len(places) > len(listed) else "."))
-        if state.get(k.PLACES_FLASH):
-            st.caption(state.pop(k.PLACES_FLASH))
+        if state.get(k.PLACES_FLASH):  # names as typed: shown escaped (a typed ![x](http://...) fetches nothing)
+            st.caption(escape_markdown(state.pop(k.PLACES_FLASH)))
         labels = dict(articles)
         chosen = state.get(k.ARTICLE)
         if chosen and chosen not in labels:
             labels[chosen] = f"article {chosen}"
         st.selectbox("Article", [None, *labels], key=k.ARTICLE, placeholder="every article",
                      format_func=lambda a: "every article" if a is None else labels[a],
-                     help=f"The newest {len(articles)} of {n_articles} articles." if n_articles > len(articles)
+                     help=f"The newest {len(articles)} of {n_articles:d} articles." if n_articles > len(articles)
                      else None)
         st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key=k.MIN_CONFIDENCE,
                   help="How sure the geoparser was of each place (0 to 1); a place you corrected counts as 1.")

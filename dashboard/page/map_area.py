@@ -13,6 +13,7 @@ from dashboard.page.table import highlighted_places
 from dashboard.store import EventFilter, EventRecord, PlaceCount
 
 MAP_HEIGHT = 620
+LEGEND_TEXT = " · ".join(LEGEND.values())
 # The map's zoom on a place chosen in the list or named in a link: close enough to see its own marker.
 CHOSEN_ZOOM = {"town": 10, "site": 10, "district": 8, "terrain": 8, "water": 7, "route": 8, "province": 7,
                "region": 6, "country": 5, "continent": 3}
@@ -58,5 +59,5 @@ def map_area(path: str, generation: int, flt: EventFilter, extent: Any, places: 
         state[k.PLACE] = place_id
         st.rerun()
     events = sum(p[3] for p in places)
-    st.caption(f"{len(places)} places, {events} events shown · markers: "
-               + " · ".join(LEGEND.values()) + " · a cluster's number adds up its events")
+    st.caption(f"{len(places)} places, {events:d} events shown · markers: {LEGEND_TEXT} · a cluster's number adds "
+               "up its events")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.page.markup import escape, excerpt_words
+from dashboard.store.filters import as_id
 
 # How each kind of place looks: its marker style (a CSS class) and its legend label.
 STYLES: dict[str, str] = {
@@ -61,7 +62,7 @@ def style_of(kind: str) -> str:
     return STYLES.get(kind, "area")
 
 
-_TOOLTIP_ID = re.compile(r"#(-?\d+)\s*$")
+_TOOLTIP_ID = re.compile(r"#(-?[0-9]+)\s*$")
 POPUP_EXCERPT = 240  # characters of a sentence quoted in a popup, around the place's name
 
 
@@ -134,4 +135,4 @@ def selected_place(value: Mapping[str, Any] | None, seen_clicks: int | None) -> 
     if count is None or count == seen_clicks or not isinstance(tooltip, str):
         return None, count
     match = _TOOLTIP_ID.search(tooltip)
-    return (int(match.group(1)) if match else None), count
+    return (as_id(match.group(1)) if match else None), count

@@ -1,4 +1,5 @@
-"""The one way text from articles becomes HTML: :func:`escape`, and helpers built on it.
+"""The one way text from articles becomes HTML: :func:`escape`, and helpers built on it; and the one
+way variable text reaches Markdown: :func:`escape_markdown`.
 
 Article text is untrusted. Whatever of it reaches a browser as markup (map popups and tooltips,
 highlighted sentences in the page) goes through :func:`escape`, which turns ``& < > " ' ` $`` into
@@ -35,6 +36,25 @@ def escape(value: object) -> str:
     """
     text = _CONTROL_RE.sub("", "" if value is None else str(value))
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark: escaped, none of them starts
+# a link, an image, emphasis, code, a heading, a list, a table, HTML, LaTeX (``$``), a directive
+# (``:red[...]``) or an autolink (``http://``, ``www.``, ``a@b.c``) in Streamlit's Markdown.
+_MARKDOWN_RE = re.compile(r"[!-/:-@\[-`{-~]")
+_LINE_BREAK_RE = re.compile(r"\s*(?:\r\n|\r|\n|\u2028|\u2029)\s*")
+
+
+def escape_markdown(value: object) -> str:
+    r"""``str(value)`` for a Streamlit call that renders Markdown (``st.caption``, ``st.info``, widget
+    labels and help texts ...): every ASCII punctuation character backslash-escaped, control characters
+    removed and line breaks made spaces, so the text shows as written and nothing in it is markup.
+
+    >>> print(escape_markdown("![x](http://203.0.113.7/p.png)"))
+    \!\[x\]\(http\:\/\/203\.0\.113\.7\/p\.png\)
+    """
+    text = _LINE_BREAK_RE.sub(" ", "" if value is None else str(value))
+    return _MARKDOWN_RE.sub(lambda m: "\\" + m.group(), _CONTROL_RE.sub("", text))
 
 
 def safe_url(url: str | None) -> str | None:

@@ -57,9 +57,9 @@ def panel(path: str, generation: int, flt: EventFilter, places: list[tuple[int, 
     articles = len({e.article_id for e in events})
     st.html(f'<h3 style="margin:0">{escape(info.name)}</h3><div class="atlas-meta">{escape(info.kind)} · '
             f'{escape(info.country or "no country")} · {info.lat:.4f}, {info.lon:.4f} · {escape(info.feature)}</div>')
-    shown = f"the newest {len(events)} of " if total > len(events) else ""
-    st.caption(f"{shown}{total} event{'s' if total != 1 else ''} under the current filter"
-               f"{f', from {articles} article' + ('s' if articles != 1 else '') if events else ''}")
+    st.caption((f"the newest {len(events)} of " if total > len(events) else "")
+               + f"{total:d} event{'s' if total != 1 else ''} under the current filter"
+               + (f", from {articles:d} article{'s' if articles != 1 else ''}" if events else ""))
     with st.expander("Correct this place, role or date", expanded=len(chosen) == 1, key=k.FIX_BOX):
         correction_forms(path, records, chosen[0] if len(chosen) == 1 else None)
     groups: dict[str, list[EventRow]] = {}

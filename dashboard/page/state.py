@@ -12,14 +12,17 @@ from typing import Any
 import streamlit as st
 
 from dashboard.page import keys as k
+from dashboard.page.markup import escape_markdown
 from dashboard.store import DateRange, EventFilter
+from dashboard.store.filters import Ignored, as_id
+
+NOTED_VALUE = 40  # characters of an ignored value quoted in the page's note
 
 
 def to_int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    """A place id from the URL or a widget: within SQLite's 64-bit range (see
+    :func:`dashboard.store.filters.as_id`), else ``None``."""
+    return as_id(value)
 
 
 def url_params() -> dict[str, Any]:
@@ -28,12 +31,15 @@ def url_params() -> dict[str, Any]:
     return {key: (values if len(values := params.get_all(key)) > 1 else params.get(key)) for key in params}
 
 
-def init_state(rng: DateRange) -> None:
-    """On a session's first run, take the filter and the selected place from the URL."""
+def init_state(rng: DateRange) -> list[Ignored]:
+    """On a session's first run, take the filter and the selected place from the URL. Returns what of
+    the URL was ignored (malformed or out of range; nothing on later runs)."""
     state = st.session_state
     if state.get(k.INITIALISED):
-        return
-    flt = EventFilter.from_params(url_params()).clamp(rng.first, rng.last)
+        return []
+    params = url_params()
+    flt, ignored = EventFilter.read_params(params)
+    flt = flt.clamp(rng.first, rng.last)
     state[k.UNDATED] = flt.undated
     state[k.COUNTRIES] = flt.countries
     state[k.EVERY_MENTION] = flt.every_mention
@@ -44,9 +50,22 @@ def init_state(rng: DateRange) -> None:
     state[k.ARTICLE] = flt.article
     state[k.MIN_CONFIDENCE] = flt.min_confidence
     state[k.TEXT] = flt.text
-    state[k.PLACE] = to_int(st.query_params.get("place"))
+    place = params.get("place")
+    place = place[-1] if isinstance(place, list) else place
+    state[k.PLACE] = to_int(place)
+    if state[k.PLACE] is None and place is not None and str(place).strip():
+        ignored.append(Ignored("place", str(place), "not a place id"))
     state[k.CENTER_ON] = state[k.PLACE]  # a shared link opens on its place
     state[k.INITIALISED] = True
+    return ignored
+
+
+def ignored_note(ignored: list[Ignored]) -> str:
+    """What the page says of the ignored parameters (plain text: the values are the URL's)."""
+    def quoted(value: str) -> str:
+        value = " ".join(value.split())
+        return value if len(value) <= NOTED_VALUE else value[:NOTED_VALUE - 1] + "…"
+    return "Ignored in this link: " + "; ".join(f"{i.param} “{quoted(i.value)}” ({i.why})" for i in ignored) + "."
 
 
 def follow_date_range(rng: DateRange) -> None:
@@ -107,16 +126,24 @@ def begin_run() -> bool:
     page's warnings again (their cause is gone by then)."""
     state = st.session_state
     first_page = not state.get(k.PAGE_SHOWN)
-    for text in state.pop(k.FIRST_WARNINGS, []) if state.pop(k.REST_DUE, None) else []:
-        st.warning(text)
+    for kind, text in state.pop(k.FIRST_WARNINGS, []) if state.pop(k.REST_DUE, None) else []:
+        _notice(kind, text)
     return first_page
 
 
-def warn(text: str, *, first_page: bool) -> None:
-    """A warning; on a first page, also kept to show again with the rest of the page."""
-    st.warning(text)
+def warn(text: str, *, first_page: bool, kind: str = "warning") -> None:
+    """A warning (or, ``kind="info"``, a note) of plain text, shown escaped; on a first page, also kept
+    to show again with the rest of the page."""
+    _notice(kind, text)
     if first_page:
-        st.session_state.setdefault(k.FIRST_WARNINGS, []).append(text)
+        st.session_state.setdefault(k.FIRST_WARNINGS, []).append((kind, text))
+
+
+def _notice(kind: str, text: str) -> None:
+    if kind == "info":
+        st.info(escape_markdown(text))
+    else:
+        st.warning(escape_markdown(text))
 
 
 def first_page_drawn() -> None:

@@ -108,9 +108,9 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
     tflt = table_filter(flt, place_id)
     records, total = load_records(path, generation, tflt) if tflt else ([], 0)
     where = f" at {place_name}" if place_id is not None and place_name else ""
-    shown = f"the newest {len(records):,} of " if total > len(records) else ""
     st.html(f'<h3 class="atlas-section">Events{escape(where)}</h3><div class="atlas-meta" id="atlas-table-count">'
-            f'{shown}{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
+            + (f"the newest {len(records):,} of " if total > len(records) else "")
+            + f'{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
             f'{" · choose rows to ring their places on the map" if records else ""}</div>')
     periods = load_timeline(path, generation, tflt) if tflt else []
     if periods:

@@ -38,7 +38,7 @@ def report_html(report: IngestReport) -> str:
 
 def _progress(bar: st.delta_generator.DeltaGenerator):
     def update(done: int, total: int, result: FileResult) -> None:
-        bar.progress(done / max(total, 1), text=f"{done} of {total} files read")
+        bar.progress(done / max(total, 1), text=f"{done:d} of {total:d} files read")
     return update
 
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 
 from ..errors import ArticleError
 from ..spans import Span
+from ..terminal import path_text
 from .decode import decode_bytes, is_blank
 from .furniture import content_spans, split_lines
 from .htmlpage import extract_html, looks_like_html
@@ -67,12 +69,20 @@ class Article:
 
 
 def read_article(path: str | os.PathLike[str], *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """Read the file at ``path`` (text, Markdown or HTML) as an article."""
+    """Read the file at ``path`` (text, Markdown or HTML) as an article. Only a regular file is read: a
+    named pipe, socket or device is refused (reason ``not-a-file``) without being opened, so it can never
+    block the reader. The article's ``source`` is the path as text, any bytes of the name that are not
+    UTF-8 escaped (``caf\\xe9.txt``)."""
     if not isinstance(path, str | bytes | os.PathLike):
         raise ArticleError(f"{path!r} is not a file path", "unreadable")
-    source = os.fsdecode(path)
+    source = path_text(path)
     try:
-        with open(path, "rb") as fh:
+        _regular_file(os.stat(path), source)
+        # O_NONBLOCK: should the path become a FIFO between the stat and the open, the open does not wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            _regular_file(os.fstat(fh.fileno()), source)
             data = fh.read(max_bytes + 1)
             if len(data) > max_bytes:
                 size = max(os.fstat(fh.fileno()).st_size, len(data))
@@ -80,15 +90,31 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = MAX_ARTICLE_B
                                    "too-large")
     except ArticleError:
         raise
-    except FileNotFoundError as e:
+    except (FileNotFoundError, NotADirectoryError) as e:
         raise ArticleError(f"{source}: no such file; check the path", "unreadable") from e
     except IsADirectoryError as e:
         raise ArticleError(f"{source} is a folder, not an article; give a .txt, .md or .html file", "unreadable") from e
     except PermissionError as e:
         raise ArticleError(f"{source} cannot be read (permission denied)", "unreadable") from e
     except (OSError, ValueError) as e:
-        raise ArticleError(f"{source} cannot be read: {e}", "unreadable") from e
+        raise ArticleError(f"{source} cannot be read: {e.strerror if isinstance(e, OSError) and e.strerror else e}",
+                           "unreadable") from e
     return article_from_bytes(data, source, max_bytes=max_bytes)
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _regular_file(st: os.stat_result, source: str) -> None:
+    """Refuse anything but a regular file (a folder with the reader's usual message)."""
+    if stat.S_ISREG(st.st_mode):
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(source)
+    kind = next((name for test, name in _SPECIAL_FILES if test(st.st_mode)), "a special file")
+    raise ArticleError(f"{source} is {kind}, not a regular file; only regular files are read (it was not read)",
+                       "not-a-file")
 
 
 def article_from_bytes(data: bytes, source: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:

@@ -3,6 +3,10 @@ charset-normalizer finds; binary files are refused."""
 from __future__ import annotations
 
 import codecs
+import functools
+import itertools
+import re
+import unicodedata
 from typing import Any
 
 import charset_normalizer
@@ -75,6 +79,58 @@ def _refuse_binary(data: bytes, source: str) -> None:
 # cleanly, in cp1250 and cp1252), the one most used for news on the web wins.
 _PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2", "cp1253",
                         "cp1254", "cp1256", "cp1255", "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp874")
+# The single-byte encodings of European news, most used first: each is tried, and the one whose text reads most
+# like text (:func:`_oddities`) wins, ties going to the first. charset-normalizer alone confuses them on short
+# texts (Latin-1 read as cp1257: "Azerbaļdjan"; Latin-9 as ISO-8859-10: "prčs"; ISO-8859-2 as cp1250: "wrze¶nia").
+_SINGLE_BYTE = ("cp1252", "iso8859_15", "iso8859_2", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257",
+                "latin_1")
+_SAMPLE = 262_144  # characters of the decoded text that are scored
+# Signs text uses; any other symbol or punctuation above ASCII (¤ ¦ ¨ ´ ¸ ¶ ½ ╢ ...) is odd, next to a letter more so.
+_USUAL_SIGNS = frozenset("«»“”„‟‘’‚‹›–—―…•·€£¥¢$%°§©®™′″№\u00a0\u00ad\u2009\u200b\u202f\u2022")
+_WORD = re.compile(r"[^\W\d_]+")
+_CONTROL_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def _oddities(text: str) -> int:
+    """How little ``text`` reads like text: C1 control characters, unusual signs (next to a letter above
+    all), words mixing Latin and Cyrillic or Greek letters, words whose case flips inside them at a
+    non-ASCII letter ("аНИ": cp1251 read as KOI8-R), Latin words made mostly of accented letters
+    ("Áîè": Cyrillic read as cp1252)."""
+    sample = text[:_SAMPLE]
+    score = 10 * len(_CONTROL_C1.findall(sample))
+    odd = _odd_signs()
+    score += len(odd.findall(sample)) + 4 * len(re.findall(rf"[^\W\d_]{odd.pattern}|{odd.pattern}[^\W\d_]", sample))
+    for match in _WORD.finditer(sample):
+        word = match.group()
+        if word.isascii():
+            continue
+        scripts = {_script(ch) for ch in word}
+        if len(scripts - {"other"}) > 1:
+            score += 5
+        if any(a.islower() and b.isupper() and (a > "\x7f" or b > "\x7f") for a, b in itertools.pairwise(word)):
+            score += 3
+        if len(word) >= 3 and "latin" in scripts and sum(ch > "\x7f" for ch in word) * 2 > len(word):
+            score += 3
+    return score
+
+
+@functools.cache
+def _odd_signs() -> re.Pattern[str]:
+    """A character class of the signs above ASCII that text seldom uses (symbols, punctuation, superscripts and
+    fractions of U+0080 to U+2FFF, less :data:`_USUAL_SIGNS`)."""
+    chars = [chr(c) for c in range(0x80, 0x3000) if chr(c) not in _USUAL_SIGNS
+             and (unicodedata.category(chr(c))[0] in "SP" or unicodedata.category(chr(c)) == "No")]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+def _script(ch: str) -> str:
+    if ch < "\u0250":
+        return "latin"
+    if "\u0370" <= ch < "\u0400":
+        return "greek"
+    if "\u0400" <= ch < "\u0530":
+        return "cyrillic"
+    return "other"
 
 
 def _pick_encoding(matches: list[Any]) -> str | None:
@@ -87,14 +143,40 @@ def _pick_encoding(matches: list[Any]) -> str | None:
     return next((name for name in _PREFERRED_ENCODINGS if name in tied), best.encoding)
 
 
+def _single_byte(data: bytes) -> tuple[str, str, int] | None:
+    """``(text, encoding, oddities)`` of the single-byte encoding of :data:`_SINGLE_BYTE` whose text reads
+    best (ties: the first), or ``None`` when none decodes the bytes."""
+    best: tuple[str, str, int] | None = None
+    for encoding in _SINGLE_BYTE:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        odd = _oddities(text)
+        if best is None or odd < best[2]:
+            best = (text, encoding, odd)
+        if odd == 0:
+            break
+    return best
+
+
 def _detect(data: bytes, source: str) -> tuple[str, str]:
-    """Decode non-UTF-8 bytes with the encoding charset-normalizer finds most plausible."""
+    """Decode non-UTF-8 bytes: with the single-byte encoding of European news whose text reads best, unless
+    charset-normalizer finds a multi-byte one (Chinese, Japanese, Korean) or a single-byte one that reads
+    better."""
+    single = _single_byte(data)
+    if single is not None and single[2] == 0:
+        return single[0], single[1]
     try:
         encoding = _pick_encoding(list(charset_normalizer.from_bytes(data)))
         if encoding is not None:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
+            if single is None or _oddities(text) < single[2]:
+                return text, encoding
     except Exception:  # a heuristic library on arbitrary bytes: any failure means "cannot tell"
         pass
+    if single is not None:
+        return single[0], single[1]
     raise ArticleError(f"cannot tell how {source} is encoded (it is not UTF-8); save it as UTF-8", "encoding")
 
 

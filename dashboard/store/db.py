@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +31,14 @@ import platformdirs
 
 from ..errors import StoreError
 from . import writes
+from .check import diagnose, open_error
 from .reads import Reads
 from .schema import SCHEMA_VERSION, migrate
 
 STORE_NAME = "atlas.sqlite"
+QUERY_BUDGET = 5.0  # seconds one read query may take (the page's); None: no limit
+_IDLE_READERS = 8  # read connections kept open for reuse
+_PROGRESS_STEPS = 10_000  # SQLite virtual machine steps between two looks at the clock
 
 
 def data_dir() -> Path:
@@ -47,12 +53,53 @@ def store_path() -> Path:
     return data_dir() / STORE_NAME
 
 
+# What each reader reads, in the words of the message of a query that ran out of time.
+_WHAT = {
+    "place_counts": "counting the events of each place (the map)", "count_events": "counting the events",
+    "events": "reading the place's events (the panel)", "sample_ids": "choosing the popups' sentences",
+    "event_sentences": "reading the popups' sentences", "event_records": "reading the events (the table)",
+    "iter_event_records": "reading the events to export", "sentence_places": "reading the sentences' places",
+    "timeline": "counting the events per day (the timeline)", "periods": "reading the timeline's periods",
+    "date_range": "reading the events' date range", "country_counts": "counting the events per country",
+}
+
+
+class _Reader:
+    """A read connection of its own for one query at a time, with a time budget (SQLite's progress handler
+    interrupts a statement that runs past ``deadline``)."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.db.execute("PRAGMA query_only = ON")
+        self.deadline: float | None = None
+        self.expired = False
+        self.db.set_progress_handler(self._progress, _PROGRESS_STEPS)
+
+    def _progress(self) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.expired = True
+            return 1  # interrupts the statement (sqlite3.OperationalError: interrupted)
+        return 0
+
+    def start(self, budget: float | None) -> None:
+        self.deadline = None if budget is None else time.monotonic() + budget
+        self.expired = False
+
+
 class Store(Reads):
-    """One SQLite connection to the event store; thread-safe (one lock), so Streamlit can share it.
+    """The event store. Writes go through one SQLite connection under one lock; reads each take a
+    connection of their own (from a small pool), so a slow read never makes another session's read, or a
+    write, wait (WAL). Thread-safe, so Streamlit's sessions can share one Store. Every read query has a
+    time budget (:attr:`query_budget`, seconds): one that runs longer is stopped with a
+    :class:`~dashboard.errors.StoreError` that says which query and how to narrow it.
     The readers are :class:`~dashboard.store.reads.Reads`; the writers are below."""
+
+    query_budget: float | None = QUERY_BUDGET
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
         self.path = Path(path)
+        diagnose(self.path, timeout=timeout)  # read-only first: a corrupt, newer or unreadable store is left as it is
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
@@ -64,11 +111,22 @@ class Store(Reads):
                                  "put ATLAS_HOME on a local disk")
             self._db.execute("PRAGMA synchronous = NORMAL")
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the event store {self.path} ({exc}); check the folder's permissions "
-                             "or set ATLAS_HOME to a writable folder") from exc
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+            raise open_error(self.path, exc) from exc
         self._lock = threading.RLock()
+        self._timeout = timeout
+        self._idle: list[_Reader] = []  # read connections free for the next query
+        self._pool_lock = threading.Lock()
         with self._lock:
-            migrate(self._db, self.path)
+            try:
+                migrate(self._db, self.path)
+            except StoreError:
+                self._db.close()
+                raise
+            except sqlite3.Error as exc:
+                self._db.close()
+                raise open_error(self.path, exc) from exc
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
@@ -76,6 +134,10 @@ class Store(Reads):
         return cls(path or store_path())
 
     def close(self) -> None:
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for reader in idle:
+            reader.db.close()
         with self._lock:
             self._db.close()
 
@@ -90,23 +152,83 @@ class Store(Reads):
         return self._query("PRAGMA user_version")[0][0]
 
     # -- plumbing ----------------------------------------------------------------------------------------
+    @contextmanager
+    def _reading(self, budget: float | None = None) -> Iterator[_Reader]:
+        """A read connection of this query's own (reused from the pool, or opened), its budget started."""
+        with self._pool_lock:
+            reader = self._idle.pop() if self._idle else None
+        if reader is None:
+            try:
+                reader = _Reader(self.path, self._timeout)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read the event store {self.path} ({exc})") from exc
+        reader.start(self.query_budget if budget is None else budget)
+        try:
+            yield reader
+        finally:
+            reader.deadline = None
+            if reader.db.in_transaction:
+                with suppress(sqlite3.Error):
+                    reader.db.execute("ROLLBACK")
+            with self._pool_lock:
+                keep = len(self._idle) < _IDLE_READERS
+                if keep:
+                    self._idle.append(reader)
+            if not keep:
+                reader.db.close()
+
+    def _read_error(self, reader: _Reader, exc: sqlite3.Error, what: str) -> StoreError:
+        if reader.expired:
+            budget = self.query_budget
+            return StoreError(f"{what} took longer than {budget:g} s and was stopped; narrow the filters "
+                              "(an article, a place, a shorter date range, a longer search text) and try again")
+        return StoreError(f"reading the event store {self.path} failed ({exc})")
+
+    @staticmethod
+    def _what(depth: int = 2) -> str:
+        """What the reading method that asked reads (for the message of a query that ran out of time)."""
+        name = sys._getframe(depth).f_code.co_name
+        return _WHAT.get(name, f"reading the event store ({name.strip('_').replace('_', ' ')})")
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Rows as plain tuples (counts, ids, pairs)."""
-        with self._lock:
+        with self._reading() as reader:
             try:
-                return self._db.execute(sql, tuple(params)).fetchall()
+                return reader.db.execute(sql, tuple(params)).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(f"reading the event store {self.path} failed ({exc})") from exc
+                raise self._read_error(reader, exc, self._what()) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Rows whose columns are read by name (for :func:`~dashboard.store.records.from_row`)."""
-        with self._lock:
+        with self._reading() as reader:
             try:
-                cur = self._db.cursor()
+                cur = reader.db.cursor()
                 cur.row_factory = sqlite3.Row
                 return cur.execute(sql, tuple(params)).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(f"reading the event store {self.path} failed ({exc})") from exc
+                raise self._read_error(reader, exc, self._what()) from exc
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        """Several queries on one read connection that see one state of the store (a read transaction),
+        each with its own budget: ``run(sql, params)`` gives rows by name (a streaming export's batches)."""
+        with self._reading() as reader:
+            try:
+                reader.db.execute("BEGIN")
+            except sqlite3.Error as exc:
+                raise self._read_error(reader, exc, "starting a read") from exc
+            what = self._what(3)
+
+            def run(sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+                reader.start(self.query_budget)
+                try:
+                    cur = reader.db.cursor()
+                    cur.row_factory = sqlite3.Row
+                    return cur.execute(sql, tuple(params)).fetchall()
+                except sqlite3.Error as exc:
+                    raise self._read_error(reader, exc, what) from exc
+
+            yield run
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

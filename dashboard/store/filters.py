@@ -1,8 +1,10 @@
 """Which events to show: :class:`EventFilter`, its SQL condition and its URL codec (the page's filters
-live in the URL, so a view can be shared; malformed values fall back to the defaults)."""
+live in the URL, so a view can be shared; malformed or out-of-range values fall back to the defaults,
+and :meth:`EventFilter.read_params` says which it ignored)."""
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -11,7 +13,7 @@ from typing import Any
 from .records import as_date
 
 
-def _flag(value: Any, default: bool) -> bool:
+def _flag(value: Any, default: bool | None) -> bool | None:
     if value is None:
         return default
     text = str(value).strip().lower()
@@ -33,22 +35,41 @@ KIND_LABELS = {"town": "town or city", "region": "province, district or region",
                "feature": "sea, river, mountain, road or site"}
 MAX_FILTER_PLACES = 200  # place ids one filter (one URL) may name
 MAX_SEARCH = 200  # characters of a text search
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER holds: an id beyond it can name nothing
+_INTEGER = re.compile(r"[+-]?[0-9]{1,40}")  # ASCII digits only (int() also takes "١٢٣" and "1_000")
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 _ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def _code(value: Any) -> str | None:
+    text = str(value).strip().upper()
+    return text if text.isascii() and _COUNTRY_CODE.fullmatch(text) else None
+
+
 def _codes(values: Any) -> tuple[str, ...]:
-    return tuple(sorted({v for v in (str(x).strip().upper() for x in values) if _COUNTRY_CODE.fullmatch(v)}))
+    return tuple(sorted({c for c in map(_code, values) if c}))
+
+
+def as_id(value: Any) -> int | None:
+    """``value`` as an id SQLite can hold (a 64-bit signed integer): an int, or decimal ASCII digits
+    (with a sign, spaces around); ``None`` for anything else, a bool or a number out of that range."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip() if isinstance(value, str) else ""
+        if not _INTEGER.fullmatch(text):
+            return None
+        number = int(text)
+    return number if ID_MIN <= number <= ID_MAX else None
 
 
 def _ids(values: Any) -> tuple[int, ...]:
-    out = set()
-    for x in values:
-        try:
-            out.add(int(str(x).strip()))
-        except ValueError:
-            continue
+    """The ids among ``values`` (see :func:`as_id`; anything else dropped), each once, at most
+    :data:`MAX_FILTER_PLACES`."""
+    out = {n for n in map(as_id, values) if n is not None}
     return tuple(sorted(out))[:MAX_FILTER_PLACES]
 
 
@@ -56,18 +77,30 @@ def _kinds(values: Any) -> tuple[str, ...]:
     return tuple(k for k in KIND_GROUPS if k in {str(v).strip().lower() for v in values})
 
 
-def _confidence(value: Any) -> float:
+def _number(value: Any) -> float | None:
+    """A finite number from ``value`` (a number, or text in ASCII digits), or ``None``."""
+    if isinstance(value, bool):
+        return None
     try:
-        number = float(str(value).strip()) if value is not None else 0.0
-    except ValueError:
-        return 0.0
-    if number != number:  # NaN
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            text = str(value).strip()
+            number = float(text) if text.isascii() else math.nan
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _confidence(value: Any) -> float:
+    number = _number(value) if value is not None else 0.0
+    if number is None:
         return 0.0
     return round(min(max(number, 0.0), 1.0), 2)
 
 
-def _search(value: Any) -> str:
-    return " ".join(_CONTROLS.sub(" ", "" if value is None else str(value)).split())[:MAX_SEARCH]
+def _search(value: Any, limit: int | None = MAX_SEARCH) -> str:
+    return " ".join(_CONTROLS.sub(" ", "" if value is None else str(value)).split())[:limit]
 
 
 def _article_id(value: Any) -> str | None:
@@ -153,8 +186,8 @@ class EventFilter:
             cond += f" AND {event}.confidence >= ?"
             params.append(self.min_confidence)
         if self.text:
-            cond += (f" AND EXISTS (SELECT 1 FROM article ax WHERE ax.id = {event}.article AND substr(ax.text, "
-                     f"{event}.sent_start + 1, {event}.sent_end - {event}.sent_start) LIKE ? ESCAPE '\\')")
+            cond += (f" AND EXISTS (SELECT 1 FROM sentence sx WHERE sx.article = {event}.article AND sx.start = "
+                     f"{event}.sent_start AND sx.text LIKE ? ESCAPE '\\')")
             params.append(like_pattern(self.text))
         return cond, params
 
@@ -190,14 +223,67 @@ class EventFilter:
     def from_params(cls, params: Mapping[str, Any]) -> EventFilter:
         """The filter a URL asks for; malformed values fall back to the defaults (a list drops only its
         malformed items), reversed dates are swapped."""
-        start, end = as_date(_one(params.get("from"))), as_date(_one(params.get("to")))
+        return cls.read_params(params)[0]
+
+    @classmethod
+    def read_params(cls, params: Mapping[str, Any]) -> tuple[EventFilter, list[Ignored]]:
+        """:meth:`from_params`, and what of the URL it ignored (or cut), in the order of
+        :data:`URL_PARAMS`. Never raises, whatever the values (any text, a list of them, huge numbers)."""
+        ignored: list[Ignored] = []
+
+        def one(name: str) -> str | None:
+            value = _one(params.get(name))
+            return None if value is None or not str(value).strip() else str(value)
+
+        def date(name: str) -> datetime.date | None:
+            value = one(name)
+            found = as_date(value)
+            if value is not None and found is None:
+                ignored.append(Ignored(name, value, "not a date (YYYY-MM-DD)"))
+            return found
+
+        def flag(name: str) -> bool:
+            value = one(name)
+            found = _flag(value, None)
+            if value is not None and found is None:
+                ignored.append(Ignored(name, value, "not 0 or 1"))
+            return True if found is None else found
+
+        def listed(name: str, keep: Any, why: str) -> list[str]:
+            items = _listed(params.get(name))
+            bad = [item for item in items if not keep(item)]
+            if bad:
+                ignored.append(Ignored(name, ",".join(bad), why))
+            return [item for item in items if keep(item)]
+
+        start, end = date("from"), date("to")
         if start and end and start > end:
             start, end = end, start
-        return cls(start, end, _flag(_one(params.get("undated")), True), _flag(_one(params.get("countries")), True),
-                   country=_listed(params.get("country")), places=_listed(params.get("places")),
-                   article=_one(params.get("article")), kinds=_listed(params.get("kind")),
-                   min_confidence=_one(params.get("conf")), text=_one(params.get("q")),
-                   every_mention=str(_one(params.get("mentions")) or "").strip().lower() == "all")
+        undated, countries = flag("undated"), flag("countries")
+        country = listed("country", _code, "not a country code (two letters)")
+        places = listed("places", lambda p: as_id(p) is not None, "not a place id")
+        if len(set(map(as_id, places))) > MAX_FILTER_PLACES:
+            ignored.append(Ignored("places", f"{len(places)} places", f"only the first {MAX_FILTER_PLACES} are kept"))
+        article = one("article")
+        if article is not None and _article_id(article) is None:
+            ignored.append(Ignored("article", article, "not an article id (16 hex digits)"))
+        kinds = listed("kind", lambda v: v.strip().lower() in KIND_GROUPS, "not town, region, country or feature")
+        conf = one("conf")
+        number = None if conf is None else _number(conf)
+        if conf is not None and number is None:
+            ignored.append(Ignored("conf", conf, "not a number from 0 to 1"))
+            conf = None
+        elif number is not None and not 0.0 <= number <= 1.0:  # kept within the range, and said so
+            ignored.append(Ignored("conf", conf, f"not from 0 to 1: {_confidence(number):g} is used"))
+        text = one("q")
+        if text is not None and len(_search(text, None)) > MAX_SEARCH:
+            ignored.append(Ignored("q", text, f"longer than {MAX_SEARCH} characters: cut"))
+        mentions = (one("mentions") or "").strip().lower()
+        if mentions not in ("", "all"):
+            ignored.append(Ignored("mentions", one("mentions") or "", "not “all”"))
+        flt = cls(start, end, undated, countries, country=country, places=places, article=article, kinds=kinds,
+                  min_confidence=conf, text=text, every_mention=mentions == "all")
+        return flt, ignored
 
     def clamp(self, low: datetime.date | None, high: datetime.date | None) -> EventFilter:
         """The same filter with its dates kept inside ``[low, high]`` (a date range widget's bounds)."""
@@ -206,6 +292,21 @@ class EventFilter:
                 return d
             return min(max(d, low), high)
         return replace(self, start=inside(self.start), end=inside(self.end))
+
+
+# The URL's parameters: the filter's (EventFilter.to_params) and the selected place's (the page's).
+URL_PARAMS = ("from", "to", "undated", "countries", "country", "places", "article", "kind", "conf", "q", "mentions",
+              "place")
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A URL parameter's value that was ignored (or cut), and why. ``value`` is the URL's text as is:
+    untrusted (escape it to show it)."""
+
+    param: str
+    value: str
+    why: str
 
 
 def _one(value: Any) -> Any:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from .filters import EventFilter
@@ -32,7 +33,11 @@ from .records import (
 # The order of events everywhere: newest first, undated last (NULL sorts last in descending order), in text
 # order within an article. Indexes event_place and event_date hold events in this order.
 EVENT_ORDER = "e.date DESC, e.article, e.sent_start"
-SENTENCE = "substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start)"
+# An event's sentence, from the sentence table (never cut out of article.text: that reads the whole article
+# per row). Both go with FROM event e.
+SENTENCE = "(SELECT s.text FROM sentence s WHERE s.article = e.article AND s.start = e.sent_start)"
+MENTION_TEXT = "(SELECT m.text FROM mention m WHERE m.id = e.mention)"
+EXPORT_BATCH = 2000  # events read per query of a streaming export
 _DATE_COLUMNS = "e.date, e.date_last, e.date_value, e.date_precision, e.date_source, e.role"
 _PLACE_COLUMNS = ("p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode AS feature")
 _MENTION_COLUMNS = (
@@ -55,11 +60,26 @@ def _limit(limit: int | None) -> int:
     return -1 if limit is None else int(limit)
 
 
+def _sentence_places(run: Callable[..., list[sqlite3.Row]],
+                     sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, tuple]]:
+    """:meth:`Reads.sentence_places` with ``run(sql, params)`` giving rows by name."""
+    keys = json.dumps(sorted(set(sentences)))
+    out: dict[tuple[str, int], dict[str, list[str]]] = {}
+    for r in run("SELECT e.article, e.sent_start, p.name, e.role FROM json_each(?) k "
+                 "JOIN event e ON e.article = json_extract(k.value, '$[0]') "
+                 "AND e.sent_start = json_extract(k.value, '$[1]') JOIN place p ON p.id = e.place "
+                 "ORDER BY e.article, e.sent_start, e.mention_start", (keys,)):
+        cast = out.setdefault((r["article"], r["sent_start"]), {"places": [], "actors": []})
+        cast["places" if r["role"] == "literal" else "actors"].append(r["name"])
+    return {k: {r: tuple(v) for r, v in cast.items()} for k, cast in out.items()}
+
+
 class Reads:
     """The store's queries; :class:`~dashboard.store.Store` supplies ``_query`` (tuples) and ``_rows``."""
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...  # pragma: no cover
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...  # pragma: no cover
+    def _snapshot(self) -> AbstractContextManager[Callable[..., list[sqlite3.Row]]]: ...  # pragma: no cover
 
     # -- the store as a whole ----------------------------------------------------------------------------
     def generation(self) -> int:
@@ -131,31 +151,26 @@ class Reads:
     def events(self, place_id: int, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None) -> list[EventRow]:
         """The events of one place under ``flt``: newest first, undated last, in text order within an
         article; each with every mention of the place in its sentence highlighted, and the sentence's
-        places and actors."""
+        places and actors. The events are chosen and cut on key columns first (index event_place); the
+        sentences and highlights are read for the kept rows only: the cost is linear in the rows returned."""
         where, params = flt.where()
         rows = self._rows(
+            f"WITH chosen AS MATERIALIZED (SELECT e.id, row_number() OVER (ORDER BY {EVENT_ORDER}) AS rn FROM event e "
+            f"JOIN place p ON p.id = e.place WHERE e.place = ? AND {where} ORDER BY {EVENT_ORDER} "
+            f"LIMIT {_limit(limit)}) "
             f"SELECT e.id, e.article AS article_id, e.place AS place_id, e.sent_start, e.sent_end, "
             f"{SENTENCE} AS sentence, (SELECT json_group_array(json_array(m.start - e.sent_start, "
             "m.end - e.sent_start)) FROM effective_mention m WHERE m.article = e.article AND m.sent_start = "
-            "e.sent_start AND m.place = e.place AND m.start >= e.sent_start AND m.end <= e.sent_end) AS highlights, "
-            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected FROM event e JOIN article a ON a.id = e.article "
-            f"JOIN place p ON p.id = e.place WHERE e.place = ? AND {where} ORDER BY {EVENT_ORDER} "
-            f"LIMIT {_limit(limit)}", [place_id, *params])
+            "e.sent_start AND m.place = e.place AND m.start >= e.sent_start AND m.start < e.sent_end "
+            "AND m.end <= e.sent_end) AS highlights, "
+            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected FROM chosen JOIN event e ON e.id = chosen.id "
+            "JOIN article a ON a.id = e.article ORDER BY chosen.rn", [place_id, *params])
         cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
         return [from_row(EventRow, r, **cast.get((r["article_id"], r["sent_start"]), {})) for r in rows]
 
     def sentence_places(self, sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, tuple]]:
         """For each ``(article, sent_start)``: its ``places`` (literal) and ``actors`` (associative), by name."""
-        keys = json.dumps(sorted(set(sentences)))
-        out: dict[tuple[str, int], dict[str, list[str]]] = {}
-        for r in self._rows(
-                "SELECT e.article, e.sent_start, p.name, e.role FROM json_each(?) k "
-                "JOIN event e ON e.article = json_extract(k.value, '$[0]') "
-                "AND e.sent_start = json_extract(k.value, '$[1]') JOIN place p ON p.id = e.place "
-                "ORDER BY e.article, e.sent_start, e.mention_start", (keys,)):
-            cast = out.setdefault((r["article"], r["sent_start"]), {"places": [], "actors": []})
-            cast["places" if r["role"] == "literal" else "actors"].append(r["name"])
-        return {k: {r: tuple(v) for r, v in cast.items()} for k, cast in out.items()}
+        return _sentence_places(self._rows, sentences)
 
     def count_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER) -> int:
         """The number of events under ``flt`` (of one place, unless ``place_id`` is None)."""
@@ -196,23 +211,34 @@ class Reads:
     def event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None) -> list[EventRecord]:
         """Every event under ``flt`` with its place and article, newest first, undated last (the table's
         and the exports' rows), each with the actors of its sentence."""
+        return list(self.iter_event_records(flt, limit=limit))
+
+    def iter_event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None,
+                           batch: int = EXPORT_BATCH) -> Iterator[EventRecord]:
+        """:meth:`event_records`, streamed: the events' ids are chosen and ordered on key columns in one
+        query, then their rows (sentence, place, article, actors) are read ``batch`` at a time, every query
+        in one read transaction (one state of the store) with its own time budget. Memory holds the ids
+        and one batch; the time is linear in the events."""
         where, params = flt.where()
-        order = f"{EVENT_ORDER}, p.name"
-        # The rows are chosen and cut on key columns first; their texts are read for the kept rows only.
-        rows = self._rows(
-            f"WITH chosen AS MATERIALIZED (SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE {where} "
-            f"ORDER BY {order} LIMIT {_limit(limit)}) "
-            "SELECT e.id, e.article AS article_id, e.date, e.date_precision, p.id AS place_id, p.name AS place, "
-            "p.kind, p.fclass || '.' || p.fcode AS feature, p.country, p.lat, p.lon, "
-            f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
-            "substr(a.text, e.mention_start + 1, e.mention_end - e.mention_start) AS mention_text, a.title, a.url, "
-            "a.source, e.confidence, e.corrected, e.date_last, e.date_value, e.date_source, e.role, "
-            "e.role_confidence, e.date_corrected FROM chosen JOIN event e ON e.id = chosen.id "
-            "JOIN place p ON p.id = e.place "
-            f"JOIN article a ON a.id = e.article ORDER BY {order}", params)
-        cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
-        return [from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
-                         actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ())) for r in rows]
+        order = f"{EVENT_ORDER}, p.name, e.id"
+        with self._snapshot() as run:
+            ids = [r[0] for r in run(f"SELECT e.id FROM event e JOIN place p ON p.id = e.place WHERE {where} "
+                                     f"ORDER BY {order} LIMIT {_limit(limit)}", params)]
+            for i in range(0, len(ids), batch):
+                chunk = ids[i:i + batch]
+                rows = {r["id"]: r for r in run(
+                    "SELECT e.id, e.article AS article_id, e.date, e.date_precision, p.id AS place_id, p.name AS "
+                    "place, p.kind, p.fclass || '.' || p.fcode AS feature, p.country, p.lat, p.lon, "
+                    f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
+                    f"{MENTION_TEXT} AS mention_text, a.title, a.url, a.source, e.confidence, e.corrected, "
+                    "e.date_last, e.date_value, e.date_source, e.role, e.role_confidence, e.date_corrected "
+                    "FROM json_each(?) k JOIN event e ON e.id = k.value JOIN place p ON p.id = e.place "
+                    "JOIN article a ON a.id = e.article", (json.dumps(chunk),))}
+                kept = [rows[eid] for eid in chunk if eid in rows]
+                cast = _sentence_places(run, ((r["article_id"], r["sent_start"]) for r in kept))
+                for r in kept:
+                    yield from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
+                                   actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ()))
 
     def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[DayCount]:
         """Events per day under ``flt`` (days with none are left out), oldest first; an event of coarse

@@ -57,8 +57,7 @@ def migrate(db: sqlite3.Connection, path: Path, sections: list[tuple[int, str]] 
     documented procedure) and checked before it commits."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
-        raise StoreError(f"the event store {path} has schema version {current}, newer than this News Atlas "
-                         f"understands ({SCHEMA_VERSION}); upgrade News Atlas or set ATLAS_HOME to another folder")
+        raise newer_store_error(path, current)
     pending = [(v, sql) for v, sql in (sections or schema_sections()) if v > current]
     if not pending:
         return
@@ -68,6 +67,11 @@ def migrate(db: sqlite3.Connection, path: Path, sections: list[tuple[int, str]] 
             _apply(db, path, version, sql)
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+
+
+def newer_store_error(path: Path, version: int) -> StoreError:
+    return StoreError(f"the event store {path} has schema version {version}, newer than this News Atlas "
+                      f"understands ({SCHEMA_VERSION}); upgrade News Atlas or set ATLAS_HOME to another folder")
 
 
 def _apply(db: sqlite3.Connection, path: Path, version: int, sql: str) -> None:

@@ -7,6 +7,7 @@ article or sentence a write touches, so every reader can select from it (indexed
 """
 from __future__ import annotations
 
+import bisect
 import datetime
 import json
 import sqlite3
@@ -47,6 +48,7 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
            article.text, parser, now())
     if exists:
         db.execute("DELETE FROM mention WHERE article = ?", (article_id,))  # and their candidates, events
+        db.execute("DELETE FROM sentence WHERE article = ?", (article_id,))
         db.execute("UPDATE article SET source = ?, title = ?, title_start = ?, title_end = ?, published = ?, "
                    "url = ?, encoding = ?, content = ?, warnings = ?, text = ?, parser = ?, ingested_at = ? "
                    "WHERE id = ?", (*row, article_id))
@@ -57,6 +59,9 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
     places = {m.place.id: m.place for m in mentions}
     places.update((p.id, p) for m in mentions for p, _ in m.candidates)
     upsert_places(db, places.values())
+    spans = sorted({tuple(e.sentence) for e in events})
+    db.executemany("INSERT OR IGNORE INTO sentence (article, start, end, text) VALUES (?, ?, ?, ?)",
+                   [(article_id, a, b, article.text[a:b]) for a, b in spans])
     for i, (m, e) in enumerate(zip(mentions, _mention_events(mentions, events), strict=True)):
         cur = db.execute(
             "INSERT INTO mention (article, start, end, text, place, confidence, sent_start, sent_end, role, "
@@ -103,6 +108,11 @@ def derive_events(db: sqlite3.Connection, article_id: str, sent_start: int | Non
         where, params = f"{where} AND sent_start = ?", [article_id, sent_start]
     db.execute(f"DELETE FROM event WHERE {where}", params)
     db.execute(f"INSERT INTO event ({DERIVED}) SELECT {DERIVED} FROM effective_event WHERE {where}", params)
+    # Every event's sentence text is stored (write_article stores them); any missing one is cut here.
+    db.execute("INSERT OR IGNORE INTO sentence (article, start, end, text) SELECT e.article, e.sent_start, "
+               "e.sent_end, (SELECT substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start) FROM article a "
+               f"WHERE a.id = e.article) FROM event e WHERE e.{where.replace(' AND ', ' AND e.')} AND NOT EXISTS "
+               "(SELECT 1 FROM sentence s WHERE s.article = e.article AND s.start = e.sent_start)", params)
 
 
 def derive_mention_events(db: sqlite3.Connection, article_id: str, start: int, end: int) -> None:
@@ -198,15 +208,24 @@ def upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
 def _mention_events(mentions: Sequence[Any], events: Sequence[Any]) -> list[Any]:
     """The event whose sentence each mention is in (giving it its sentence and date): its own event, else
     that of an event of its place whose sentence holds it (the geoparser's events name each place once per
-    sentence), else any event whose sentence holds it; ``None`` when no sentence holds it."""
+    sentence), else any event whose sentence holds it; ``None`` when no sentence holds it. Events are
+    looked up by their sentences' starts (sorted, bisected): linear in the article, not quadratic."""
     out: list[Any] = [None] * len(mentions)
     for e in events:
         if 0 <= e.mention < len(mentions):
             out[e.mention] = e
+    by_start: dict[int, list[Any]] = {}
+    for e in events:
+        by_start.setdefault(e.sentence[0], []).append(e)
+    starts = sorted(by_start)
     for i, m in enumerate(mentions):
         if out[i] is not None:
             continue
-        holding = [e for e in events if e.sentence[0] <= m.start and m.end <= e.sentence[1]]
+        # Sentences do not overlap: the one holding the mention is the last that starts at or before it
+        # (earlier ones are looked at too, in text order, in case some do).
+        k = bisect.bisect_right(starts, m.start)
+        holding = [e for j in range(max(0, k - 2), k) for e in by_start[starts[j]]
+                   if e.sentence[0] <= m.start and m.end <= e.sentence[1]]
         same = [e for e in holding if e.place_id == m.place.id]
         if same or holding:
             out[i] = (same or holding)[0]

@@ -1,0 +1,147 @@
+"""``atlas serve``: the page (``dashboard/app.py``) served by Streamlit with its options set here, the
+same from whatever folder it is started.
+
+``streamlit run`` reads ``.streamlit/config.toml`` from the folder it starts in: started anywhere but
+the repository root it listened on every interface, sent usage statistics and the browser fetched
+``data.streamlit.io``. ``atlas serve`` passes every option as a ``--section.option=value`` flag (flags
+outrank every config file and ``STREAMLIT_*`` variable) and starts Streamlit in the repository's
+folder, so another folder's ``.streamlit/config.toml`` changes nothing either:
+
+* on 127.0.0.1 only (``--address``: another loopback address; one that other machines can reach,
+  such as ``0.0.0.0``, is refused unless ``--allow-remote`` says so);
+* headless, no usage statistics, XSRF protection and CORS on, static serving (Leaflet and the
+  basemap come from ``dashboard/static/``), uploads up to 50 MB, no file watcher, tracebacks in the
+  terminal only, no CSV button on tables: :data:`OPTIONS`, the same as ``.streamlit/config.toml``.
+
+Nothing here imports Streamlit: the process becomes ``python -m streamlit run`` (``os.execve``), so
+Ctrl-C and SIGTERM reach Streamlit itself.
+"""
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the repository: Streamlit starts here
+APP = PACKAGE / "app.py"
+DEFAULT_ADDRESS = "127.0.0.1"
+DEFAULT_PORT = 8501
+WILDCARDS = ("", "0.0.0.0", "::", "[::]")  # every interface
+
+# Every option of .streamlit/config.toml but the address and port (tests/test_app.py checks they agree),
+# and those that config file leaves to Streamlit's defaults but safety needs.
+OPTIONS: dict[str, str] = {
+    "server.headless": "true",  # do not try to open a browser
+    "server.enableStaticServing": "true",  # Leaflet, jQuery, plugins and the basemap from dashboard/static/
+    "server.maxUploadSize": "50",  # MB: a 20 MB file reaches the reader, whose 5 MB limit refuses it with a reason
+    "server.runOnSave": "false",
+    "server.fileWatcherType": "none",  # no watcher threads
+    "server.enableXsrfProtection": "true",
+    "server.enableCORS": "true",
+    "server.baseUrlPath": "",  # the map loads its scripts from /app/static/
+    "browser.gatherUsageStats": "false",  # no telemetry (and no request to data.streamlit.io)
+    "client.showErrorDetails": "type",  # tracebacks stay in the terminal
+    "client.toolbarMode": "viewer",
+    "client.disableDataExport": "true",  # exports go through the page's own (formula-guarded) downloads
+    "theme.base": "light",
+    "global.developmentMode": "false",
+}
+
+
+def is_loopback(address: str) -> bool:
+    """Whether ``address`` is reachable from this machine only (``127.0.0.0/8``, ``::1``, ``localhost``)."""
+    text = address.strip().lower()
+    if text == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url(address: str, port: int) -> str:
+    host = address.strip("[]")
+    if address in WILDCARDS:
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """``atlas serve``'s options (dashboard/cli.py builds the command)."""
+    p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
+    p.add_argument("--address", default=DEFAULT_ADDRESS,
+                   help=f"address to listen on (default {DEFAULT_ADDRESS}; one beyond loopback needs --allow-remote)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow an address other machines can reach (such as 0.0.0.0): the page has no login")
+    p.epilog = "The store is $ATLAS_HOME/atlas.sqlite. Options as .streamlit/config.toml, from any folder."
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1 to 65535 (for argparse)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
+    return port
+
+
+def streamlit_options(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT) -> dict[str, str]:
+    """Every option ``atlas serve`` gives Streamlit."""
+    options = {"server.address": address.strip("[]"), "server.port": str(port), **OPTIONS}
+    if address not in WILDCARDS:
+        options["browser.serverAddress"] = address.strip("[]")  # the URL Streamlit prints
+    return options
+
+
+def streamlit_command(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT,
+                      python: str = sys.executable) -> list[str]:
+    """``python -m streamlit run --server.address=... ... /path/to/dashboard/app.py``."""
+    flags = [f"--{name}={value}" for name, value in streamlit_options(address, port).items()]
+    return [python, "-m", "streamlit", "run", *flags, str(APP)]
+
+
+def server_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for Streamlit, which starts in :data:`ROOT`: a relative ``$ATLAS_HOME`` or
+    ``$ATLAS_CACHE`` made absolute (it meant the folder ``atlas serve`` was started in)."""
+    env = dict(os.environ if environ is None else environ)
+    for name in ("ATLAS_HOME", "ATLAS_CACHE"):
+        if env.get(name):
+            env[name] = str(Path(env[name]).expanduser().absolute())
+    return env
+
+
+def _exec(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> None:
+    """Become ``command`` (never returns)."""
+    os.chdir(cwd)
+    os.execve(command[0], list(command), dict(env))
+
+
+Runner = Callable[[Sequence[str], Mapping[str, str], Path], None]
+
+
+def serve(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT, *, allow_remote: bool = False,
+          err: TextIO | None = None, run: Runner | None = None) -> int:
+    """Start Streamlit on the page; returns only when it cannot (2: an address beyond loopback
+    without ``allow_remote``)."""
+    err = err or sys.stderr
+    if not is_loopback(address):
+        where = "every interface" if address in WILDCARDS else address
+        if not allow_remote:
+            err.write(f"atlas serve: refusing to listen on {where}: other machines could reach the page, read the "
+                      "store and change it (there is no login). Use 127.0.0.1 (the default), or add "
+                      "--allow-remote if that is what you want.\n")
+            return 2
+        err.write(f"atlas serve: listening on {where} (--allow-remote): anyone who can reach this machine on port "
+                  f"{port} can read the store and change it; there is no login.\n")
+    else:
+        err.write(f"atlas serve: {url(address, port)} (this machine only; Ctrl-C stops it)\n")
+    err.flush()
+    (run or _exec)(streamlit_command(address, port), server_environment(), ROOT)
+    return 0
