@@ -530,3 +530,184 @@ def test_encoded_text_never_breaks(text: str, encoding: str) -> None:
     check_spans(article)
     if encoding == "utf-8" and not looks_like_html(text, "t.txt"):
         assert article.text == text
+
+
+# --- web furniture: each pattern class (issue 11) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    "Skip to main content", "Skip to main contentSkip to navigation", "Jump to navigation",  # skip links
+    "News", "World Business Markets Sustainability Legal", "News | Opinion | Sport | Culture", "Sign in",  # menus
+    "World / Europe", "Europe Asia Middle East Africa", "Accueil | Politique | Sécurité", "Europe edition",
+    "*   [Home](/)", "[News](/news) | [World](/world)", "The Kivu Times - Back to homepage",
+    "Home > World > Europe", "Home » Politics » Armenia", "Inicio > Internacional > África",  # breadcrumbs
+    "World > Africa > Sudan", "Home / News / Region",
+    "Share", "Share on Facebook Share on Twitter Share via Email", "Facebook Twitter WhatsApp Email",  # share bars
+    "Copy Link copied", "Share this article", "Print",
+    "We use cookies to improve your experience.", "This website uses cookies to personalise content.",  # cookies
+    "By continuing to browse the site you agree to our use of cookies", "Accept all cookies", "Manage preferences",
+    "Reject all", "Nous utilisons des cookies pour améliorer votre expérience.",
+    "Subscribe to read", "Subscribe to continue reading", "Already a subscriber? Sign in",  # paywalls
+    "You have 2 free articles left this month", "Get unlimited access for $1 a week",
+    "5 min read", "4 minute read", "Reading time: 2 min", "Temps de lecture : 3 min", "Lectura: 3 min",  # reading time
+    "Published 3 hours ago", "Updated 12m ago", "Last updated 5 minutes ago", "il y a 3 heures", "hace 2 horas",
+    "Just now",  # relative stamps: no date in them
+    "By Jane Doe, Reuters", "By Jane Doe and John Roe", "By JANE DOE FOR DAILYPOST", "Par Jean-Paul Mukendi",  # bylines
+    "Advertisement", "Story continues below advertisement", "Views: 1523", "Listen to this article",  # tools, ads
+    "Please turn on JavaScript to use this feature", "Printable version", "Markdown Content:",
+])
+def test_furniture_lines_are_boilerplate(line: str) -> None:
+    m = boilerplate().match(line)
+    assert m is not None and m.end() == len(line), line
+
+
+@pytest.mark.parametrize("line", [
+    "Africa", "Middle East", "Ukraine",  # a region or a country alone may be a heading of the article: content
+    "Europe and Africa agree on a migration pact", "Home secretary visits Kyiv", "Share prices fall in Moscow",
+    "World leaders meet in Paris", "News of the attack reached Goma late on Friday.",
+    "Live ammunition used in Khartoum",
+    "By Claire Dupont in Goma",  # where the report was filed: content (the byline's place is the article's)
+    "Printing presses were seized in Bamako.", "Subscribers in Gaza lost power.", "Accept the ceasefire, says UN",
+    "Reading the map of Donbas", "Updated ceasefire map of Sudan", "Homes destroyed in Kharkiv > 200",
+    "Register of displaced families opens in Goma",
+])
+def test_content_lines_are_not_boilerplate(line: str) -> None:
+    m = boilerplate().match(line)
+    assert m is None or m.end() < len(line), line
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    # section labels and kickers, in capitals or not
+    ("WORLD\n\nGaza fishermen say new limits leave them stranded\n\n" + BODY, "Gaza fishermen say new limits leave "
+     "them stranded"),
+    ("Africa\n\nAid convoy reaches El Fasher after weeks of delays\n\n" + BODY,
+     "Aid convoy reaches El Fasher after weeks of delays"),
+    ("ANALYSIS\n\nRoad to Nakhchivan remains the sticking point\n\n" + BODY,
+     "Road to Nakhchivan remains the sticking point"),
+    ("Ukraine\n\nShelling cuts power to thousands in Kherson\n\n" + BODY,
+     "Shelling cuts power to thousands in Kherson"),
+    # a menu scraped one item a line, longer than the old head of 15 lines
+    ("\n".join(["News", "Opinion", "Sport", "Culture", "World", "Europe", "US news", "Americas", "Asia", "Australia",
+                "Middle East", "Africa", "Inequality", "Global development", "Ukraine", "Russia"])
+     + "\nShelling cuts power to thousands in Kherson\n\n" + BODY, "Shelling cuts power to thousands in Kherson"),
+    # photo captions and credits above the headline
+    ("Servicemen fire a howitzer near Bakhmut (Photo: AFP)\n\nBakhmut defenders claim gains on the northern flank\n\n"
+     + BODY, "Bakhmut defenders claim gains on the northern flank"),
+    ("A woman walks past a damaged block in Kherson. Photograph: Jane Doe/AFP/Getty Images\n\nPower cut in Kherson "
+     "after night of shelling\n\n" + BODY, "Power cut in Kherson after night of shelling"),
+    ("Displaced families queue for water near Goma. REUTERS/Jean Bosco\n\nCholera cases rise in camps around Goma\n\n"
+     + BODY, "Cholera cases rise in camps around Goma"),
+    # bylines, with or without "By", and correspondent lines
+    ("By Claire Dupont in Goma\n\nExplosions heard in Goma as rebels advance\n\n" + BODY,
+     "Explosions heard in Goma as rebels advance"),
+    ("By Amina Yusuf, Reuters\n\nAid convoy reaches El Fasher\n\n" + BODY, "Aid convoy reaches El Fasher"),
+    ("Correspondent in Odesa\n\nGrain corridor faces new uncertainty\n\n" + BODY,
+     "Grain corridor faces new uncertainty"),
+    # date lines with their furniture, update stamps and the cookie, paywall and share furniture
+    ("12 May 2023 | 4 min read\n\nRenewed clashes on the border kill two soldiers\n\n" + BODY,
+     "Renewed clashes on the border kill two soldiers"),
+    ("Posted on May 12, 2023 by admin\n\nFighting displaces thousands around Timbuktu\n\n" + BODY,
+     "Fighting displaces thousands around Timbuktu"),
+    ("Updated 2 hours ago\nWe use cookies on this site.\nSubscribe to read\nShare on Facebook Share via Email\n"
+     "Drone strike hits fuel depot in Bryansk\n\n" + BODY, "Drone strike hits fuel depot in Bryansk"),
+    # a scraper's "Title:" header, the site's name after it dropped when the URL is the site's
+    ("Title: Curfew imposed in Gao | The Niger Courier\n\nURL Source: https://nigercourier.example.org/news/x\n\n"
+     + BODY, "Curfew imposed in Gao"),
+    ("Curfew imposed in Gao | The Niger Courier\n\n" + BODY, "Curfew imposed in Gao | The Niger Courier"),  # no URL
+    ("Curfew imposed in Gao - Sahel Edition\n\n" + BODY + "\n\nSource: https://nigercourier.example.org/x",
+     "Curfew imposed in Gao - Sahel Edition"),  # not the site's name: kept
+    # the site's name above the headline
+    ("The Kivu Times\n\nRebels advance on Sake\n\n" + BODY + "\n\nSource: https://www.kivutimes.example/a",
+     "Rebels advance on Sake"),
+    # a short headline stays a headline when nothing better follows
+    ("Ceasefire\n\n" + BODY, "Ceasefire"),
+    ("Ceasefire Holds in Gaza\n\n" + BODY, "Ceasefire Holds in Gaza"),
+])
+def test_titles_through_furniture(text: str, title: str) -> None:
+    article = article_from_text(text)
+    assert article.title == title
+    check_spans(article)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # reading times, separators and furniture beside the date
+    ("Title\n\n12 May 2023 | 4 min read\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nMay 12, 2023 · 5 min read\n\n" + BODY, "2023-05-12"),
+    ("Title\n\n5 min read · May 12, 2023\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nMay 12, 2023 8:30 AM GMT+3 Updated 2 hours ago\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nBy Jane Doe, Reuters | May 12, 2023 | 3 min read\n\n" + BODY, "2023-05-12"),
+    ("Title\n\n12:45, 12 May 2023\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nPosted on May 12, 2023 by admin\n\n" + BODY, "2023-05-12"),
+    # published wins over updated / modified, whatever their order, on one line or several, in the head or not
+    ("Title\n\nUpdated 14 May 2023, first published 12 May 2023\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nUPDATED: 09:15 BST, 13 May 2023 | PUBLISHED: 08:30 BST, 12 May 2023\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nLast modified on Sat 13 May 2023 10.02 BST\nFri 12 May 2023 08.30 BST\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nLast modified on Sat 13 May 2023 10.02 BST\n\n" + BODY + "\n\nFirst published on 12 May 2023\n",
+     "2023-05-12"),
+    ("Title\n\nMis à jour le 12 mai 2023\nPublié le jeudi 11 mai 2023 à 14h30\n\n" + BODY, "2023-05-11"),
+    ("Title\n\nActualizado: 15/05/2023 08:12\nPublicado: 14/05/2023 10:45\n\n" + BODY, "2023-05-14"),
+    ("Title\n\nUpdated 10:32 AM EDT, May 12, 2023\n\n" + BODY, "2023-05-12"),  # only an update: it is a date
+    # ISO datetimes
+    ("Title\n\n2023-05-12T08:30:00Z\n\n" + BODY, "2023-05-12"),
+    ("Title\n\nPublished Time: 2023-05-12T08:30:00+00:00\n\n" + BODY, "2023-05-12"),
+    # relative stamps give no date: the URL's does
+    ("Title\n\nPublished 3 hours ago\n\n" + BODY + "\n\nSource: https://example.com/world/2023/05/14/x", "2023-05-14"),
+    # dates in the URL, in three forms; the URL's date beats an update stamp
+    ("Title\n\n" + BODY + "\n\nSource: https://example.com/world/2023/may/14/sudan", "2023-05-14"),
+    ("Title\n\n" + BODY + "\n\nSource: https://example.com/africa/mali/20230512/mali-curfew", "2023-05-12"),
+    ("Title\n\nUpdated: 13 May 2023\n\n" + BODY + "\n\nSource: https://example.com/2023/05/12/x", "2023-05-12"),
+    # numeric dates whose day and month may be swapped: the page's evidence decides
+    ("Title\n\n12/05/2023 08:30\n\n" + BODY + "\n\nURL: https://example.com/2023/05/12/x", "2023-05-12"),
+    ("Title\n\n05/12/2023 08:30\n\n" + BODY + "\n\nURL: https://example.com/2023/05/12/x", "2023-05-12"),
+    ("Title\n\n05/12/2023 8:30 AM ET\nUpdated 05/13/2023 9:15 AM ET\n\n" + BODY, "2023-05-12"),  # 13 is a day
+    ("Title\n\n12/05/2023\nUpdated 13/05/2023\n\n" + BODY, "2023-05-12"),
+    ("Title\n\n12.05.2023, 14:30\n\n" + BODY, "2023-05-12"),  # dotted: day first
+    ("Title\n\n12-05-2023\nUpdated 12 May 2023\n\n" + BODY, "2023-05-12"),  # a named-month date of the page
+])
+def test_publication_dates_through_furniture(text: str, expected: str) -> None:
+    assert article_from_text(text).published == datetime.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Title\n\n12/05/2023\n\n" + BODY,  # day and month may be swapped and nothing says which: no guess
+    "Title\n\n05-12-2023 10:00\n\n" + BODY,
+    "Title\n\nPublished 3 hours ago\n\n" + BODY,  # relative stamps give no date
+    "Title\n\nUpdated 12m ago\n\n" + BODY + "\n\nSource: https://example.com/news/sudan-talks",
+])
+def test_no_date_rather_than_a_guess(text: str) -> None:
+    assert article_from_text(text).published is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # future years ("by 2030") are not past: 9 May was a Tuesday in 2017, 2023 and 2028; the text recounts 2022 as past
+    ("Tuesday, 9 May\n\nHeadline\n\nThe deal was signed in July 2022. In 2017 the port handled a record harvest. "
+     "The port will be modernised by 2030 and exports doubled by 2028.", "2023-05-09"),
+    ("Tuesday, 9 May\n\nHeadline\n\nThe war began in 2022. Elections are scheduled for 2028.", "2023-05-09"),
+    # a year in the page's furniture (the copyright line) is not a year the text recounts
+    ("Thursday, December 2\n\nHeadline\n\nThe war of 2020 left dozens dead. In 2008 a drought hit the region.\n\n"
+     "© 2024 Highland Press. All rights reserved.", "2021-12-02"),
+    # never earlier than a year the text recounts as past: 12 May was a Friday in 2017 (before 2021) and 2023 (more
+    # than a year after the latest year named): no date rather than a wrong one
+    ("Friday, 12 May\n\nHeadline\n\nThe harvest had not been this poor since 2015. In 2021 the valley sold a record.",
+     None),
+])
+def test_weekday_dates_take_the_years_recounted_as_past(text: str, expected: str | None) -> None:
+    published = article_from_text(text).published
+    assert (published.isoformat() if published else None) == expected
+
+
+def test_year_for_past_years() -> None:
+    assert year_for(1, 5, 9, [2017, 2022, 2028, 2030], [2017, 2022]) == 2023  # the first fit from the latest past year
+    assert year_for(1, 5, 9, [2017, 2022, 2028, 2030]) is None  # every year taken as past: none fits from 2030
+    assert year_for(4, 5, 12, [2015, 2021], [2015, 2021]) is None  # 2017 is earlier than 2021
+    assert year_for(3, 12, 2, [2020, 2030], []) == 2021  # no past year: from the earliest year mentioned
+
+
+def test_mentioned_years_past_and_future() -> None:
+    from dashboard.reader.published import mentioned_years
+
+    text = ("The deal was signed by both sides in 2022. It will be reviewed in 2025. The port is to be rebuilt by the "
+            "end of 2027 under Vision 2030. Les travaux prévus en 2026. Since 2014 the war has gone on.")
+    mentioned, past = mentioned_years(text, [(0, len(text))])
+    assert mentioned == [2022, 2025, 2027, 2030, 2026, 2014]
+    assert past == [2022, 2014]

@@ -7,11 +7,14 @@ stays in the text as U+FEFF so that offsets still agree). For HTML the text is w
 
 What is found, and how:
 
-- the title: the first line of the head that looks like a headline, after skipping boilerplate lines
-  (``data/boilerplate.tsv``), date lines and decoration; Markdown ``#``/``**`` are not part of it;
+- the title: the first line of the head that looks like a headline, past boilerplate lines (``data/boilerplate.tsv``:
+  menus, breadcrumbs, share bars, notices, stamps, bylines), date lines, section labels and captions
+  (``data/head_labels.tsv``), the site's name and decoration (see :mod:`.titles`); Markdown ``#``/``**`` are not part
+  of it;
 - the publication date: candidates are found with regexes (never by running a parser over the body) in the short lines
-  of the head, then in labelled lines ("Published: ..."), then in the article's URL path; English month names are read
-  from a table and any other month word through ``dateparser`` (cached, so at most a few calls per run);
+  of the head, then in labelled lines ("Published: ..."), then in the article's URL path, then in update stamps (see
+  :mod:`.published`); English month names are read from a table and any other month word through ``dateparser``
+  (cached, so at most a few calls per run);
 - the URL: "Original url:", "Source:", "URL:" lines, or the canonical URL of an HTML page; http(s) only;
 - the content spans: everything that is not boilerplate; toponym recognition looks only there.
 
@@ -32,7 +35,7 @@ from .decode import decode_bytes, is_blank
 from .furniture import content_spans, split_lines
 from .htmlpage import extract_html, looks_like_html
 from .published import YEARS, date_lines, find_published
-from .titles import HEAD_LINES, find_title
+from .titles import find_title, head_of
 from .urls import clean_url, find_url
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -166,18 +169,19 @@ def _assemble(text: str, source: str, encoding: str, warnings: list[str], *, tit
               url: str | None = None, published: datetime.date | None = None) -> Article:
     """Find what is not given (title, URL, date) and the content spans of ``text``."""
     lines = list(split_lines(text))
-    head = lines[:HEAD_LINES]
+    head = head_of(lines, text)
     dated = date_lines(text, head)
+    url = url or find_url(text)
     if title_span is None:
-        title_index, title_span = find_title(text, head, {i for i, line in dated.items() if line.is_pure})
+        title_index, title_span = find_title(text, head, dated, url)
     else:
         title_index = next((i for i, line in enumerate(head) if line.start <= title_span[0] < line.end), None)
-    url = url or find_url(text)
-    published = published or find_published(text, dated, title_index, url)
+    content = content_spans(lines)
+    published = published or find_published(text, dated, title_index, url, content)
     return Article(
         text=text, source=source, title=text[title_span[0]:title_span[1]] if title_span else None,
         title_span=title_span, published=published, url=url, encoding=encoding,
-        content_spans=content_spans(lines), warnings=tuple(warnings))
+        content_spans=content, warnings=tuple(warnings))
 
 
 def _html_article(html: str, source: str, encoding: str, warnings: list[str]) -> Article:

@@ -1,5 +1,5 @@
-"""An article's lines and its page furniture (boilerplate lines from ``data/boilerplate.tsv``): what
-is content and what is not."""
+"""An article's lines and its page furniture (boilerplate lines from ``data/boilerplate.tsv``, with the word classes
+of ``data/reader_words.tsv``): what is content and what is not."""
 from __future__ import annotations
 
 import re
@@ -30,6 +30,36 @@ _LINE = re.compile(r"[^\r\n]+")
 _DECORATION = r"[*_>]*[ \t]*"
 
 
+_WORD_CLASS = re.compile(r"\{([a-z]+)\}")
+
+
+@cache
+def word_classes() -> dict[str, str]:
+    """Each class of ``data/reader_words.tsv`` as a regex alternation of its phrases (longest first; a space in a phrase
+    matches any run of spaces and tabs)."""
+    phrases: dict[str, list[str]] = {}
+    for row in rows("reader_words.tsv"):
+        if len(row) < 2 or not row[1]:
+            raise ValueError(f"reader_words.tsv: {row!r} needs a class and a phrase, TAB-separated")
+        phrases.setdefault(row[0], []).append(row[1].lower())
+    return {name: "|".join(r"[ \t]+".join(map(re.escape, p.split())) for p in sorted(set(words), key=len, reverse=True))
+            for name, words in phrases.items()}
+
+
+def expand(regex: str, source: str) -> str:
+    """``regex`` with each ``{class}`` replaced by that word class's alternation; a bad regex fails here."""
+    classes = word_classes()
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] not in classes:
+            raise ValueError(f"{source}: {regex!r} names an unknown word class {{{m[1]}}} (see reader_words.tsv)")
+        return f"(?:{classes[m[1]]})"
+
+    expanded = _WORD_CLASS.sub(one, regex)
+    re.compile(expanded)  # a bad regex fails here, with its own message
+    return expanded
+
+
 @cache
 def boilerplate() -> re.Pattern[str]:
     """One pattern, anchored at a line's start, made of the regexes in ``data/boilerplate.tsv``."""
@@ -38,8 +68,7 @@ def boilerplate() -> re.Pattern[str]:
         regex = row[0]
         if len(row) < 2 or not row[1].strip():
             raise ValueError(f"boilerplate.tsv: the regex {regex!r} needs a comment column after a TAB")
-        re.compile(regex)  # a bad regex fails here, with its own message
-        regexes.append(f"(?:{regex})")
+        regexes.append(f"(?:{expand(regex, 'boilerplate.tsv')})")
     return re.compile(_DECORATION + "(?:" + "|".join(regexes) + ")", re.IGNORECASE)
 
 

@@ -1,11 +1,13 @@
-"""The article's URL: "Original url:", "Source:", "URL:" lines, or an HTML page's canonical URL; http(s) only."""
+"""The article's URL: "Original url:", "Source:", "URL:", "URL Source:" lines, or an HTML page's canonical URL; http(s)
+only."""
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
 _URL_LABEL = re.compile(
-    r"^[ \t*_>-]*(?:original[ \t]+url|original[ \t]+article|source[ \t]+url|source|url|link|canonical)[ \t*_]*:"
+    r"^[ \t*_>-]*(?:original[ \t]+url|original[ \t]+article|source[ \t]+url|url[ \t]+source|source|url|link|"
+    r"canonical)[ \t*_]*:"
     r"[ \t*_]*(?:(?P<same>[^\r\n]+)|(?:\r?\n[ \t]*){1,3}(?P<next>[^\r\n]+))", re.IGNORECASE | re.MULTILINE)
 # Schemes are bounded (and must start a word) so that a long run of letters costs linear time, not quadratic.
 _URL_TOKEN = re.compile(r"(?<![a-z0-9+.-])(?P<url>[a-z][a-z0-9+.-]{0,20}:[^\s<>()\"']+)", re.IGNORECASE)
