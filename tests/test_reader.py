@@ -570,6 +570,9 @@ def test_furniture_lines_are_boilerplate(line: str) -> None:
     "Printing presses were seized in Bamako.", "Subscribers in Gaza lost power.", "Accept the ceasefire, says UN",
     "Reading the map of Donbas", "Updated ceasefire map of Sudan", "Homes destroyed in Kharkiv > 200",
     "Register of displaced families opens in Goma",
+    "Shelling hit Goris <img src=x onerror=alert(1)> overnight, officials in Kapan said.",  # markup with ">"
+    "<b>Kapan</b> was shelled > twice <i>overnight</i> > officials said",
+    "Temperatures > 40 degrees > record in Basra > officials said.",
 ])
 def test_content_lines_are_not_boilerplate(line: str) -> None:
     m = boilerplate().match(line)
