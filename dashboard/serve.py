@@ -10,7 +10,7 @@ folder, so another folder's ``.streamlit/config.toml`` changes nothing either:
 * on 127.0.0.1 only (``--address``: another loopback address; one that other machines can reach,
   such as ``0.0.0.0``, is refused unless ``--allow-remote`` says so);
 * headless, no usage statistics, XSRF protection and CORS on, static serving (Leaflet and the
-  basemap come from ``dashboard/static/``), uploads up to 50 MB, no file watcher, tracebacks in the
+  basemap come from ``dashboard/static/``), uploads up to 5 MB (the reader's limit), no file watcher, tracebacks in the
   terminal only, no CSV button on tables: :data:`OPTIONS`, the same as ``.streamlit/config.toml``.
 
 Nothing here imports Streamlit: the process becomes ``python -m streamlit run`` (``os.execve``), so
@@ -38,7 +38,7 @@ WILDCARDS = ("", "0.0.0.0", "::", "[::]")  # every interface
 OPTIONS: dict[str, str] = {
     "server.headless": "true",  # do not try to open a browser
     "server.enableStaticServing": "true",  # Leaflet, jQuery, plugins and the basemap from dashboard/static/
-    "server.maxUploadSize": "50",  # MB: a 20 MB file reaches the reader, whose 5 MB limit refuses it with a reason
+    "server.maxUploadSize": "5",  # MB: the reader's limit (MAX_ARTICLE_BYTES); the file picker says it, once
     "server.runOnSave": "false",
     "server.fileWatcherType": "none",  # no watcher threads
     "server.enableXsrfProtection": "true",

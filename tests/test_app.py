@@ -338,11 +338,32 @@ def test_streamlit_config_keeps_the_app_local():
     assert config["server"]["headless"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "type"
-    # a 20 MB upload reaches the reader, which refuses it (5 MB) with its reason, instead of Streamlit
-    assert config["server"]["maxUploadSize"] >= 21
+    # one upload limit: Streamlit's file picker says and enforces the reader's own
+    assert config["server"]["maxUploadSize"] == 5
     # tables have no CSV button of their own: exports go through the page's formula-guarded downloads
     assert config["client"]["disableDataExport"] is True
     assert config["server"]["enableXsrfProtection"] is True
+
+
+def test_the_upload_limit_is_said_once_and_the_same_everywhere():
+    """The reader's limit (MAX_ARTICLE_BYTES), the config file's and ``atlas serve``'s maxUploadSize and
+    what the page says are one number; the upload box's label adds no limit of its own."""
+    import ast
+    import tomllib
+
+    from dashboard import serve
+    from dashboard.page import upload
+    from dashboard.reader.article import MAX_ARTICLE_BYTES
+
+    config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    mb = MAX_ARTICLE_BYTES / (1024 * 1024)  # Streamlit's MB are MiB
+    assert mb == int(mb) == config["server"]["maxUploadSize"] == int(serve.OPTIONS["server.maxUploadSize"])
+    assert mb == upload.UPLOAD_LIMIT_MB
+    assert f"--server.maxUploadSize={int(mb)}" in serve.streamlit_command()
+    tree = ast.parse(Path(upload.__file__).read_text(encoding="utf-8"))
+    (call,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "file_uploader"]
+    label = call.args[0].value
+    assert "MB" not in label and "most" not in label  # Streamlit's own "Limit 5MB per file" says it
 
 
 def test_atlas_serve_gives_streamlit_every_option_of_the_config_file():
@@ -602,6 +623,34 @@ def test_table_rows_ring_their_places_and_a_place_filters_the_rows(app, seeded):
     at.selectbox(key="place_pick").set_value(None)
     run(at)
     assert len(table_of(at).value) == every
+
+
+def test_the_table_fits_its_rows_says_undated_and_names_the_outlet():
+    from dataclasses import replace
+
+    from dashboard.page.table import outlet, records_frame
+    from dashboard.store import EventRecord
+
+    base = EventRecord(1, "a" * 16, None, None, 5, "Goris", "town", "P.PPL", "AM", 1.0, 2.0, "s", 0, (0, 1), "s",
+                       None, None, "f", 0.9, False)
+    rec = [replace(base, url="https://www.reuters.com/world/x", source="seeds/a.txt"),
+           replace(base, id=2, url=None, source="seeds/b.txt")]
+    frame = records_frame(rec)
+    assert list(frame["date"]) == ["undated", "undated"]
+    assert list(frame["source"]) == ["reuters.com", "seeds/b.txt"]
+    assert outlet("http://news.bbc.co.uk/2/hi", "f") == "bbc.co.uk" and outlet("javascript:alert(1)", "f") == "f"
+    assert outlet("https://apnews.com", "f") == "apnews.com" and outlet("http://[::1", "f") == "f"
+
+
+def test_the_table_is_as_high_as_its_rows(app, seeded):
+    at = run(app)
+    goris = place_id(seeded, "Goris")
+    at.selectbox(key="place_pick").set_value(goris)
+    run(at)
+    table = table_of(at)
+    assert table.proto.row_height > 64  # (over 4rem: Streamlit wraps the sentences)
+    assert table.proto.placeholder == ""  # a missing link is an empty cell, not "None"
+    assert len(table.value) == 1 and set(table.value["date"]) != {None}
 
 
 def test_map_click_to_selected_place_and_rows():

@@ -12,8 +12,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
-from dashboard.page.mapview import CSS, JS, OSM_NAME, PRELOAD, WORLD_ATLAS, PlaceMarkers, base_map, place_layer
-from dashboard.page.markers import RETURNED_OBJECTS, PlaceSummary, Sample, marker_data, selected_place, tooltip_text
+from dashboard.page.mapview import (
+    CSS,
+    JS,
+    OSM_NAME,
+    PRELOAD,
+    WORLD,
+    WORLD_ATLAS,
+    PlaceMarkers,
+    base_map,
+    legend_html,
+    place_layer,
+)
+from dashboard.page.markers import (
+    RETURNED_OBJECTS,
+    PlaceSummary,
+    Sample,
+    Spot,
+    frame_of,
+    marker_data,
+    place_at,
+    selected_place,
+    spots,
+    tooltip_label,
+)
 from dashboard.page.markup import Mark, escape, excerpt, excerpt_words, link, marked, marked_excerpt, safe_url
 
 STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
@@ -130,6 +152,7 @@ def test_marker_data_holds_what_popups_and_tooltips_show():
     assert data["titles"] == ["Clashes", "Untitled"]  # shared by the places and sentences of one article
     (row,) = data["rows"]
     assert row[:9] == [40.18, 45.73, 616108, "town", "town", 3, 2, "Vardenis", "AM"]
+    assert row[12] == "Armenia"  # the tooltip's country
     assert row[11] == [["Shelling hit ", "Vardenis", " overnight.", 0, "2022-09-13"],
                        ["", "Vardenis", " and Sotk.", 0, "undated"],
                        ["Shelling hit ", "Vardenis", " overnight.", 1, "undated"]]
@@ -177,8 +200,41 @@ def test_kinds_look_different():
 
 
 def test_markers_grow_with_their_events():
-    sizes = [json.loads(marker_data([place(events=n)]))["rows"][0][9] for n in (1, 5, 40, 400, 4000)]
-    assert sizes == sorted(sizes) and sizes[0] < sizes[-1] <= 44
+    counts = (1, 2, 3, 5, 10, 25, 100, 400, 4000, 99_999)
+    sizes = [json.loads(marker_data([place(events=n)]))["rows"][0][9] for n in counts]
+    assert sizes == sorted(sizes) and sizes[0] == 22 and sizes[-1] <= 56
+    assert sizes[0] < sizes[1] < sizes[2] < sizes[3] < sizes[4] < sizes[5] < sizes[6]  # graduated, not stepped
+    assert all(size >= 14 + 8 * len(str(n)) for size, n in zip(sizes, counts, strict=True))  # the number fits
+
+
+# -- the frame -----------------------------------------------------------------------------------------
+def spot(lat, lon, events=1, kind="town"):
+    return PlaceSummary(0, "p", kind, "AM", lat, lon, events, 1)
+
+
+def test_the_frame_holds_most_events_not_every_outlier():
+    caucasus = [spot(39.85, 46.65, 23, "region"), spot(40.18, 44.51, 2), spot(39.5, 46.3), spot(39.2, 46.4),
+                spot(40.2, 45.9), spot(40.5, 45.4), spot(42.3, 44.5, 1, "region"), spot(39.3, 45.4, 2, "province")]
+    outliers = [spot(55.75, 37.62, 2), spot(50.85, 4.35)]
+    countries = [spot(61.7, 99.9, 1, "country"), spot(49.1, 31.2, 3, "country"), spot(40.3, 47.7, 6, "country")]
+    (s, w), (n, e) = frame_of(caucasus + outliers + countries)
+    assert 38.5 < s < 40 and 42 < n < 43.5 and 43.5 < w < 45 and 46.5 < e < 47.5
+
+
+def test_the_frame_of_one_place_or_only_countries():
+    (s, w), (n, e) = frame_of([spot(39.5, 46.3, 4)])
+    assert (s, w, n, e) == (39.0, 45.8, 40.0, 46.8)  # one degree around a single town
+    (s, w), (n, e) = frame_of([spot(40.2, 45.0, 5, "country"), spot(40.3, 47.7, 6, "country")])
+    assert s < 40.2 and n > 40.3 and w < 45.0 and e > 47.7  # countries alone frame themselves
+    assert frame_of([]) is None and frame_of([spot(float("nan"), 1.0)]) is None
+
+
+def test_the_frame_travels_with_the_markers_and_is_fitted_without_animation():
+    frame = ((39.2, 44.3), (42.6, 46.9))
+    script = _get_feature_group_string(place_layer([place()], frame=frame), base_map())
+    assert "var frame = [[39.2, 44.3], [42.6, 46.9]];" in script
+    assert "animate: false" in script and "window.atlasFrame !== frameKey" in script  # once per frame
+    assert "var frame = null;" in _get_feature_group_string(place_layer([place()]), base_map())
 
 
 # -- offline -------------------------------------------------------------------------------------------
@@ -231,51 +287,83 @@ def test_basemap_is_fetched_not_embedded_and_osm_is_off():
 
 
 def test_base_map_is_stable_across_filters():
-    """The same extent gives the same script (so st_folium keeps its iframe) whatever the markers."""
-    def script():
-        m = base_map([[39.0, 45.0], [41.0, 47.0]])
+    """The same script (so st_folium keeps its iframe) whatever the markers, and with no animated fit
+    (an animated zoom would end over the view a shared link asks for)."""
+    def script(*bounds):
+        m = base_map(*bounds)
         m.get_root().render()
         return re.sub(r"_[a-z0-9]+", "", _get_map_string(m))
     assert script() == script()
+    assert "fitBounds(" not in script().replace("map.fitBounds([[-58.0, -170.0], [75.0, 190.0]], {animate: false})", "")
+    assert "animate: false" in script([[39.0, 45.0], [41.0, 47.0]])
+
+
+def test_the_map_has_a_whole_world_button_and_a_legend():
+    m = base_map()
+    m.get_root().render()
+    script = _get_map_string(m)
+    assert "Show the whole world" in script and json.dumps(WORLD) in script
+    legend = legend_html()
+    assert "town or city (round)" in script and "100 events or more" in script  # (as JSON, markup escaped)
+    for words in ("town or city (round)", "(square)", "(diamond)", "whole country", "under 10 events",
+                  "10 to 99 events", "100 events or more", "the selected place", "Numbers count events"):
+        assert words in legend, words
+    assert not re.search(r"[`$]", legend) and "<script" not in legend
 
 
 # -- clicks --------------------------------------------------------------------------------------------
-def test_a_new_click_selects_the_place():
-    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 2}
-    assert selected_place(value, None) == (616108, 2)
-    assert selected_place(value, 0) == (616108, 2)
+MARKERS = (Spot(616108, 40.1827, 45.73156, "Vardenis · town · Armenia"),
+           Spot(-3008562254, 39.3, 46.2, "Syunik · province · Armenia"),
+           Spot(7, 39.3, 46.2, "Syunik · town · Armenia"))
+
+
+def click(lat, lng, count, tooltip=None):
+    return {"last_object_clicked": {"lat": lat, "lng": lng}, "last_object_clicked_tooltip": tooltip,
+            "last_object_clicked_count": count}
+
+
+def test_a_new_click_selects_the_place_at_its_position():
+    value = click(40.1827, 45.73156, 2, "Vardenis · town · Armenia")
+    assert selected_place(value, None, MARKERS) == (616108, 2)
+    assert selected_place(value, 0, MARKERS) == (616108, 2)
+    assert selected_place(click(40.18271, 45.731555, 3), 2, MARKERS) == (616108, 3)  # (the map's own rounding)
+    assert selected_place(click(40.1827, 45.73156 + 360, 3), 2, MARKERS) == (616108, 3)  # a copy of the world
 
 
 def test_the_same_value_again_selects_nothing():
-    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 2}
-    assert selected_place(value, 2) == (None, 2)
+    assert selected_place(click(40.1827, 45.73156, 2), 2, MARKERS) == (None, 2)
 
 
 def test_clicking_the_same_marker_again_selects_it_again():
-    value = {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": 4}
-    assert selected_place(value, 2) == (616108, 4)
+    assert selected_place(click(40.1827, 45.73156, 4), 2, MARKERS) == (616108, 4)
 
 
-def test_negative_ids_and_names_with_hashes():
-    value = {"last_object_clicked_tooltip": "Syunik #2 #-3008562254", "last_object_clicked_count": 1}
-    assert selected_place(value, None) == (-3008562254, 1)
+def test_places_at_one_position_are_told_apart_by_the_tooltip():
+    assert selected_place(click(39.3, 46.2, 1, "Syunik · town · Armenia"), None, MARKERS) == (7, 1)
+    assert selected_place(click(39.3, 46.2, 1, "Syunik · province · Armenia"), None, MARKERS) == (-3008562254, 1)
+    assert selected_place(click(39.3, 46.2, 1), None, MARKERS) == (-3008562254, 1)  # else the busiest
 
 
 @pytest.mark.parametrize("value", [
-    None, {}, {"last_object_clicked_tooltip": None, "last_object_clicked_count": None},
-    {"last_object_clicked_tooltip": "Vardenis", "last_object_clicked_count": 1},
-    {"last_object_clicked_tooltip": 616108, "last_object_clicked_count": 1},
-    {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": "1"},
-    {"last_object_clicked_tooltip": "Vardenis #616108", "last_object_clicked_count": True},
+    None, {}, {"last_object_clicked": None, "last_object_clicked_count": None},
+    click(40.1827, 45.73156, None), click(40.1827, 45.73156, "1"), click(40.1827, 45.73156, True),
+    click(41.0, 45.73156, 1), click("40.1827", 45.73156, 1), click(float("nan"), 45.73156, 1),
+    click(True, 45.73156, 1), {"last_object_clicked": [40.1827, 45.73156], "last_object_clicked_count": 1},
 ])
-def test_values_without_a_click(value):
-    assert selected_place(value, None)[0] is None
+def test_values_without_a_click_on_a_marker(value):
+    assert selected_place(value, None, MARKERS)[0] is None
+    assert place_at(None, None, MARKERS) is None
 
 
 def test_returned_objects_are_minimal():
-    assert set(RETURNED_OBJECTS) == {"last_object_clicked_tooltip", "last_object_clicked_count"}
+    assert set(RETURNED_OBJECTS) == {"last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"}
 
 
-def test_tooltip_text_reads_back_as_the_place():
-    text = tooltip_text(-42, "Nagorno-Karabakh #3 <x>")
-    assert selected_place({"last_object_clicked_tooltip": text, "last_object_clicked_count": 1}, 0) == (-42, 1)
+def test_tooltips_name_kind_and_country_and_no_id():
+    assert tooltip_label("Goris", "town", "AM") == "Goris · town · Armenia"
+    assert tooltip_label("Caucasus", "region", None) == "Caucasus · region · no country"
+    (goris,) = spots([PlaceSummary(174895, "Goris", "town", "AM", 39.511114, 46.341677, 1, 1)])
+    assert goris == Spot(174895, 39.51111, 46.34168, "Goris · town · Armenia")
+    script = _get_feature_group_string(place_layer([place()]), base_map())
+    assert "#' + r[2]" not in script and "atlas-id" not in script
+    assert "marker.bindTooltip(r[7] + ' · ' + r[4] + ' · ' + r[12]" in script

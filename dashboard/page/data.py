@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard.events import date_label
 from dashboard.ingest import FileResult, IngestReport, ingest_seeds, ingest_text, ingest_uploads
-from dashboard.page.markers import PlaceSummary, Sample, marker_data
+from dashboard.page.markers import PlaceSummary, Sample, Spot, frame_of, marker_data, spots
 from dashboard.store import (
     Correction,
     DateRange,
@@ -97,6 +97,14 @@ def load_markers(path: str, generation: int, flt: EventFilter) -> str:
     return marker_data(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles,
                                     tuple(samples.get(p.id, ())))
                        for p in load_place_list(path, generation, flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_map_view(path: str, generation: int, flt: EventFilter) -> tuple[Any, tuple[Spot, ...]]:
+    """The map's frame for ``flt`` (:func:`dashboard.page.markers.frame_of`) and where its markers are
+    (:func:`dashboard.page.markers.spots`, to tell which one a click meant)."""
+    shown = load_place_list(path, generation, flt)
+    return frame_of(shown), spots(shown)
 
 
 _SENTENCES: dict[tuple[str, int], dict[int, Sample]] = {}  # (store, generation) -> event id -> Sample

@@ -3,16 +3,24 @@ the basemap, one marker per place.
 
 Two parts, because streamlit-folium remounts its iframe whenever the base map's script changes:
 
-* :func:`base_map` is stable (it depends only on the extent of the whole store): Leaflet, jQuery,
-  markercluster and topojson-client served by Streamlit from ``dashboard/static/vendor``; country
-  outlines fetched from ``countries-50m.json`` in the browser; OpenStreetMap tiles as an optional
-  layer, off by default; attribution to GeoNames and Natural Earth.
-* :func:`place_layer` holds the markers for the current filter and is passed to ``st_folium`` as
-  ``feature_group_to_add``.
+* :func:`base_map` is stable (the same script whatever the store holds and the filter says): Leaflet,
+  jQuery, markercluster and topojson-client served by Streamlit from ``dashboard/static/vendor``;
+  country outlines fetched from ``countries-50m.json`` in the browser; OpenStreetMap tiles as an
+  optional layer, off by default; attribution to GeoNames and Natural Earth; a "whole world" button
+  and the legend (:class:`MapControls`).
+* :func:`place_layer` holds the markers for the current filter and their frame, and is passed to
+  ``st_folium`` as ``feature_group_to_add``.
+
+The order in the map's frame (streamlit-folium): the base map's script makes the map (the whole
+world), then the markers' script runs, which fits the map to the filter's frame (once per frame, not
+animated), then streamlit-folium applies ``center`` and ``zoom`` when they changed (a place chosen in
+the list or named in a link), so a linked place wins over the automatic frame; a later filter change
+brings a new frame, which wins over the old place.
 
 The scripts and styles are files in ``dashboard/static/atlas`` (:mod:`dashboard.page.assets`):
-``basemap.js.j2`` and ``markers.js.j2`` (folium's Jinja templates), ``map.css``. The markers' data
-comes from :func:`dashboard.page.markers.marker_data`, every string in it already escaped.
+``basemap.js.j2``, ``controls.js.j2`` and ``markers.js.j2`` (folium's Jinja templates), ``map.css``.
+The markers' data comes from :func:`dashboard.page.markers.marker_data`, every string in it already
+escaped.
 """
 from __future__ import annotations
 
@@ -22,12 +30,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import folium
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
 from dashboard.page.assets import STATIC_URL, asset, style
-from dashboard.page.markers import PlaceSummary, marker_data
+from dashboard.page.markers import CLUSTER_LEGEND, LEGEND, PlaceSummary, marker_data
+from dashboard.page.markup import escape
 
 STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
 WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
@@ -55,6 +65,8 @@ OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright" tar
 OSM_NAME = "OpenStreetMap tiles (online)"
 NE_NAME = "Country outlines (Natural Earth)"
 MAX_ZOOM = 14
+WORLD = [[-58.0, -170.0], [75.0, 190.0]]  # what the "whole world" button shows
+WORLD_TITLE = "Show the whole world"
 
 
 class _OfflineMap(folium.Map):
@@ -84,9 +96,38 @@ class NaturalEarth(JSCSSMixin, Layer):
         self.credit = ATTRIBUTION
 
 
+def legend_html() -> str:
+    """The map's legend: the shapes of the kinds of place, the colours of the clusters, the ring of the
+    selected place and what the numbers count (constant text, escaped)."""
+    items = "".join(f'<li><span class="atlas-key atlas-{escape(css)}"></span>{escape(text)}</li>'
+                    for css, text in LEGEND.items())
+    items += "".join(f'<li><span class="atlas-key atlas-{escape(size)}"></span>a cluster of places: {escape(text)}</li>'
+                     for size, text in CLUSTER_LEGEND.items())
+    items += '<li><span class="atlas-key atlas-selkey"></span>the selected place (blue: rows chosen in the table)</li>'
+    return ('<details><summary>Legend</summary><ul>' + items + '</ul><div class="atlas-note">'
+            + escape("Numbers count events (a cluster's: all of its places'). Names: the busiest places; "
+                     "“+3”: three more places in that cluster.") + '</div></details>')
+
+
+class MapControls(MacroElement):
+    """The map's own controls: a "whole world" button (top left, under the zoom buttons) and the legend
+    (bottom left, over the scale)."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + asset("controls.js.j2") + "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapControls"
+        self.world = WORLD
+        self.world_title = WORLD_TITLE
+        self.world_text = "World"
+        self.legend = legend_html()
+
+
 def base_map(bounds: Sequence[Sequence[float]] | None = None) -> folium.Map:
-    """The stable part of the map. ``bounds`` (``[[south, west], [north, east]]``) is the extent
-    to show at first, e.g. of every place in the store; the whole world when ``None``."""
+    """The stable part of the map, opening on the whole world (the markers' script then fits it to
+    the filter's frame). ``bounds`` (``[[south, west], [north, east]]``): a first view instead, fitted
+    without animation (nothing in the page passes one: the frame comes with the markers)."""
     m = _OfflineMap(location=(30, 20), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
     m.options.update(min_zoom=1, max_zoom=MAX_ZOOM)  # with no tile layer, markercluster needs the map's maxZoom
     m.get_root().header.add_child(folium.Element(style("map.css")), name="atlas_css")
@@ -94,12 +135,27 @@ def base_map(bounds: Sequence[Sequence[float]] | None = None) -> folium.Map:
     folium.TileLayer("OpenStreetMap", name=OSM_NAME, attr=OSM_ATTRIBUTION, overlay=True, show=False,
                      control=True, max_zoom=MAX_ZOOM).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    MapControls().add_to(m)
     if bounds:
         (s, w), (n, e) = bounds
         if (n - s) < 1 and (e - w) < 1:  # one place, or a few close together: do not zoom to a street
             s, n, w, e = s - 0.5, n + 0.5, w - 0.5, e + 0.5
-        m.fit_bounds([[s, w], [n, e]], padding=(20, 20))
+        _FirstView([[s, w], [n, e]]).add_to(m)
     return m
+
+
+class _FirstView(MacroElement):
+    """``map.fitBounds(bounds)`` without animation: an animated zoom would still be running when a
+    linked place's ``setView`` comes, and end on its own target, over it (folium's ``fit_bounds``
+    animates)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.fitBounds("
+                         "{{ this.bounds|tojson }}, {padding: [20, 20], animate: false});{% endmacro %}")
+
+    def __init__(self, bounds: Sequence[Sequence[float]]) -> None:
+        super().__init__()
+        self._name = "FirstView"
+        self.bounds = [[float(bounds[0][0]), float(bounds[0][1])], [float(bounds[1][0]), float(bounds[1][1])]]
 
 
 class PlaceMarkers(JSCSSMixin, Layer):
@@ -122,20 +178,26 @@ class PlaceMarkers(JSCSSMixin, Layer):
     default_js = JS
     default_css = CSS
 
-    def __init__(self, data: str, name: str = "Places", highlight: Iterable[int] = ()) -> None:
+    def __init__(self, data: str, name: str = "Places", highlight: Iterable[int] = (),
+                 frame: Sequence[Sequence[float]] | None = None) -> None:
         super().__init__(name=name, overlay=True, control=False, show=True)
         self._name = "PlaceMarkers"
         self.data = data
         self.highlight = json.dumps(sorted({int(i) for i in highlight}))
+        self.frame = json.dumps([[float(frame[0][0]), float(frame[0][1])], [float(frame[1][0]), float(frame[1][1])]]
+                                if frame else None)
 
     def render(self, **kwargs: Any) -> None:
         """Nothing to add to a figure: streamlit-folium takes the script from the macro."""
 
 
 def place_layer(places: Iterable[PlaceSummary] | None = None, *, data: str | None = None,
-                name: str = "Places", highlight: Iterable[int] = ()) -> folium.FeatureGroup:
+                name: str = "Places", highlight: Iterable[int] = (),
+                frame: Sequence[Sequence[float]] | None = None) -> folium.FeatureGroup:
     """The markers for the current filter, to pass to ``st_folium(..., feature_group_to_add=...)``;
-    from ``places``, or from their :func:`marker_data` when cached; ``highlight``: place ids to ring."""
+    from ``places``, or from their :func:`marker_data` when cached; ``highlight``: place ids to ring;
+    ``frame``: ``((south, west), (north, east))`` to fit the map to (:func:`dashboard.page.markers.frame_of`)."""
     group = folium.FeatureGroup(name=name, control=False)
-    PlaceMarkers(data if data is not None else marker_data(places or ()), highlight=highlight).add_to(group)
+    PlaceMarkers(data if data is not None else marker_data(places or ()), highlight=highlight,
+                 frame=frame).add_to(group)
     return group

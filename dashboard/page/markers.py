@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from dashboard.export import country_name
 from dashboard.page.markup import escape, excerpt_words
-from dashboard.store.filters import as_id
 
 # How each kind of place looks: its marker style (a CSS class) and its legend label.
 STYLES: dict[str, str] = {
@@ -27,9 +27,11 @@ STYLES: dict[str, str] = {
 LEGEND = {
     "town": "town or city (round)",
     "area": "province, district or region (square)",
-    "country": "whole country (large, pale, beneath the rest)",
+    "country": "whole country (pale, named, beneath the rest)",
     "feature": "sea, river, mountain, road or site (diamond)",
 }
+# markercluster's own colours (MarkerCluster.Default.css) and what the page's cluster bubbles count
+CLUSTER_LEGEND = {"small": "under 10 events", "medium": "10 to 99 events", "large": "100 events or more"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,24 +64,34 @@ def style_of(kind: str) -> str:
     return STYLES.get(kind, "area")
 
 
-_TOOLTIP_ID = re.compile(r"#(-?[0-9]+)\s*$")
 POPUP_EXCERPT = 240  # characters of a sentence quoted in a popup, around the place's name
+MIN_SIZE, MAX_SIZE = 22, 56  # a marker's size in pixels, for 1 event and for about 400 or more
 
 
 def _size(place: PlaceSummary) -> tuple[int, int]:
-    """A marker's width and height: bigger for more events, a wide pale pill for a country."""
+    """A marker's width and height, graduated by its number of events (on a log scale: 1 event 22 px,
+    2 26, 5 31, 10 35, 25 41, 100 49, 400 or more 56; never too small for its number); a country's
+    pill is as wide as its name and number (the browser sizes it), at least this wide."""
     digits = len(str(place.events))
     if style_of(place.kind) == "country":
         return 34 + 8 * digits, 24
-    size = min(22 + 3 * digits + int(4 * min(place.events, 100) ** 0.5 / 2), 44)
+    size = round(MIN_SIZE + 4 * math.log2(min(max(place.events, 1), 400)))
+    size = min(max(size, 14 + 8 * digits), MAX_SIZE)
     return size, size
+
+
+def tooltip_label(name: str, kind: str, country: str | None) -> str:
+    """A marker's tooltip as the browser shows it (the text st_folium reports of a clicked marker):
+    "Goris · town · Armenia" (the country's name; "no country"). No id."""
+    return f"{name} · {kind} · {country_name(country) or 'no country'}"
 
 
 def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -> str:
     """What the browser needs to draw the markers, their tooltips and popups, as compact JSON.
 
     ``{"titles": [title, ...], "rows": [row, ...]}``, a row per place:
-    ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples]``, a sample
+    ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples, country name]``
+    (the rows in the store's order: most events first, which the labels follow), a sample
     per quoted sentence: ``[before, name as written, after, title index, date]``. Every string is
     already escaped with :func:`dashboard.page.markup.escape` (the page's script only puts them between tags
     of its own), every number is a number, and the JSON cannot close a ``<script>``. Titles are shared
@@ -94,7 +106,7 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
         width, height = _size(p)
         rows.append([round(float(p.lat), 5), round(float(p.lon), 5), int(p.id), style_of(p.kind), escape(p.kind),
                      int(p.events), int(p.articles), escape(p.name), escape(p.country or "no country"),
-                     width, height, samples])
+                     width, height, samples, escape(country_name(p.country) or "no country")])
     text = json.dumps({"titles": list(titles), "rows": rows}, separators=(",", ":"), ensure_ascii=False)
     return text.replace("<", "\\u003c")  # escape() leaves no "<"; this keeps it so whatever comes
 
@@ -110,29 +122,111 @@ def _quoted(q: Sample, limit: int) -> tuple[str, str, str, str, str]:
             escape(q.date or "undated"))
 
 
+# -- the frame -----------------------------------------------------------------------------------------
+FRAME_LOW, FRAME_HIGH = 0.10, 0.90  # the share of the events' weight left out on each side
+COUNTRY_WEIGHT = 0.1  # a country-level event counts this much towards the frame (its middle is no place)
+MIN_SPAN = 1.0  # degrees: a frame never narrower (one town is shown with its surroundings)
+FRAME_MARGIN = 0.1  # of the frame's span, added on each side
 
-def tooltip_text(place_id: int, name: str) -> str:
-    """What st_folium reports of a clicked marker's tooltip (its text): the name, then ``#id``."""
-    return f"{name} #{int(place_id)}"
+
+def _quantile(values: Sequence[tuple[float, float]], q: float) -> float:
+    """The weighted ``q``-quantile of ``(value, weight)`` pairs: the smallest value whose cumulative
+    weight reaches ``q`` of the whole."""
+    ordered = sorted(values)
+    total = sum(w for _, w in ordered)
+    running = 0.0
+    for value, weight in ordered:
+        running += weight
+        if running >= q * total - 1e-9:
+            return value
+    return ordered[-1][0]
+
+
+def frame_of(places: Iterable[Any]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The map's frame for these places (anything with ``lat``, ``lon``, ``kind`` and ``events``):
+    ``((south, west), (north, east))`` around most events, not every outlier.
+
+    Each axis runs from the 10th to the 90th percentile of the places' coordinates weighted by their
+    events, a country counting a tenth (its middle is nowhere in particular; countries alone frame
+    themselves), widened by a tenth of its span on each side and to one degree at least. ``None``
+    when there is no place."""
+    places = [p for p in places if math.isfinite(p.lat) and math.isfinite(p.lon)]
+    points = [(float(p.lat), float(p.lon), max(int(p.events), 1) * (COUNTRY_WEIGHT if p.kind == "country" else 1.0))
+              for p in places]
+    if not points:
+        return None
+    if all(p.kind == "country" for p in places):
+        points = [(lat, lon, w / COUNTRY_WEIGHT) for lat, lon, w in points]
+    s, n = (_quantile([(lat, w) for lat, _, w in points], q) for q in (FRAME_LOW, FRAME_HIGH))
+    w, e = (_quantile([(lon, w) for _, lon, w in points], q) for q in (FRAME_LOW, FRAME_HIGH))
+    pad_lat = max((n - s) * FRAME_MARGIN, (MIN_SPAN - (n - s)) / 2, 0.0)
+    pad_lon = max((e - w) * FRAME_MARGIN, (MIN_SPAN - (e - w)) / 2, 0.0)
+    return ((round(max(s - pad_lat, -85.0), 4), round(w - pad_lon, 4)),
+            (round(min(n + pad_lat, 85.0), 4), round(e + pad_lon, 4)))
 
 
 # -- clicks --------------------------------------------------------------------------------------------
-RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"]
+CLICK_TOLERANCE = 1e-4  # degrees: a marker's click reports the marker's own position (5 decimals)
 
 
-def selected_place(value: Mapping[str, Any] | None, seen_clicks: int | None) -> tuple[int | None, int | None]:
+class Spot(NamedTuple):
+    """Where a marker is on the map, to tell which place a click meant: its place id, its position as
+    the map has it (:func:`marker_data` rounds to 5 decimals) and its tooltip's text."""
+
+    id: int
+    lat: float
+    lon: float
+    label: str
+
+
+def spots(places: Iterable[Any]) -> tuple[Spot, ...]:
+    """The :class:`Spot` of each marker drawn from ``places`` (``id``, ``name``, ``kind``, ``country``,
+    ``lat``, ``lon``), in their order (most events first)."""
+    return tuple(Spot(int(p.id), round(float(p.lat), 5), round(float(p.lon), 5),
+                      tooltip_label(p.name, p.kind, p.country)) for p in places)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def place_at(position: Any, tooltip: Any, markers: Sequence[Spot]) -> int | None:
+    """The place of the marker at ``position`` (``{"lat": .., "lng": ..}``, what Leaflet reports of a
+    clicked marker), or ``None`` when no marker is there. Places at one position are told apart by the
+    clicked marker's tooltip text, then by their order (the busiest first)."""
+    if not isinstance(position, Mapping):
+        return None
+    lat, lon = _number(position.get("lat")), _number(position.get("lng"))
+    if lat is None or lon is None:
+        return None
+    best: list[tuple[float, int, Spot]] = []
+    for order, spot in enumerate(markers):
+        d_lon = abs(spot.lon - lon) % 360.0
+        far = max(abs(spot.lat - lat), min(d_lon, 360.0 - d_lon))
+        if far <= CLICK_TOLERANCE:
+            best.append((far, order, spot))
+    if not best:
+        return None
+    named = [b for b in best if isinstance(tooltip, str) and b[2].label == tooltip.strip()]
+    return min(named or best, key=lambda b: (b[0], b[1]))[2].id
+
+
+def selected_place(value: Mapping[str, Any] | None, seen_clicks: int | None,
+                   markers: Sequence[Spot] = ()) -> tuple[int | None, int | None]:
     """Map ``st_folium``'s return value to ``(place id, click count)``.
 
-    The place id is that of a marker clicked since the click count ``seen_clicks`` (what this
-    function returned last time), or ``None`` when nothing new was clicked: the value repeats
-    the last click on every rerun, and clicking the same marker again only moves the count.
-    Store the returned count for the next call."""
+    The place id is that of the marker (among ``markers``, those the map was drawn with) clicked since
+    the click count ``seen_clicks`` (what this function returned last time), found by the position
+    the click reports (:func:`place_at`), or ``None`` when nothing new was clicked: the value repeats
+    the last click on every rerun, and clicking the same marker again only moves the count. Store the
+    returned count for the next call."""
     if not value:
         return None, None
     count = value.get("last_object_clicked_count")
     count = count if isinstance(count, int) and not isinstance(count, bool) else None
-    tooltip = value.get("last_object_clicked_tooltip")
-    if count is None or count == seen_clicks or not isinstance(tooltip, str):
+    if count is None or count == seen_clicks:
         return None, count
-    match = _TOOLTIP_ID.search(tooltip)
-    return (as_id(match.group(1)) if match else None), count
+    return place_at(value.get("last_object_clicked"), value.get("last_object_clicked_tooltip"), markers), count

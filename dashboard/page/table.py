@@ -14,6 +14,8 @@ table, and the map's first page is drawn sooner without them.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -29,6 +31,29 @@ from dashboard.store import EventFilter, EventRecord, Period
 
 TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
                  "link")
+ROW_HEIGHT = 68  # pixels: over Streamlit's 4rem, so a sentence wraps onto three lines instead of being cut
+# Second-level labels under which a country's domains are registered ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = {"ac", "co", "com", "edu", "gov", "net", "org", "or", "ne", "go", "mil", "nic", "gv", "info"}
+
+
+def outlet(url: str | None, source: str) -> str:
+    """Where an article comes from: its URL's registered domain ("reuters.com" for
+    ``https://www.reuters.com/world/...``, "bbc.co.uk" for ``news.bbc.co.uk``), else its file."""
+    try:
+        host = (urllib.parse.urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        host = ""
+    host = host.rstrip(".").lower()
+    if not host:
+        return source
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
 
 
 def table_filter(flt: EventFilter, place_id: int | None) -> EventFilter | None:
@@ -78,7 +103,7 @@ def records_frame(records: Sequence[EventRecord]) -> Any:
         "country": [r.country or "" for r in records],
         "sentence": [r.sentence for r in records],
         "article": [r.title or "Untitled" for r in records],
-        "source": [r.source for r in records],
+        "source": [outlet(r.url, r.source) for r in records],
         "confidence": [round(float(r.confidence), 2) for r in records],
         "corrected": [bool(r.corrected) for r in records],
         "link": [safe_url(r.url) for r in records],
@@ -124,12 +149,17 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
     undated = total - sum(p.events for p in periods)
     if periods and undated > 0:
         st.caption(f"and {undated:,} undated event{'s' if undated != 1 else ''}, not on the timeline")
+    # as high as its rows, up to ten (then it scrolls); sentences wrap; an empty cell stays empty
     st.dataframe(records_frame(records), key=key, on_select="rerun", selection_mode="multi-row", hide_index=True,
-                 height=380, row_height=32,
+                 height="auto", row_height=ROW_HEIGHT, placeholder="",
                  column_config={
                      "date": st.column_config.TextColumn("date", help="the event's own date, with its precision; "
-                                                         "“reported …” when only the publication date is known"),
-                     "sentence": st.column_config.TextColumn("sentence", width="large"),
+                                                         "“reported …” when only the publication date is known; "
+                                                         "“undated” when none is known"),
+                     "sentence": st.column_config.TextColumn("sentence", width="large",
+                                                             help="wrapped; click a cell to read it whole"),
+                     "source": st.column_config.TextColumn("source", help="the outlet (the link's domain), else "
+                                                           "the file the article came from"),
                      "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
                      "corrected": st.column_config.CheckboxColumn("corrected"),
                      "link": st.column_config.LinkColumn("link", display_text="open"),

@@ -9,6 +9,12 @@ from dashboard.ingest import ADDED, DUPLICATE, UPLOAD_TYPES, FileResult, IngestR
 from dashboard.page import keys as k
 from dashboard.page.data import add_files, add_text
 from dashboard.page.markup import escape
+from dashboard.reader.article import MAX_ARTICLE_BYTES
+
+# The one upload limit: the reader's. Streamlit's file picker says it too ("Limit 5MB per file") and
+# refuses a larger file itself: .streamlit/config.toml and dashboard/serve.py set server.maxUploadSize
+# to this (tests/test_app.py checks the three agree).
+UPLOAD_LIMIT_MB = MAX_ARTICLE_BYTES // (1024 * 1024)
 
 STATUS = {ADDED: "added", DUPLICATE: "already in the store", "failed": "failed"}
 REASONS = {"empty": "empty", "binary": "not text", "too-large": "too large", "encoding": "unreadable encoding",
@@ -54,8 +60,9 @@ def add_articles(path: str, expanded: bool) -> None:
         if not box.open:
             return
         round_ = state.setdefault(k.UPLOAD_ROUND, 0)
-        files = st.file_uploader("Article files (.txt, .html, .htm, .md; 5 MB each at most)", type=list(UPLOAD_TYPES),
-                                 accept_multiple_files=True, key=k.uploads(round_))
+        files = st.file_uploader("Article files (.txt, .html, .htm, .md)", type=list(UPLOAD_TYPES),
+                                 accept_multiple_files=True, key=k.uploads(round_),
+                                 help=f"Several at once; a larger file than {UPLOAD_LIMIT_MB} MB is refused.")
         go = st.button(f"Add {len(files)} file{'s' if len(files) != 1 else ''} to the store" if files
                        else "Add the files to the store", key=k.UPLOAD_GO, disabled=not files, type="primary")
         st.text_area("…or paste an article (its title on the first line)", key=k.PASTE_TEXT, height=140)

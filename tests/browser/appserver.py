@@ -19,15 +19,13 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# The ids of the place markers on a map window (clustered or not), read from its Leaflet layers' tooltips.
+# The ids of the place markers on a map window (clustered or not), read from its Leaflet layers' options
+# (the tooltips show names, never ids).
 MARKER_IDS_OF = """(w) => {
     const ids = new Set();
     const visit = (layer) => {
         if (layer.getLayers) { layer.getLayers().forEach(visit); return; }
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (!tip) return;
-        const m = /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
-        if (m) ids.add(Number(m[1]));
+        if (layer.options && layer.options.atlasId !== undefined) ids.add(layer.options.atlasId);
     };
     (w.feature_group || []).filter((g) => w.map && w.map.hasLayer(g)).forEach(visit);
     return [...ids];
