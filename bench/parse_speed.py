@@ -12,8 +12,8 @@ project), falling back to seeds/. Prints, on one CPU core:
 - the same for a naive baseline in the same process: every capitalised word looked up in GeoNames
   cities500 (most populous place of that name), as a reference point.
 
-- the time of each stage per article (reading, geoparsing, the events step) and the share of the roles
-  and the dates in it.
+- the time of each stage per article (reading, geoparsing, the events step) and the share of the roles,
+  the dates, the event types and the deaths in it.
 
 Goals (issues 2 and 15): at least 300 articles/s, at most 400 MB resident, index build under 30 s.
 """
@@ -60,18 +60,20 @@ def atlas_pass(files: list[Path], gazetteer) -> float:
 
 def stage_shares(files: list[Path], gazetteer, rounds: int) -> dict[str, float]:
     """Seconds per stage over ``files`` (best of ``rounds``): reading, geoparsing, and the events step
-    (roles, dates, events), with the roles and the dates apart."""
+    (roles, dates, types, deaths, events), with the roles, the dates, the types and the deaths apart."""
     from dashboard.events import read_events
     from dashboard.events.dates import date_sentences
+    from dashboard.events.deaths import read_deaths
     from dashboard.events.roles import assign_roles
     from dashboard.events.sentences import sentences
+    from dashboard.events.types import classify
     from dashboard.reader import read_article
     from gazetteer.geoparse import geoparse
 
     best: dict[str, float] = {}
     for _ in range(rounds):
         gazetteer.clear_cache()
-        took = dict.fromkeys(("read", "geoparse", "events", "roles", "dates"), 0.0)
+        took = dict.fromkeys(("read", "geoparse", "events", "roles", "dates", "types", "deaths"), 0.0)
         for path in files:
             t0 = time.perf_counter()
             article = read_article(path)
@@ -86,7 +88,13 @@ def stage_shares(files: list[Path], gazetteer, rounds: int) -> dict[str, float]:
             t5 = time.perf_counter()
             date_sentences(article.text, sents, article.published)
             t6 = time.perf_counter()
-            for key, dt in zip(took, (t1 - t0, t2 - t1, t3 - t2, t5 - t4, t6 - t5), strict=True):
+            for a, b in sents:
+                classify(article.text[a:b])
+            t7 = time.perf_counter()
+            for a, b in sents:
+                read_deaths(article.text[a:b])
+            t8 = time.perf_counter()
+            for key, dt in zip(took, (t1 - t0, t2 - t1, t3 - t2, t5 - t4, t6 - t5, t7 - t6, t8 - t7), strict=True):
                 took[key] += dt
         best = {k: min(v, best.get(k, v)) for k, v in took.items()}
     return best
@@ -146,8 +154,8 @@ def main() -> int:
     total = shares["read"] + shares["geoparse"] + shares["events"]
     print("time per stage: " + ", ".join(f"{k} {1000 * shares[k] / len(files):.2f} ms/article "
                                          f"({100 * shares[k] / total:.1f}%)" for k in ("read", "geoparse", "events"))
-          + f"; within events: roles {100 * shares['roles'] / total:.1f}%, dates {100 * shares['dates'] / total:.1f}%"
-          " of the whole")
+          + "; within events: " + ", ".join(f"{k} {100 * shares[k] / total:.1f}%"
+                                             for k in ("roles", "dates", "types", "deaths")) + " of the whole")
 
     table = naive_table()
     naive_pass(files, table)

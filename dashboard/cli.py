@@ -61,25 +61,31 @@ def parse_record(article: Article, gazetteer: Gazetteer, file: str) -> dict:
 def event_records(reading: Reading, mentions: Sequence[Any]) -> list[dict]:
     """``atlas parse``'s events, in text order: one per sentence that names a place, with its date, its
     literal places and its actors (the associative places named in it); and one per sentence that says
-    when but names no place, with the place it is inferred to be about (``place_inferred``)."""
+    when or what happened but names no place, with the place it is inferred to be about
+    (``place_inferred``). Each has its ACLED event type and deaths; a repeated sentence's has ``repeat_of``."""
     by_sentence: dict[tuple[int, int], list[Event]] = {}
-    for event in reading.events:
+    for event in [*reading.events, *reading.repeats]:
         by_sentence.setdefault(event.sentence, []).append(event)
-    out = [_event_record(sentence, events[0].when,
+    out = [_event_record(sentence, events[0].when, events[0],
                          places=[mentions[e.mention].place.name for e in events if e.role == LITERAL],
                          actors=[mentions[e.mention].place.name for e in events if e.role != LITERAL])
            for sentence, events in by_sentence.items()]
-    out += [_event_record(e.sentence, e.when, places=[mentions[e.mention].place.name] if e.mention is not None
-                          else [], actors=[], place_inferred=True) for e in reading.inferred]
+    out += [_event_record(e.sentence, e.when, e, places=[mentions[e.mention].place.name]
+                          if e.mention is not None else [], actors=[], place_inferred=True) for e in reading.inferred]
     return sorted(out, key=lambda e: e["start"])
 
 
-def _event_record(sentence: tuple[int, int], when: EventDate, **more: Any) -> dict:
+def _event_record(sentence: tuple[int, int], when: EventDate, facts: Any = None, **more: Any) -> dict:
     period = when.period()
+    kind = {"event_type": facts.event_type, "sub_event_type": facts.sub_event_type,
+            "fatalities": facts.fatalities, "fatalities_high": facts.fatalities_high,
+            "deaths_reported": facts.deaths_reported} if facts is not None else {}
+    if facts is not None and facts.repeat_of is not None:
+        kind["repeat_of"] = facts.repeat_of
     return {"start": sentence[0], "end": sentence[1], "date": when.value, "date_precision": when.precision,
             "date_source": when.source, "date_span": list(when.span) if when.span else None,
             "date_first": period[0].isoformat() if period else None,
-            "date_last": period[1].isoformat() if period else None, **more}
+            "date_last": period[1].isoformat() if period else None, **kind, **more}
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

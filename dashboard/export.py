@@ -32,6 +32,12 @@ date_source        text (read from the article's words), published (the publicat
 role               literal (the place is where it happened) or associative (named as an actor or a source)
 role_confidence    how sure the role is (0-1); 1 for a corrected role
 actors             the places the sentence names as actors or sources ("Baku; Yerevan")
+event_type         ACLED's event type read from the sentence's words (Battles, Explosions/Remote violence,
+                   Violence against civilians, Protests, Riots, Strategic developments); empty when they name none
+sub_event_type     ACLED's sub-event type, where the words say it (Armed clash, Air/drone strike, Agreement, ...)
+fatalities         deaths the sentence reports (ACLED's conventions: "at least 49" 49, "dozens" 12, "hundreds"
+                   100; the lowest of several figures); empty when none are reported or no number is given
+fatalities_high    the highest figure, when a range ("10 to 15") or several figures are given; else empty
 =================  ================================================================================
 
 CSV: UTF-8, comma-separated, RFC 4180 quoting, CRLF line ends. A text cell that starts with ``=``,
@@ -66,7 +72,7 @@ from .store import EventRecord
 COLUMNS = ("event_id", "event_date", "time_precision", "place", "latitude", "longitude", "geo_precision", "country",
            "country_code", "place_kind", "place_id", "place_as_written", "sentence", "article_title", "url",
            "source_file", "article_id", "confidence", "corrected", "date_value", "date_last", "date_source",
-           "role", "role_confidence", "actors")
+           "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
 GEO_PRECISION = {"town": 1, "site": 1, "district": 2, "terrain": 2, "water": 2, "route": 2,
                  "province": 3, "region": 3, "country": 3, "continent": 3}
@@ -123,6 +129,10 @@ def record(row: EventRecord) -> dict[str, Any]:
         "role": row.role,
         "role_confidence": round(float(row.role_confidence), 4),
         "actors": "; ".join(row.actors) or None,
+        "event_type": row.event_type,
+        "sub_event_type": row.sub_event_type,
+        "fatalities": row.fatalities,
+        "fatalities_high": row.fatalities_high,
     }
 
 

@@ -62,7 +62,8 @@ def test_csv_columns_and_values(filled):
         "url": "https://example.com/kapan", "source_file": "Kapan shelled.txt",
         "article_id": make_article(*A2022).id, "confidence": "0.9", "corrected": "false",
         "date_value": "2022-09-13", "date_last": "2022-09-13", "date_source": "published", "role": "literal",
-        "role_confidence": "0.9", "actors": ""}
+        "role_confidence": "0.9", "actors": "", "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack", "fatalities": "", "fatalities_high": ""}
     assert int(kapan["event_id"]) > 0
     armenia = next(r for r in rows if r["place"] == "Armenia")
     assert armenia["geo_precision"] == "3" and armenia["place_kind"] == "country"
@@ -131,6 +132,20 @@ def test_geojson_is_a_valid_feature_collection(filled):
     assert json.loads(text) == json.loads(json.dumps(data))
     assert "NaN" not in text and "Infinity" not in text
     assert to_geojson([]) == {"type": "FeatureCollection", "features": []}
+
+
+def test_exports_carry_the_event_type_and_the_deaths(home):
+    article = make_article("Clashes near Kapan", "September 13, 2022",
+                           "Between 10 and 15 soldiers were killed in clashes near Kapan on Sunday.")
+    with Store.open() as store:
+        assert add(store, article, PLACES)
+        rows = {r["sentence"]: r for r in parse_csv(to_csv(store.event_records()))}
+        features = [f["properties"] for f in to_geojson(store.event_records())["features"]]
+    body = rows["Between 10 and 15 soldiers were killed in clashes near Kapan on Sunday."]
+    assert (body["event_type"], body["sub_event_type"], body["fatalities"], body["fatalities_high"]) == \
+        ("Battles", "Armed clash", "10", "15")
+    assert rows["Clashes near Kapan"]["fatalities"] == "" and rows["Clashes near Kapan"]["event_type"] == "Battles"
+    assert sorted((p["fatalities"] or 0, p["fatalities_high"] or 0) for p in features) == [(0, 0), (10, 15)]
 
 
 def test_geojson_refuses_a_coordinate_that_is_not_a_number(filled):

@@ -1,9 +1,14 @@
 """Sentences to events: an event is a sentence of an article with its places, their roles and its date.
 
 :func:`read_events` reads an article's resolved mentions: each mention gets its role
-(:mod:`dashboard.events.roles`), each sentence its date (:mod:`dashboard.events.dates`), and each
-sentence and place an :class:`Event`. An event's place is ``literal`` (where it happened) when any of
-the place's mentions in the sentence is; the sentence's associative places are its actors.
+(:mod:`dashboard.events.roles`), each sentence its date (:mod:`dashboard.events.dates`), its ACLED event
+type (:mod:`dashboard.events.types`) and its deaths (:mod:`dashboard.events.deaths`), and each sentence and
+place an :class:`Event`. An event's place is ``literal`` (where it happened) when any of the place's
+mentions in the sentence is; the sentence's associative places are its actors.
+
+A sentence printed again in the article (a lead paragraph twice, a title repeated as a subtitle) counts
+once: its events are kept apart (``Reading.repeats``, each with ``repeat_of``: where the first copy starts)
+and the mentions stay as they are.
 """
 from __future__ import annotations
 
@@ -11,16 +16,21 @@ import bisect
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..spans import Span, strip_span
 from .dates import date_sentences
+from .deaths import Deaths, read_deaths
 from .roles import ASSOCIATIVE, LITERAL, Role, assign_roles
 from .sentences import new_paragraphs, sentences
 from .timex import UNDATED, EventDate
+from .types import NO_TYPE, STRATEGIC, EventType, classify, refine
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_REPEAT_WORD = re.compile(r"\w+")
+MIN_REPEAT_WORDS = 3  # a shorter line said twice ("Read more.") is no repeat of a report
+HEAD_SENTENCES = 8  # the article's head (title, subtitle, lead): the sentences that layouts print twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,12 @@ class Event:
     when: EventDate = UNDATED
     role: str = LITERAL
     role_confidence: float = 1.0
+    event_type: str | None = None  # ACLED's event type of the sentence (None: its words name none)
+    sub_event_type: str | None = None  # ACLED's sub-event type, where the words say it
+    fatalities: int | None = None  # deaths reported (None: none reported, or reported without a number)
+    fatalities_high: int | None = None  # the highest figure, when a range or several figures are given
+    deaths_reported: bool = False  # the sentence reports deaths (with a number or without)
+    repeat_of: int | None = None  # the start of the sentence's first copy, when the sentence is a repeat
 
     @property
     def date(self) -> datetime.date | None:
@@ -63,6 +79,12 @@ class InferredEvent:
     sentence: Span
     when: EventDate
     mention: int | None
+    event_type: str | None = None
+    sub_event_type: str | None = None
+    fatalities: int | None = None
+    fatalities_high: int | None = None
+    deaths_reported: bool = False
+    repeat_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +97,7 @@ class Reading:
     dates: list[EventDate]
     events: list[Event] = field(default_factory=list)
     inferred: list[InferredEvent] = field(default_factory=list)
+    repeats: list[Event] = field(default_factory=list)  # the events of repeated sentences (not counted)
 
 
 def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
@@ -88,51 +111,94 @@ def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
     sents = sentences(text, spans, keep=[(m.start, m.end) for m in mentions])
     dates = date_sentences(text, sents, getattr(article, "published", None))
     roles = assign_roles(text, mentions, sents)
+    facts = [_facts(text, s) for s in sents]
+    repeats = _repeats(text, sents)
     starts = [s for s, _ in sents]
     by_key: dict[tuple[Span, int], int] = {}
     events: list[Event] = []
     for index, mention in sorted(enumerate(mentions), key=lambda im: (im[1].start, im[1].end)):
         i = bisect.bisect_right(starts, mention.start) - 1
         if i >= 0 and sents[i][0] <= mention.start and mention.end <= sents[i][1]:
-            sentence, when = sents[i], dates[i]
+            sentence, when, (kind, deaths), repeat_of = sents[i], dates[i], facts[i], repeats[i]
         else:
-            sentence, when = _line_of(text, mention.start, mention.end), _published(article)
+            sentence, when, repeat_of = _line_of(text, mention.start, mention.end), _published(article), None
+            kind, deaths = _facts(text, sentence)
         role = roles[index]
         key = (sentence, mention.place.id)
         if key in by_key:  # the place again in the sentence: literal if any of its mentions is
             j = by_key[key]
             if events[j].role == ASSOCIATIVE and role.role == LITERAL:
-                old = events[j]
-                events[j] = Event(old.sentence, old.place_id, old.mention, old.when, LITERAL, role.confidence)
+                events[j] = replace(events[j], role=LITERAL, role_confidence=role.confidence)
             continue
         by_key[key] = len(events)
-        events.append(Event(sentence, mention.place.id, index, when, role.role, role.confidence))
-    return Reading(roles, sents, dates, events, _inferred(text, sents, dates, mentions, roles))
+        events.append(Event(sentence, mention.place.id, index, when, role.role, role.confidence, kind.type,
+                            kind.sub_type, deaths.fatalities, deaths.high, deaths.reported, repeat_of))
+    inferred = _inferred(text, sents, dates, mentions, roles, facts, repeats)
+    return Reading(roles, sents, dates, [e for e in events if e.repeat_of is None], inferred,
+                   [e for e in events if e.repeat_of is not None])
+
+
+def _facts(text: str, sentence: Span) -> tuple[EventType, Deaths]:
+    """The sentence's ACLED event type and the deaths it reports."""
+    words = text[sentence[0]:sentence[1]]
+    deaths = read_deaths(words)
+    kind = classify(words)
+    if kind is not NO_TYPE:
+        kind = refine(kind, deaths.fatalities, deaths.reported)
+    return kind, deaths
+
+
+def _repeats(text: str, sents: list[Span]) -> list[int | None]:
+    """For each sentence, the start of a sentence of the article's head (its first :data:`HEAD_SENTENCES`:
+    title, subtitle, lead) with the same words (case, punctuation and white space aside), when this one is
+    a later copy of it, else ``None``: the first copy counts, a repeat does not. A layout prints the head
+    again (the title as a subtitle, the lead paragraph twice); a sentence the body says again is the
+    writer's and stays."""
+    head: dict[str, int] = {}
+    out: list[int | None] = []
+    for n, (start, end) in enumerate(sents):
+        words = _REPEAT_WORD.findall(text[start:end].lower())
+        key = " ".join(words) if len(words) >= MIN_REPEAT_WORDS else None
+        first = head.get(key) if key is not None else None
+        out.append(first)
+        if key is not None and first is None and n < HEAD_SENTENCES:
+            head[key] = start
+    return out
+
+
+def _reports(kind: EventType, deaths: Deaths) -> bool:
+    """Does a sentence report something that happened (deaths, or a violent or public event), so that it is
+    an event even when it names no place and no date ("the clashes have killed at least 49 people")?"""
+    return deaths.reported or (kind.type is not None and kind.type != STRATEGIC)
 
 
 def _inferred(text: str, sents: list[Span], dates: list[EventDate], mentions: Sequence[Any],
-              roles: list[Role]) -> list[InferredEvent]:
-    """The sentences dated by their own words that name no place, each with the place it takes."""
+              roles: list[Role], facts: list[tuple[EventType, Deaths]],
+              repeats: list[int | None]) -> list[InferredEvent]:
+    """The sentences that name no place but are dated by their own words or report something that
+    happened (:func:`_reports`), each with the place it takes."""
     mention_starts = sorted(m.start for m in mentions)
     literal = sorted((m.start, i) for i, (m, r) in enumerate(zip(mentions, roles, strict=True))
                      if r.role == LITERAL and not r.filed_from)
-    if not literal:
-        return [InferredEvent(s, d, None) for s, d in zip(sents, dates, strict=True) if _own_date(text, s, d)
-                and not _names_a_place(s, mention_starts)]
-    counts: dict[int, int] = {}
-    for _, i in literal:
-        counts[mentions[i].place.id] = counts.get(mentions[i].place.id, 0) + 1
-    focus = max(literal, key=lambda si: (counts[mentions[si[1]].place.id], -si[0]))[1]
+    focus: int | None = None
+    if literal:
+        counts: dict[int, int] = {}
+        for _, i in literal:
+            counts[mentions[i].place.id] = counts.get(mentions[i].place.id, 0) + 1
+        focus = max(literal, key=lambda si: (counts[mentions[si[1]].place.id], -si[0]))[1]
     starts = [s for s, _ in literal]
     out, paragraph_start = [], 0
-    for sentence, when, new in zip(sents, dates, new_paragraphs(text, sents), strict=True):
+    for i, (sentence, when, new) in enumerate(zip(sents, dates, new_paragraphs(text, sents), strict=True)):
         if new:
             paragraph_start = sentence[0]
-        if not _own_date(text, sentence, when) or _names_a_place(sentence, mention_starts):
+        kind, deaths = facts[i]
+        if _names_a_place(sentence, mention_starts) or not (_own_date(text, sentence, when)
+                                                            or _reports(kind, deaths)):
             continue
         k = bisect.bisect_left(starts, sentence[0]) - 1
         out.append(InferredEvent(sentence, when, literal[k][1] if k >= 0 and starts[k] >= paragraph_start
-                                 else focus))
+                                 else focus, kind.type, kind.sub_type, deaths.fatalities, deaths.high,
+                                 deaths.reported, repeats[i]))
     return out
 
 

@@ -38,7 +38,8 @@ EVENT_ORDER = "e.date DESC, e.article, e.sent_start"
 SENTENCE = "(SELECT s.text FROM sentence s WHERE s.article = e.article AND s.start = e.sent_start)"
 MENTION_TEXT = "(SELECT m.text FROM mention m WHERE m.id = e.mention)"
 EXPORT_BATCH = 2000  # events read per query of a streaming export
-_DATE_COLUMNS = "e.date, e.date_last, e.date_value, e.date_precision, e.date_source, e.role"
+_DATE_COLUMNS = ("e.date, e.date_last, e.date_value, e.date_precision, e.date_source, e.role, e.event_type, "
+                 "e.sub_event_type, e.fatalities, e.fatalities_high")
 _PLACE_COLUMNS = ("p.id, p.name, p.kind, p.country, p.lat, p.lon, p.fclass || '.' || p.fcode AS feature")
 _MENTION_COLUMNS = (
     "m.start, m.end, m.text, m.place AS place_id, coalesce(p.name, 'not a place') AS place_name, "
@@ -231,7 +232,8 @@ class Reads:
                     "place, p.kind, p.fclass || '.' || p.fcode AS feature, p.country, p.lat, p.lon, "
                     f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
                     f"{MENTION_TEXT} AS mention_text, a.title, a.url, a.source, e.confidence, e.corrected, "
-                    "e.date_last, e.date_value, e.date_source, e.role, e.role_confidence, e.date_corrected "
+                    "e.date_last, e.date_value, e.date_source, e.role, e.role_confidence, e.date_corrected, "
+                    "e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high "
                     "FROM json_each(?) k JOIN event e ON e.id = k.value JOIN place p ON p.id = e.place "
                     "JOIN article a ON a.id = e.article", (json.dumps(chunk),))}
                 kept = [rows[eid] for eid in chunk if eid in rows]

@@ -141,6 +141,10 @@ class EventRow:
     role: str = "literal"
     places: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    event_type: str | None = None  # ACLED's event type (None: the sentence's words name none)
+    sub_event_type: str | None = None
+    fatalities: int | None = None  # deaths reported (None: no number given)
+    fatalities_high: int | None = None  # the highest figure of a range or of several
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,10 @@ class EventRecord:
     role_confidence: float = 1.0
     actors: tuple[str, ...] = ()
     date_corrected: bool = False
+    event_type: str | None = None  # ACLED's event type (None: the sentence's words name none)
+    sub_event_type: str | None = None
+    fatalities: int | None = None  # deaths reported (None: no number given)
+    fatalities_high: int | None = None  # the highest figure of a range or of several
 
 
 @dataclass(frozen=True, slots=True)

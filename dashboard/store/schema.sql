@@ -416,3 +416,141 @@ SELECT s.article, s.sent_start, s.sent_end, substr(a.text, s.sent_start + 1, s.s
 FROM (SELECT article, sent_start, max(sent_end) AS sent_end FROM mention WHERE sent_start IS NOT NULL
       GROUP BY article, sent_start) s
 JOIN article a ON a.id = s.article;
+
+-- version 6
+-- What kind of event each is and how deadly: ACLED's event type and sub-event type, read from its sentence's
+-- words (dashboard/events/types.py; NULL: the words name none), and the deaths the sentence reports
+-- (dashboard/events/deaths.py): fatalities (ACLED's conventions: "at least 49" = 49, "dozens" = 12; NULL: no
+-- number given) and fatalities_high (the highest figure of a range or of several; NULL when there is one).
+-- They are kept on the mentions of the sentence, like its date, and derived into its events. A sentence an
+-- article prints again (a lead paragraph repeated, a title repeated as a subtitle) counts once: the repeat's
+-- mentions are stored without a sentence, so they make no event. Stores of version 5 have no types or
+-- deaths: re-ingest them with `atlas ingest --reparse` to read them.
+-- The mention and event tables are rebuilt, as in version 4 (new columns with CHECK constraints).
+DROP VIEW effective_event;
+DROP VIEW effective_mention;
+
+CREATE TABLE mention_v6 (
+    id              INTEGER PRIMARY KEY,
+    article         TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    text            TEXT NOT NULL,          -- article.text[start:end]
+    place           INTEGER NOT NULL REFERENCES place(id),
+    confidence      REAL NOT NULL,          -- 0..1, of the place
+    sent_start      INTEGER,                -- the mention's sentence (NULL: none, or a repeated sentence)
+    sent_end        INTEGER,
+    role            TEXT NOT NULL DEFAULT 'literal' CHECK (role IN ('literal', 'associative')),
+    role_confidence REAL NOT NULL DEFAULT 0,
+    filed_from      INTEGER NOT NULL DEFAULT 0,
+    date            TEXT,
+    date_last       TEXT,
+    date_value      TEXT,
+    date_source     TEXT CHECK (date_source IN ('published', 'text', 'user', 'story')),
+    date_precision  TEXT CHECK (date_precision IN ('day', 'week', 'month', 'season', 'year', 'decade')),
+    date_expr_start INTEGER,
+    date_expr_end   INTEGER,
+    event_type      TEXT CHECK (event_type IN ('Battles', 'Explosions/Remote violence',
+                                               'Violence against civilians', 'Protests', 'Riots',
+                                               'Strategic developments')),  -- of the sentence; NULL: none
+    sub_event_type  TEXT,                   -- ACLED's sub-event type, where the words say it
+    fatalities      INTEGER CHECK (fatalities >= 0),  -- deaths the sentence reports; NULL: no number
+    fatalities_high INTEGER CHECK (fatalities_high >= fatalities),  -- the highest of a range or of several
+    UNIQUE (article, start, end)
+);
+INSERT INTO mention_v6 (id, article, start, end, text, place, confidence, sent_start, sent_end, role,
+                        role_confidence, filed_from, date, date_last, date_value, date_source, date_precision,
+                        date_expr_start, date_expr_end)
+SELECT id, article, start, end, text, place, confidence, sent_start, sent_end, role, role_confidence, filed_from,
+       date, date_last, date_value, date_source, date_precision, date_expr_start, date_expr_end
+FROM mention;
+DROP TABLE mention;
+ALTER TABLE mention_v6 RENAME TO mention;
+CREATE INDEX mention_place ON mention(place);
+CREATE INDEX mention_sentence ON mention(article, sent_start);
+
+CREATE TABLE event_v6 (
+    id              INTEGER PRIMARY KEY,
+    article         TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    mention         INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,  -- the place's first mention in it
+    mention_start   INTEGER NOT NULL,
+    mention_end     INTEGER NOT NULL,
+    sent_start      INTEGER NOT NULL,
+    sent_end        INTEGER NOT NULL,
+    place           INTEGER NOT NULL REFERENCES place(id),
+    role            TEXT NOT NULL CHECK (role IN ('literal', 'associative')),
+    role_confidence REAL NOT NULL,
+    role_corrected  INTEGER NOT NULL,
+    date            TEXT,
+    date_last       TEXT,
+    date_value      TEXT,
+    date_source     TEXT CHECK (date_source IN ('published', 'text', 'user', 'story')),
+    date_precision  TEXT CHECK (date_precision IN ('day', 'week', 'month', 'season', 'year', 'decade')),
+    date_expr_start INTEGER,
+    date_expr_end   INTEGER,
+    date_corrected  INTEGER NOT NULL,
+    confidence      REAL NOT NULL,
+    corrected       INTEGER NOT NULL,
+    event_type      TEXT CHECK (event_type IN ('Battles', 'Explosions/Remote violence',
+                                               'Violence against civilians', 'Protests', 'Riots',
+                                               'Strategic developments')),
+    sub_event_type  TEXT,
+    fatalities      INTEGER CHECK (fatalities >= 0),
+    fatalities_high INTEGER CHECK (fatalities_high >= fatalities),
+    UNIQUE (article, sent_start, place)
+);
+INSERT INTO event_v6 (id, article, mention, mention_start, mention_end, sent_start, sent_end, place, role,
+                      role_confidence, role_corrected, date, date_last, date_value, date_source, date_precision,
+                      date_expr_start, date_expr_end, date_corrected, confidence, corrected)
+SELECT id, article, mention, mention_start, mention_end, sent_start, sent_end, place, role, role_confidence,
+       role_corrected, date, date_last, date_value, date_source, date_precision, date_expr_start, date_expr_end,
+       date_corrected, confidence, corrected
+FROM event;
+DROP TABLE event;
+ALTER TABLE event_v6 RENAME TO event;
+CREATE INDEX event_place ON event(place, date DESC, article, sent_start);
+CREATE INDEX event_date ON event(date DESC, article, sent_start);
+CREATE INDEX event_article ON event(article, sent_start);
+CREATE INDEX event_mention ON event(mention);
+CREATE INDEX event_role ON event(role, date DESC, article, sent_start);
+
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       CASE WHEN dc.id IS NULL THEN m.date ELSE dc.date END AS date,
+       CASE WHEN dc.id IS NULL THEN m.date_last ELSE dc.date_last END AS date_last,
+       CASE WHEN dc.id IS NULL THEN m.date_value ELSE dc.date_value END AS date_value,
+       CASE WHEN dc.id IS NULL THEN m.date_source WHEN dc.date_value IS NULL THEN NULL ELSE 'user' END
+           AS date_source,
+       CASE WHEN dc.id IS NULL THEN m.date_precision ELSE dc.date_precision END AS date_precision,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_start END AS date_expr_start,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_end END AS date_expr_end,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected,
+       m.role AS machine_role,
+       CASE WHEN rc.id IS NULL THEN m.role ELSE rc.role END AS role,
+       CASE WHEN rc.id IS NULL THEN m.role_confidence ELSE 1.0 END AS role_confidence,
+       rc.id IS NOT NULL AS role_corrected,
+       dc.id IS NOT NULL AS date_corrected,
+       m.filed_from,
+       m.event_type, m.sub_event_type, m.fatalities, m.fatalities_high
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN role_correction rc ON rc.id = (SELECT max(l.id) FROM role_correction l
+                                         WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN date_correction dc ON dc.id = (SELECT max(l.id) FROM date_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start);
+
+CREATE VIEW effective_event AS
+SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS mention_end,
+       em.sent_start, em.sent_end, em.place,
+       CASE WHEN sum(em.role = 'literal') > 0 THEN 'literal' ELSE 'associative' END AS role,
+       em.role_confidence, max(em.role_corrected) > 0 AS role_corrected,
+       em.date, em.date_last, em.date_value, em.date_source, em.date_precision, em.date_expr_start,
+       em.date_expr_end, em.date_corrected, em.confidence, em.corrected,
+       em.event_type, em.sub_event_type, em.fatalities, em.fatalities_high
+FROM effective_mention em
+WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;

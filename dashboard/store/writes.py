@@ -20,7 +20,8 @@ from ..events.timex import PRECISIONS
 
 DERIVED = ("article, mention, mention_start, mention_end, sent_start, sent_end, place, role, role_confidence, "
            "role_corrected, date, date_last, date_value, date_source, date_precision, date_expr_start, "
-           "date_expr_end, date_corrected, confidence, corrected")
+           "date_expr_end, date_corrected, confidence, corrected, event_type, sub_event_type, fatalities, "
+           "fatalities_high")
 ROLES = (LITERAL, ASSOCIATIVE)
 
 
@@ -66,9 +67,10 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
         cur = db.execute(
             "INSERT INTO mention (article, start, end, text, place, confidence, sent_start, sent_end, role, "
             "role_confidence, filed_from, date, date_last, date_value, date_source, date_precision, "
-            "date_expr_start, date_expr_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "date_expr_start, date_expr_end, event_type, sub_event_type, fatalities, fatalities_high) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence), *_sentence(e),
-             *_role(roles[i] if roles is not None else e), *_when(e)))
+             *_role(roles[i] if roles is not None else e), *_when(e), *_kind(e)))
         db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
                        [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
     derive_events(db, article_id)
@@ -98,6 +100,19 @@ def _when(event: Any) -> tuple[Any, ...]:
     first, last = when.period()
     span = when.span or (None, None)
     return first.isoformat(), last.isoformat(), when.value, when.source, when.precision, *span
+
+
+def _kind(event: Any) -> tuple[Any, ...]:
+    """(event_type, sub_event_type, fatalities, fatalities_high) of a mention's sentence (``None`` each when
+    the event carries none: an event made by hand or by an older reader)."""
+    if event is None:
+        return None, None, None, None
+    low, high = getattr(event, "fatalities", None), getattr(event, "fatalities_high", None)
+    if low is not None and (int(low) < 0 or (high is not None and int(high) < int(low))):
+        raise StoreError(f"fatalities {low}, {high} of the event at {tuple(event.sentence)} are not a count "
+                         "and a higher one; nothing was written")
+    return (getattr(event, "event_type", None), getattr(event, "sub_event_type", None),
+            None if low is None else int(low), None if high is None or low is None else int(high))
 
 
 def derive_events(db: sqlite3.Connection, article_id: str, sent_start: int | None = None) -> None:
