@@ -72,7 +72,8 @@ from .store import EventRecord
 COLUMNS = ("event_id", "event_date", "time_precision", "place", "latitude", "longitude", "geo_precision", "country",
            "country_code", "place_kind", "place_id", "place_as_written", "sentence", "article_title", "url",
            "source_file", "article_id", "confidence", "corrected", "date_value", "date_last", "date_source",
-           "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high")
+           "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high",
+           "reports", "sources", "cluster_id", "story_id")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
 GEO_PRECISION = {"town": 1, "site": 1, "district": 2, "terrain": 2, "water": 2, "route": 2,
                  "province": 3, "region": 3, "country": 3, "continent": 3}
@@ -133,6 +134,10 @@ def record(row: EventRecord) -> dict[str, Any]:
         "sub_event_type": row.sub_event_type,
         "fatalities": row.fatalities,
         "fatalities_high": row.fatalities_high,
+        "reports": row.reports,
+        "sources": row.sources,
+        "cluster_id": row.cluster_id,
+        "story_id": row.story_id,
     }
 
 

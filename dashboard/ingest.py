@@ -294,7 +294,7 @@ def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | 
     if window:
         window.open(done)
     if store.add_article(article, mentions, reading.events, roles=reading.roles, parser=parser_version(gazetteer),
-                         replace=stored):
+                         replace=stored, inferred=reading.inferred):
         return done
     return result
 

@@ -63,7 +63,10 @@ def test_csv_columns_and_values(filled):
         "article_id": make_article(*A2022).id, "confidence": "0.9", "corrected": "false",
         "date_value": "2022-09-13", "date_last": "2022-09-13", "date_source": "published", "role": "literal",
         "role_confidence": "0.9", "actors": "", "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Shelling/artillery/missile attack", "fatalities": "", "fatalities_high": ""}
+        "sub_event_type": "Shelling/artillery/missile attack", "fatalities": "", "fatalities_high": "",
+        "reports": kapan["reports"], "sources": kapan["sources"], "cluster_id": kapan["cluster_id"],
+        "story_id": kapan["story_id"]}
+    assert int(kapan["reports"]) >= 1 and int(kapan["sources"]) >= 1 and int(kapan["cluster_id"]) > 0
     assert int(kapan["event_id"]) > 0
     armenia = next(r for r in rows if r["place"] == "Armenia")
     assert armenia["geo_precision"] == "3" and armenia["place_kind"] == "country"

@@ -253,7 +253,8 @@ class Store(Reads):
 
     # -- writing -----------------------------------------------------------------------------------------
     def add_article(self, article: Any, mentions: Sequence[Any], events: Sequence[Any], *, parser: str,
-                    roles: Sequence[Any] | None = None, replace: bool = False) -> bool:
+                    roles: Sequence[Any] | None = None, replace: bool = False,
+                    inferred: Sequence[Any] = ()) -> bool:
         """Store an article (:class:`dashboard.reader.Article`) with its mentions
         (``gazetteer.geoparse.Mention``), their roles (:class:`dashboard.events.Role`, one per mention; by
         default each mention takes its event's) and events (:class:`dashboard.events.Event`, whose
@@ -262,9 +263,11 @@ class Store(Reads):
         parser's output); corrections, kept by span, apply to the new mentions.
 
         The events give each mention its sentence and date; the stored events are derived from the
-        mentions (one per sentence and place they name, corrections applied: ``effective_event``)."""
+        mentions (one per sentence and place they name, corrections applied: ``effective_event``).
+        ``inferred`` (:class:`dashboard.events.InferredEvent`) are the place-less sentences that report
+        something: kept as reports for linking events across articles, never as events of the map."""
         with self.transaction() as db:
-            return writes.write_article(db, article, mentions, events, roles, parser, replace)
+            return writes.write_article(db, article, mentions, events, roles, parser, replace, inferred)
 
     def correct(self, article_id: str, start: int, end: int, place: Any, *, author: str = "") -> int:
         """Record that the mention at ``[start, end)`` of an article names ``place``: a

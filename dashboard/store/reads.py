@@ -233,9 +233,14 @@ class Reads:
                     f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
                     f"{MENTION_TEXT} AS mention_text, a.title, a.url, a.source, e.confidence, e.corrected, "
                     "e.date_last, e.date_value, e.date_source, e.role, e.role_confidence, e.date_corrected, "
-                    "e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high "
+                    "e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high, r.cluster AS cluster_id, "
+                    "st.story AS story_id, coalesce((SELECT count(DISTINCT o.article) FROM report o "
+                    "WHERE o.cluster = r.cluster), 1) AS reports, coalesce((SELECT count(DISTINCT c.outlet) FROM "
+                    "report o JOIN article_copy c ON c.article = o.article WHERE o.cluster = r.cluster), 1) AS sources "
                     "FROM json_each(?) k JOIN event e ON e.id = k.value JOIN place p ON p.id = e.place "
-                    "JOIN article a ON a.id = e.article", (json.dumps(chunk),))}
+                    "JOIN article a ON a.id = e.article LEFT JOIN report r ON r.article = e.article AND "
+                    "r.sent_start = e.sent_start LEFT JOIN article_story st ON st.article = e.article",
+                    (json.dumps(chunk),))}
                 kept = [rows[eid] for eid in chunk if eid in rows]
                 cast = _sentence_places(run, ((r["article_id"], r["sent_start"]) for r in kept))
                 for r in kept:
@@ -260,6 +265,36 @@ class Reads:
         return [from_row(Period, r, first=as_date(r["first"]), last=as_date(r["last"])) for r in rows]
 
     # -- articles and mentions -------------------------------------------------------------------------------
+    def cluster(self, cluster_id: int) -> dict[str, Any] | None:
+        """An event across articles: its reports (article, sentence span, date), its numbers of articles and
+        of distinct sources, its earliest and latest report; ``None`` when there is no such cluster."""
+        rows = self._rows("SELECT r.article, r.sent_start, r.sent_end, r.date, r.date_last, c.outlet, c.copy_of "
+                          "FROM report r LEFT JOIN article_copy c ON c.article = r.article WHERE r.cluster = ? "
+                          "ORDER BY r.date IS NULL, r.date, r.id", (cluster_id,))
+        if not rows:
+            return None
+        dates = [r["date"] for r in rows if r["date"]] + [r["date_last"] for r in rows if r["date_last"]]
+        return {"cluster_id": cluster_id,
+                "reports": [(r["article"], (r["sent_start"], r["sent_end"])) for r in rows],
+                "articles": len({r["article"] for r in rows}), "sources": len({r["outlet"] for r in rows}),
+                "first": min(dates) if dates else None, "last": max(dates) if dates else None}
+
+    def stories(self) -> list[list[str]]:
+        """The stories: each a list of article ids (articles sharing events), oldest story first."""
+        out: dict[int, list[str]] = {}
+        for story, article in self._query("SELECT story, article FROM article_story ORDER BY story, article"):
+            out.setdefault(story, []).append(article)
+        return list(out.values())
+
+    def copies(self, article_id: str) -> list[str]:
+        """The wire copies of an article (near-duplicates ingested after it), in ingest order."""
+        return [r[0] for r in self._query("SELECT article FROM article_copy WHERE copy_of = ? ORDER BY seq",
+                                          (article_id,))]
+
+    def copy_of(self, article_id: str) -> str | None:
+        rows = self._query("SELECT copy_of FROM article_copy WHERE article = ?", (article_id,))
+        return rows[0][0] if rows else None
+
     def article_list(self, limit: int | None = None) -> list[ArticleSummary]:
         """Stored articles as ``(id, title, source, published)``, newest first, undated last."""
         rows = self._rows("SELECT id, title, source, published FROM article ORDER BY published IS NULL, "

@@ -182,6 +182,10 @@ class EventRecord:
     sub_event_type: str | None = None
     fatalities: int | None = None  # deaths reported (None: no number given)
     fatalities_high: int | None = None  # the highest figure of a range or of several
+    cluster_id: int | None = None  # the event across articles it reports (dashboard/events/stories.py)
+    story_id: int | None = None  # its article's story
+    reports: int = 1  # articles reporting its cluster (wire copies count)
+    sources: int = 1  # distinct outlets among them (a copy counts as its original's)
 
 
 @dataclass(frozen=True, slots=True)

@@ -554,3 +554,58 @@ SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS m
 FROM effective_mention em
 WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
 GROUP BY em.article, em.sent_start, em.place;
+
+-- version 7
+-- Wire copies, events across articles and stories (dashboard/events/stories.py, computed at ingest for the
+-- new article against the stored ones, through indexes). article_copy keeps each article's MinHash signature
+-- (128 32-bit values over 5-word shingles, little-endian, datasketch's affine32) so a writer rebuilds its LSH index from the store
+-- without re-reading any article, its outlet (the URL's registered domain, else the file; a copy takes its
+-- original's) and, for a copy, the first ingested article it copies. A report is a sentence with events (or
+-- a place-less one with a date or deaths) with what the same-event rule compares; report_key holds its
+-- places' keys (the place, what holds it, what it is) with its date period, the index candidates are read
+-- through; reports of one event share a cluster (the id of its first report). article_story: the story of
+-- each article (articles sharing current events). Stores of version 6 have none: `atlas ingest --reparse`.
+-- (IF NOT EXISTS: a store faked as older, as the tests do, keeps these tables.)
+CREATE TABLE IF NOT EXISTS article_copy (
+    seq        INTEGER PRIMARY KEY,     -- ingest order (the LSH index is topped up from the last one read)
+    article    TEXT NOT NULL UNIQUE REFERENCES article(id) ON DELETE CASCADE,
+    signature  BLOB NOT NULL,
+    outlet     TEXT NOT NULL,
+    copy_of    TEXT REFERENCES article(id) ON DELETE SET NULL,  -- NULL: not a copy (the one shown)
+    similarity REAL                     -- estimated Jaccard with copy_of
+);
+CREATE INDEX IF NOT EXISTS article_copy_of ON article_copy(copy_of);
+
+CREATE TABLE IF NOT EXISTS report (
+    id             INTEGER PRIMARY KEY,
+    article        TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    sent_start     INTEGER NOT NULL,
+    sent_end       INTEGER NOT NULL,
+    date           TEXT,                -- the sentence's own date period (NULL: undated)
+    date_last      TEXT,
+    date_value     TEXT,
+    date_precision TEXT,
+    event_type     TEXT,
+    fatalities     INTEGER,
+    words          TEXT NOT NULL,       -- content word stems, space-separated
+    current        INTEGER NOT NULL,    -- dated near its article's publication: links stories
+    strong         INTEGER NOT NULL,    -- current and dated by its own words
+    cluster        INTEGER NOT NULL,    -- the event it reports (the id of the cluster's first report)
+    UNIQUE (article, sent_start)
+);
+CREATE INDEX IF NOT EXISTS report_cluster ON report(cluster);
+
+CREATE TABLE IF NOT EXISTS report_key (
+    key       TEXT NOT NULL,            -- p:<place id>, is:c:<country>, in:c:<country>, is:a:<CC.admin1>, in:a:...
+    date      TEXT,
+    date_last TEXT,
+    report    INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS report_key_date ON report_key(key, date);
+CREATE INDEX IF NOT EXISTS report_key_report ON report_key(report);
+
+CREATE TABLE IF NOT EXISTS article_story (
+    article TEXT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+    story   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_story_story ON article_story(story);

@@ -30,8 +30,9 @@ def now() -> str:
 
 
 def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any], events: Sequence[Any],
-                  roles: Sequence[Any] | None, parser: str, replace: bool) -> bool:
-    """:meth:`Store.add_article` inside its transaction."""
+                  roles: Sequence[Any] | None, parser: str, replace: bool, inferred: Sequence[Any] = ()) -> bool:
+    """:meth:`Store.add_article` inside its transaction; then its copies, clusters and story
+    (:func:`dashboard.events.stories.link_article`; ``inferred``: its place-less events, reports only)."""
     article_id = article.id
     exists = db.execute("SELECT 1 FROM article WHERE id = ?", (article_id,)).fetchone()
     if exists and not replace:
@@ -74,6 +75,8 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
         db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
                        [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
     derive_events(db, article_id)
+    from ..events.stories import link_article
+    link_article(db, article, events, inferred, mentions)
     return True
 
 
