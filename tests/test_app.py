@@ -831,3 +831,35 @@ def test_a_query_past_its_time_budget_is_said_not_raised(app, monkeypatch):
         assert any("took longer than" in e.value for e in at.error), [e.value for e in at.error]
     finally:
         st.cache_resource.clear()
+
+
+# -- the timeline (issue 12, item 4) -------------------------------------------------------------------
+def test_the_timeline_bins_its_range_and_play_steps_the_date_filter(app):
+    at = app
+    at.query_params["from"], at.query_params["to"] = "2022-01-01", "2022-09-01"
+    run(at)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert any("Bars per week" in c.value for c in at.main.caption)  # 244 days: weeks, not days
+    at.button(key="play").click()
+    run(at)
+    assert at.session_state["dates"] == (datetime.date(2022, 1, 1), datetime.date(2022, 1, 2))  # to its Sunday
+    assert dict(at.query_params) == {"from": "2022-01-01", "to": "2022-01-02"}
+    assert at.button(key="play_stop") and any("Playing week by week" in c.value for c in at.main.caption)
+    assert len(at.get("vega_lite_chart")) == 1  # still the whole range, the window shaded
+    # a step of Play's timer: the next window, applied before the sidebar's date picker is drawn
+    from dashboard.page.timeline import play_next, play_window
+
+    nxt = play_next(at.session_state["_play"])
+    at.session_state["_play"] = nxt
+    at.session_state["_dates_pending"] = play_window(nxt["at"], nxt["unit"], nxt["first"], nxt["last"])
+    run(at)
+    assert dict(at.query_params) == {"from": "2022-01-03", "to": "2022-01-09"}
+    at.button(key="play_stop").click()
+    run(at)
+    assert "_play" not in at.session_state and at.button(key="play")
+    assert dict(at.query_params) == {"from": "2022-01-03", "to": "2022-01-09"}  # Stop keeps the window
+    at.button(key="every_date").click()
+    run(at)
+    assert dict(at.query_params) == {}
+

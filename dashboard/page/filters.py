@@ -11,7 +11,7 @@ from dashboard.export import country_name
 from dashboard.page import keys as k
 from dashboard.page.data import PLACE_OPTIONS, load_options, places_named
 from dashboard.page.markup import escape_markdown
-from dashboard.page.state import clear_filters
+from dashboard.page.state import clear_filters, take_pending_dates
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
 
 
@@ -22,6 +22,7 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
         st.title("News Atlas")
         st.caption(f"{counts['articles']:d} articles · {counts['events']:d} events · {counts['places']:d} places "
                    "in the store")
+        take_pending_dates()
         if rng.first and rng.last:
             dates = [d for d in (state.get(k.DATES) or ()) if isinstance(d, datetime.date)]
             state[k.DATES] = tuple(min(max(d, rng.first), rng.last) for d in dates) or (rng.first, rng.last)

@@ -67,6 +67,14 @@ UPLOAD_REPORT = "_upload_report"  # the last IngestReport
 DOWNLOAD_CSV = "download_csv"
 DOWNLOAD_GEOJSON = "download_geojson"
 
+# -- the timeline (dashboard.page.timeline) ------------------------------------------------------------
+DATES_PENDING = "_dates_pending"  # a date range for the picker, set before it is drawn on the next run
+PLAY = "_play"  # Play's state: {"first", "last", "unit", "at"} while playing
+PLAY_ARMED = "_play_armed"  # Play's timer ran once with the page (its next call steps)
+PLAY_GO = "play"  # the Play button
+PLAY_STOP = "play_stop"
+EVERY_DATE = "every_date"  # the "Every date" button under the timeline
+
 
 # -- keys made per thing ------------------------------------------------------------------------------
 def article_box(article_id: str) -> str:
@@ -92,6 +100,11 @@ def fix_role(token: str) -> str:
 def uploads(round_: int) -> str:
     """The file picker of one round of uploads."""
     return f"uploads_{round_}"
+
+
+def timeline(digest: str) -> str:
+    """The timeline chart for one range and filter (a new chart: no brush left over)."""
+    return f"timeline_{digest}"
 
 
 def table(digest: str) -> str:

@@ -83,6 +83,15 @@ def follow_date_range(rng: DateRange) -> None:
             state[key] = (rng.first if start == old[0] else start, rng.last if end == old[1] else end)
 
 
+def take_pending_dates() -> None:
+    """A date range set while the picker was already drawn (Play's steps, in its timer) becomes the
+    picker's value: called before the sidebar is drawn."""
+    state = st.session_state
+    dates = state.pop(k.DATES_PENDING, None)
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:
+        state[k.DATES] = state[k.DATES_DONE] = tuple(dates)
+
+
 def current_filter(rng: DateRange) -> EventFilter:
     """The filter the widgets say; a date range still being picked (one date) keeps the last full one."""
     state = st.session_state

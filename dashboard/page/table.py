@@ -4,8 +4,10 @@
   :func:`table_filter`.
 * Rows chosen in the table ring their places on the map: :func:`chosen_records` and
   :func:`highlighted_places`, read before the map is drawn.
-* The timeline counts the table's events per day; the downloads hold every event the table lists
-  (not only the rows it shows), as CSV and GeoJSON (:mod:`dashboard.export`).
+* The timeline (:mod:`dashboard.page.timeline`) counts the table's events in bins that fit the dates
+  shown; brushing it sets the date filter, and Play steps a window through it.
+* The downloads hold every event the table lists (not only the rows it shows), as CSV and GeoJSON
+  (:mod:`dashboard.export`).
 
 The plain functions here know nothing of Streamlit's runtime and are unit-tested. pandas and altair
 (about 0.55 s to import) are imported when the table is first drawn: a session's first page has no
@@ -22,12 +24,13 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.events import PRECISIONS, date_label
+from dashboard.events import date_label
 from dashboard.export import file_names, geojson_text, to_csv
 from dashboard.page import keys as k
-from dashboard.page.data import TABLE_ROWS, all_records, load_records, load_timeline
+from dashboard.page.data import TABLE_ROWS, all_records, load_records
 from dashboard.page.markup import escape, safe_url
-from dashboard.store import EventFilter, EventRecord, Period
+from dashboard.page.timeline import timeline
+from dashboard.store import EventFilter, EventRecord
 
 TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
                  "link")
@@ -110,26 +113,10 @@ def records_frame(records: Sequence[EventRecord]) -> Any:
     }, columns=list(TABLE_COLUMNS))
 
 
-def timeline_frame(periods: Sequence[Period]) -> Any:
-    """One bar per period: its first day, the day after its last (so a day's bar has a width), its
-    precision and its number of events."""
-    import pandas as pd
-
-    return pd.DataFrame({
-        "first": pd.to_datetime([p.first for p in periods]),
-        "end": pd.to_datetime([p.last for p in periods]) + pd.Timedelta(days=1),
-        "precision": [p.precision or "day" for p in periods],
-        "when": [f"{p.first}" if p.first == p.last else f"{p.first} – {p.last}" for p in periods],
-        "events": [p.events for p in periods],
-    })
-
-
 # -- the page part -------------------------------------------------------------------------------------
 def events_section(path: str, generation: int, flt: EventFilter, place_id: int | None, place_name: str | None,
                    key: str) -> None:
     """The timeline, the table and the downloads for ``flt`` (and the selected place)."""
-    import altair as alt  # (late: see the module's docstring)
-
     tflt = table_filter(flt, place_id)
     records, total = load_records(path, generation, tflt) if tflt else ([], 0)
     where = f" at {place_name}" if place_id is not None and place_name else ""
@@ -137,15 +124,7 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
             + (f"the newest {len(records):,} of " if total > len(records) else "")
             + f'{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
             f'{" · choose rows to ring their places on the map" if records else ""}</div>')
-    periods = load_timeline(path, generation, tflt) if tflt else []
-    if periods:
-        # each bar spans its events' period: a day, or a whole week, month, season, year or decade
-        chart = alt.Chart(timeline_frame(periods)).mark_bar(opacity=0.75).encode(
-            x=alt.X("first:T", title="date"), x2="end:T", y=alt.Y("events:Q", title="events"),
-            color=alt.Color("precision:N", title="known to the", sort=list(PRECISIONS)),
-            tooltip=[alt.Tooltip("when:N", title="date"), alt.Tooltip("events:Q")],
-        ).properties(height=160)
-        st.altair_chart(chart, width="stretch")
+    periods = timeline(path, generation, tflt) if tflt else []
     undated = total - sum(p.events for p in periods)
     if periods and undated > 0:
         st.caption(f"and {undated:,} undated event{'s' if undated != 1 else ''}, not on the timeline")
