@@ -307,13 +307,6 @@ def open_atomically(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``text`` (UTF-8) to ``path`` via a temporary file in the same folder: never a half-written file
-    (:func:`open_atomically`)."""
-    with open_atomically(path) as fh:
-        fh.write(text)
-
-
 def export_failure(exc: OSError, output: str | None) -> tuple[int, str]:
     """Exit status and message for an export that could not be written: 2 when the target cannot be
     used (a folder, no permission, a read-only disk), 1 when writing failed (a full disk, an I/O error)."""

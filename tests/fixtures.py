@@ -2,13 +2,16 @@
 module: test modules import this, never each other)."""
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 from dashboard.events import LITERAL, Role, extract_events
-from dashboard.reader import article_from_text
+from dashboard.reader import Article, article_from_text
 from dashboard.store import Store
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
@@ -60,3 +63,31 @@ def run_atlas(*args: str, home: Path) -> subprocess.CompletedProcess:
     cmd = [str(atlas), *args] if atlas.exists() else [sys.executable, "-m", "dashboard.cli", *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300,
                           env={**os.environ, "ATLAS_HOME": str(home)})
+
+
+def norm_title(s: str | None) -> str:
+    """How the scorer compares titles."""
+    s = unicodedata.normalize("NFKC", s or "").replace("’", "'")
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def check_spans(article: Article) -> None:
+    """The invariants every Article keeps, whatever its input."""
+    n = len(article.text)
+    previous_end = 0
+    for start, end in article.content_spans:
+        assert isinstance(start, int) and isinstance(end, int)
+        assert previous_end <= start <= end <= n
+        previous_end = end
+    if article.title is None:
+        assert article.title_span is None
+    else:
+        assert article.title_span is not None
+        start, end = article.title_span
+        assert 0 <= start <= end <= n
+        assert article.text[start:end] == article.title
+        assert "\n" not in article.title and "\r" not in article.title
+    assert article.url is None or article.url.split(":", 1)[0].lower() in ("http", "https")
+    assert re.fullmatch(r"[0-9a-f]{16}", article.id)
+    assert isinstance(article.body, str)
+    assert article.published is None or isinstance(article.published, datetime.date)

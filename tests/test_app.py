@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.events import extract_events
-from dashboard.ingest import ingest_seeds
 from dashboard.page.markup import escape_markdown
 from dashboard.reader import Article, article_from_text
 from dashboard.store import EventFilter, Store
@@ -21,15 +20,6 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DANGEROUS = re.compile(r"[<>\"'`$]")
 OWN_TAG = re.compile(r"</?[a-z0-9]+(\s+[a-z-]+=\"[^\"<>'`$]*\")*\s*>")  # our tags, attribute values clean
 VARDENIS_SENTENCE = "in the directions of Vardenis, Sotk, Artanish, Ishkhanasar, Goris and Kapan"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, gazetteer):
-    """A store with the seeds, made once; tests only read it."""
-    home = tmp_path_factory.mktemp("seeded")
-    with Store(home / "atlas.sqlite") as store:
-        assert ingest_seeds(store, gazetteer).added == 5
-    return home
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import json
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,39 +22,12 @@ from dashboard.reader import (
 )
 from dashboard.reader.furniture import boilerplate
 from dashboard.reader.published import year_for
+from tests.fixtures import check_spans, norm_title
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 GOLD = json.loads((ROOT / "tests" / "data" / "seeds_gold.json").read_text(encoding="utf-8"))["articles"]
 GOLD_IDS = [g["file"][:3] for g in GOLD]
-
-
-def norm_title(s: str | None) -> str:
-    """How the scorer compares titles."""
-    s = unicodedata.normalize("NFKC", s or "").replace("’", "'")
-    return re.sub(r"\s+", " ", s).strip().casefold()
-
-
-def check_spans(article: Article) -> None:
-    """The invariants every Article keeps, whatever its input."""
-    n = len(article.text)
-    previous_end = 0
-    for start, end in article.content_spans:
-        assert isinstance(start, int) and isinstance(end, int)
-        assert previous_end <= start <= end <= n
-        previous_end = end
-    if article.title is None:
-        assert article.title_span is None
-    else:
-        assert article.title_span is not None
-        start, end = article.title_span
-        assert 0 <= start <= end <= n
-        assert article.text[start:end] == article.title
-        assert "\n" not in article.title and "\r" not in article.title
-    assert article.url is None or article.url.split(":", 1)[0].lower() in ("http", "https")
-    assert re.fullmatch(r"[0-9a-f]{16}", article.id)
-    assert isinstance(article.body, str)
-    assert article.published is None or isinstance(article.published, datetime.date)
 
 
 # --- the five seeds ---------------------------------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.reader import Article, read_article
-
-from .test_reader import check_spans, norm_title
+from tests.fixtures import check_spans, norm_title
 
 SCRAPED = Path(__file__).resolve().parent / "data" / "scraped"
 GOLD = json.loads((SCRAPED / "gold.json").read_text(encoding="utf-8"))["articles"]

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.ingest import ingest_seeds
 from dashboard.page.markup import escape_markdown
 from dashboard.page.state import ignored_note, to_int
 from dashboard.store import MAX_FILTER_PLACES, EventFilter, Store
@@ -102,15 +101,6 @@ def test_the_note_quotes_values_shortly():
     note = ignored_note([Ignored("place", TOO_BIG, "not a place id"), Ignored("q", "y" * 300, "cut")])
     assert note.startswith(f"Ignored in this link: place “{TOO_BIG}” (not a place id); q “yyy")
     assert len(note) < 150
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, gazetteer):
-    """A store with the seeds, made once; tests only read it."""
-    home = tmp_path_factory.mktemp("seeded-url")
-    with Store(home / "atlas.sqlite") as store:
-        assert ingest_seeds(store, gazetteer).added == 5
-    return home
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -122,20 +122,13 @@ def place_keys(place: sqlite3.Row | tuple) -> tuple[set[str], set[str]]:
     what holds it."""
     pid, kind, country, admin1 = place
     stored, query = {f"p:{pid}"}, {f"p:{pid}"}
-    if country:
-        if kind == "country":
-            stored.add(f"is:c:{country}")
-            query.add(f"in:c:{country}")
-        else:
-            stored.add(f"in:c:{country}")
-            query.add(f"is:c:{country}")
-            if admin1:
-                if kind == "province":
-                    stored.add(f"is:a:{country}.{admin1}")
-                    query.add(f"in:a:{country}.{admin1}")
-                else:
-                    stored.add(f"in:a:{country}.{admin1}")
-                    query.add(f"is:a:{country}.{admin1}")
+    levels = [("c", country, kind == "country")]  # (level, its code, whether the place is that level)
+    if country and admin1 and kind != "country":
+        levels.append(("a", f"{country}.{admin1}", kind == "province"))
+    for level, code, is_it in levels:
+        if code:
+            stored.add(f"{'is' if is_it else 'in'}:{level}:{code}")
+            query.add(f"{'in' if is_it else 'is'}:{level}:{code}")
     return stored, query
 
 

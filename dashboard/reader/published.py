@@ -251,10 +251,6 @@ class DateLine:
     labelled: bool = False  # the line starts with a date label ("Posted on May 12, 2023 by admin")
 
     @property
-    def is_update(self) -> bool:
-        return all(self.updates)
-
-    @property
     def is_pure(self) -> bool:
         """A line that is only a date ("Thursday, December 2", "14 Sep, 2022 14:39", "12 May 2023 | 4 min read") or
         starts with a date label ("Posted on May 12, 2023 by admin"): never a title."""
