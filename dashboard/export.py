@@ -33,11 +33,26 @@ role               literal (the place is where it happened) or associative (name
 role_confidence    how sure the role is (0-1); 1 for a corrected role
 actors             the places the sentence names as actors or sources ("Baku; Yerevan")
 event_type         ACLED's event type read from the sentence's words (Battles, Explosions/Remote violence,
-                   Violence against civilians, Protests, Riots, Strategic developments); empty when they name none
+                   Violence against civilians, Protests, Riots, Strategic developments), or a person's
+                   correction of it; empty when they name none
 sub_event_type     ACLED's sub-event type, where the words say it (Armed clash, Air/drone strike, Agreement, ...)
 fatalities         deaths the sentence reports (ACLED's conventions: "at least 49" 49, "dozens" 12, "hundreds"
-                   100; the lowest of several figures); empty when none are reported or no number is given
+                   100; the lowest of several figures), or a person's correction; empty when none are reported or
+                   no number is given
 fatalities_high    the highest figure, when a range ("10 to 15") or several figures are given; else empty
+reports            the number of articles reporting the event across articles (its cluster; a wire copy
+                   counts: GDELT's NumArticles)
+sources            the number of distinct outlets among them (a URL's registered domain, else the file; a wire
+                   copy counts as its original's: GDELT's NumSources)
+cluster_id         the event across articles this row reports (the id of its first report; rows of one event
+                   share it), with a person's splits and merges applied (reports and sources count them too)
+story_id           the story of the row's article (articles that share current events)
+outlets            those outlets, "; "-separated (as ACLED's ``source``)
+report_sentences   every report of the event (across articles): a JSON array of objects ``{"article_id",
+                   "start", "end", "outlet", "sentence"}``, ``start``/``end`` the sentence's character
+                   offsets in the article's text ([start, end), Python string indices), oldest report first
+                   (as GDELT's mentions table: one per article and sentence), the oldest 100 when there are
+                   more (``reports`` counts them all). In the CSV, JSON text; in the GeoJSON, an array
 =================  ================================================================================
 
 CSV: UTF-8, comma-separated, RFC 4180 quoting, CRLF line ends. A text cell that starts with ``=``,
@@ -73,7 +88,7 @@ COLUMNS = ("event_id", "event_date", "time_precision", "place", "latitude", "lon
            "country_code", "place_kind", "place_id", "place_as_written", "sentence", "article_title", "url",
            "source_file", "article_id", "confidence", "corrected", "date_value", "date_last", "date_source",
            "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high",
-           "reports", "sources", "cluster_id", "story_id")
+           "reports", "sources", "cluster_id", "story_id", "outlets", "report_sentences")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
 GEO_PRECISION = {"town": 1, "site": 1, "district": 2, "terrain": 2, "water": 2, "route": 2,
                  "province": 3, "region": 3, "country": 3, "continent": 3}
@@ -138,6 +153,10 @@ def record(row: EventRecord) -> dict[str, Any]:
         "sources": row.sources,
         "cluster_id": row.cluster_id,
         "story_id": row.story_id,
+        "outlets": "; ".join(row.outlets) or None,
+        "report_sentences": [{"article_id": a, "start": start, "end": end, "outlet": outlet,
+                              "sentence": _SPACES.sub(" ", text).strip()}
+                             for a, start, end, outlet, text in row.report_sentences],
     }
 
 
@@ -153,6 +172,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):  # report_sentences: JSON text (it starts with "[": no formula)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return spreadsheet_safe(value)
 
 

@@ -15,6 +15,7 @@ from dashboard.reader import Article, article_from_text
 from dashboard.store import EventFilter, Store
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
+from tests.fixtures import GORIS, PLACES, add, make_article
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DANGEROUS = re.compile(r"[<>\"'`$]")
@@ -674,7 +675,7 @@ def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
     assert [o.split(" · ")[0] for o in at.selectbox(key="fix_mention").options] == ["“Vardenis”"]
     at.text_input(key="fix_search").input("Gyumri")
     run(at)
-    choose_option(at, "fix_choice", "Gyumri (town, AM) · found in the gazetteer")
+    choose_option(at, "fix_choice", "Gyumri (city, Shirak, Armenia) · found in the gazetteer")
     at.button(key="fix_apply").click()
     run(at)
     gyumri = at.session_state["place"]
@@ -769,8 +770,8 @@ def test_not_a_place_from_a_table_row(fresh):
     # the corrections list undoes it, and the page shows the place the mention names again
     at.button(key=f"undo_{c.id}").click()
     run(at)
-    assert at.session_state["place"] == goris and any("Undone: “Goris” names Goris again" in h.value
-                                                       for h in at.get("html"))
+    assert at.session_state["place"] == goris and any(
+        "Undone: “Goris” names Goris (town, Syunik, Armenia) again" in h.value for h in at.get("html"))
     assert list(table_of(at).value["place"]) == ["Goris"]
     at.selectbox(key="place_pick").set_value(None)
     run(at)
@@ -853,3 +854,99 @@ def test_the_timeline_bins_its_range_and_play_steps_the_date_filter(app):
     run(at)
     assert dict(at.query_params) == {}
 
+
+
+# -- one event, many reports (issue 10, item 5) ----------------------------------------------------------
+def test_the_event_type_and_sources_filters_follow_the_url_and_lead_it(app, seeded):
+    app.query_params["type"] = "battles,strategic"
+    app.query_params["sources"] = "2"
+    at = run(app)
+    assert at.multiselect(key="f_types").value == ["Battles", "Strategic developments"]
+    assert at.number_input(key="f_sources").value == 2
+    flt = EventFilter(event_types=("Battles", "Strategic developments"), min_sources=2)
+    with Store(seeded / "atlas.sqlite") as store:
+        want = {p.name for p in store.place_counts(flt)}
+        every = {p.name for p in store.place_counts()}
+    assert want and want < every and place_names(at) == want  # the map's places, filtered in the store
+    assert not at.warning and not at.info  # a clean link: nothing ignored
+    at.multiselect(key="f_types").set_value(["Strategic developments"])
+    at.number_input(key="f_sources").set_value(1)
+    run(at)
+    assert at.query_params["type"] == "strategic" and "sources" not in at.query_params
+    with Store(seeded / "atlas.sqlite") as store:
+        assert place_names(at) == {p.name for p in store.place_counts(EventFilter(
+            event_types=("Strategic developments",)))}
+    at.button(key="f_clear").click()
+    run(at)
+    assert "type" not in at.query_params and at.multiselect(key="f_types").value == []
+    assert at.number_input(key="f_sources").value == 1 and place_names(at) == every
+
+
+def test_a_bad_type_in_the_link_is_noted(app):
+    app.query_params["type"] = "wars"
+    app.query_params["sources"] = "none"
+    at = run(app)
+    note = " ".join(i.value for i in at.info)
+    assert "type “wars”" in note and "sources “none”" in note
+    assert at.multiselect(key="f_types").value == [] and at.number_input(key="f_sources").value == 1
+
+
+def test_the_panel_groups_an_events_reports(app, seeded):
+    """The Security Council's appeal to the treaty with Russia (seeds 001 and 003, the gold's second pair)
+    is one event at Caucasus with two reports from two sources; every report is one click from its article."""
+    with Store(seeded / "atlas.sqlite") as store:
+        caucasus = place_id(seeded, "Caucasus")
+        (event,) = [e for e in store.events(caucasus) if "treaty" in e.sentence]
+        assert (event.reports, event.sources) == (2, 2)
+    app.query_params["place"] = str(caucasus)
+    at = run(app)
+    html = html_of(at)
+    head = next(h.value for h in at.get("html") if f'data-cluster="{event.cluster_id}"' in h.value)
+    assert "Strategic developments" in head and "reported by 2 articles from 2 sources" in head
+    assert f'data-event="{event.id}"' in head and 'class="atlas-sentence"' in head
+    assert f'href="#atlas-a-{event.article_id}"' in head and f'id="atlas-a-{event.article_id}"' in html
+    assert any("1 event under the current filter" in c.value for c in at.caption)
+
+
+def test_wire_copies_are_shown_once_also_published_by(tmp_path, monkeypatch):
+    clash = ("Azerbaijani artillery shelled Goris overnight, killing three soldiers, the defence ministry said on "
+             "Tuesday in a statement. Residents of the town said the shelling lasted for several hours before dawn.")
+    home = tmp_path / "copies"
+    with Store(home / "atlas.sqlite") as store:
+        for title, extra, url in (("Clash at Goris", "", "https://www.agency.com/a"),
+                                  ("Three soldiers killed at Goris", " Subscribe for more.", "https://www.reprint.org/c")):
+            assert add(store, make_article(title, "September 13, 2022", clash + extra, url), PLACES)
+        (original,) = [a.id for a in store.article_list() if store.copies(a.id)]
+        (copy,) = store.copies(original)
+    monkeypatch.setenv("ATLAS_HOME", str(home))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["place"] = str(GORIS.id)
+    run(at)
+    html = html_of(at)
+    assert "also published by reprint.org" in html
+    assert f'id="atlas-a-{original}"' in html and f'id="atlas-a-{copy}"' not in html  # one article shown
+    assert "reported by 2 articles from 1 source" in html  # a copy is one more article, not one more source
+    label = at.selectbox(key="f_article").format_func(original)
+    assert label.startswith("Clash at Goris") and label.endswith("also published by reprint.org")
+
+
+def test_an_events_line_says_what_when_where_how_deadly_and_how_well_sourced():
+    from dashboard.page.markers import deaths_label, what_happened
+    from dashboard.page.panel import event_groups, event_head
+    from dashboard.store import EventRow
+
+    def row(eid, cluster, article, deaths, high=None, kind="Battles", sub="Armed clash", places=("Goris",)):
+        return EventRow(eid, article, 1, 0, 10, "Clashes.", ((0, 5),), datetime.date(2022, 9, 13), "T", None,
+                        "t.txt", date_value="2022-09-13", date_precision="day", date_source="text", places=places,
+                        event_type=kind, sub_event_type=sub, fatalities=deaths, fatalities_high=high,
+                        cluster_id=cluster, reports=3, sources=2)
+
+    rows = [row(1, 7, "a", 12), row(2, 7, "b", 10, 15, places=("Goris", "Kapan")), row(3, 8, "c", None, kind=None)]
+    groups = event_groups(rows)
+    assert [[e.id for e in g] for g in groups] == [[1, 2], [3]]
+    assert event_head(groups[0]) == ('<div class="atlas-event-head">13 Sep 2022 · in Goris, Kapan · Battles (armed '
+                                     'clash) · 10 to 15 killed · reported by 3 articles from 2 sources</div>')
+    assert "killed" not in event_head(groups[1]) and "Battles" not in event_head(groups[1])
+    assert deaths_label(0) == "no one killed" and deaths_label(None) == "" and deaths_label(1500) == "1,500 killed"
+    assert what_happened("Explosions/Remote violence", "Air/drone strike", 3) == (
+        "Explosions/Remote violence (air/drone strike) · 3 killed")

@@ -236,3 +236,172 @@ def test_a_version_2_store_keeps_its_corrections_when_upgraded(filled, tmp_path)
         assert "Gori" not in counts(again)
         assert again.timeline(EventFilter(places=(GORIS.id,)))[-1] == (datetime.date(2022, 9, 13), 1)
         assert derived_events_match(again)
+
+
+# -- every mention of a name in the article, as one correction ------------------------------------------------
+TWICE = ("Goris shelled", "September 13, 2022",
+         "Shelling hit Goris overnight. Kapan was quiet. GORIS residents fled. Troops left Goris by noon.")
+
+
+def spans_of(article, name: str) -> list[tuple[int, int]]:
+    out, at = [], article.text.find(name)
+    while at >= 0:
+        out.append((at, at + len(name)))
+        at = article.text.find(name, at + 1)
+    return out
+
+
+@pytest.fixture
+def twice(store):
+    """An article naming Goris four times (title, twice in the body, once as GORIS), and a second article."""
+    article = make_article(*TWICE)
+    assert add(store, article, {**PLACES, "GORIS": GORIS})
+    assert add(store, make_article(*A2021), PLACES)
+    return article
+
+
+def places_of(store: Store, article_id: str) -> dict[tuple[int, int], int | None]:
+    return {(m.start, m.end): m.place_id for m in store.article(article_id).mentions}
+
+
+def test_a_correction_of_every_mention_moves_each_mention_of_the_name_and_no_other(store, twice):
+    goris = sorted(spans_of(twice, "Goris") + spans_of(twice, "GORIS"))
+    assert len(goris) == 4
+    assert store.same_name_mentions(twice.id, *goris[2]) == goris  # one name: "GORIS" is "Goris"
+    before = places_of(store, twice.id)
+    other = make_article(*A2021)
+    elsewhere = places_of(store, other.id)
+    ids = store.correct_every_mention(twice.id, *goris[1], GORI.id, author="analyst")
+    assert len(ids) == 4 and ids == sorted(ids)
+    after = places_of(store, twice.id)
+    assert {span: after[span] for span in goris} == dict.fromkeys(goris, GORI.id)
+    assert {s: p for s, p in after.items() if s not in goris} == {s: p for s, p in before.items() if s not in goris}
+    assert places_of(store, other.id) == elsewhere  # another article's Goris is left as it was
+    assert counts(store) == {"Gori": 4, "Goris": 2, "Kapan": 1, "Armenia": 1}  # the other article's Goris stays
+    assert sorted(e.sentence for e in store.events(GORI.id)) == [
+        "GORIS residents fled.", "Goris shelled", "Shelling hit Goris overnight.", "Troops left Goris by noon."]
+    # the group, from any of its mentions; and in the corrections that count
+    group = store.correction_group(twice.id, *goris[3])
+    assert [(c.start, c.end) for c in group] == goris and {c.place_id for c in group} == {GORI.id}
+    assert store.count_corrections() == 4 and len(store.corrections()) == 4
+
+
+def test_undoing_any_mention_of_a_group_undoes_the_group_and_earlier_corrections_count_again(store, twice):
+    goris = sorted(spans_of(twice, "Goris") + spans_of(twice, "GORIS"))
+    original = places_of(store, twice.id)
+    store.correct(twice.id, *goris[0], None)  # the title first, on its own
+    store.correct_every_mention(twice.id, *goris[2], GORI.id)
+    assert all(places_of(store, twice.id)[s] == GORI.id for s in goris)
+    assert store.undo_correction(twice.id, *goris[3])  # the last mention's Undo
+    now = places_of(store, twice.id)
+    assert now[goris[0]] is None  # the title's own correction counts again
+    assert {s: now[s] for s in goris[1:]} == {s: original[s] for s in goris[1:]}
+    assert store.correction_group(twice.id, *goris[1]) == []
+    assert store.undo_correction(twice.id, *goris[0]) and places_of(store, twice.id) == original
+    assert store.undo_correction(twice.id, *goris[2]) is False
+    assert counts(store) == {"Goris": 6, "Kapan": 1, "Armenia": 1}
+
+
+def test_a_single_correction_right_after_another_is_its_own_group(store, twice):
+    """Two corrections made one after the other (the same second, the same place) are undone apart."""
+    goris = sorted(spans_of(twice, "Goris") + spans_of(twice, "GORIS"))
+    store.correct(twice.id, *goris[1], GORI.id)
+    store.correct(twice.id, *goris[2], GORI.id)
+    assert [(c.start, c.end) for c in store.correction_group(twice.id, *goris[2])] == [goris[2]]
+    assert store.undo_correction(twice.id, *goris[2])
+    assert places_of(store, twice.id)[goris[1]] == GORI.id and places_of(store, twice.id)[goris[2]] == GORIS.id
+
+
+def test_a_correction_of_every_mention_is_refused_whole(store, twice):
+    (start, end), *_ = spans_of(twice, "Goris")
+    with pytest.raises(StoreError, match="no place mention"):
+        store.correct_every_mention(twice.id, start, end + 1, GORI.id)
+    with pytest.raises(StoreError, match="not in the store"):
+        store.correct_every_mention(twice.id, start, end, 123456789)
+    assert store.corrections() == [] and store.same_name_mentions(twice.id, start, end + 1) == []
+
+
+# -- labels, choices and the corrections list (the page's, without the page) -------------------------------------
+def test_labels_name_the_kind_the_first_level_division_and_the_country(gazetteer):
+    from dashboard.page.correct import Labels
+
+    labels = Labels(gazetteer, lambda place_id: ("Nowhere", "town", "AM") if place_id == -1 else None)
+    kharkiv = {p.kind: p for p in gazetteer.lookup("Kharkiv")}
+    assert labels(kharkiv["town"]) == "Kharkiv (city, Kharkiv, Ukraine)"
+    assert labels(kharkiv["province"].id) == "Kharkiv (first-level division, Ukraine)"
+    assert labels(GORIS.id) == "Goris (town, Syunik, Armenia)"
+    assert labels(gazetteer.country("CH")) == "Switzerland (country)"
+    assert labels(-1) == "Nowhere (town, Armenia)"  # only in the store
+    assert labels(None) == "not a place" and labels(424242424242) == "place 424242424242"
+
+
+def mention_of(place_id: int | None, machine: int | None = None):
+    from dashboard.store import StoredMention
+
+    return StoredMention(0, 6, "Geneva", place_id, "", "", None, 0.5, corrected=machine is not None,
+                         machine_place_id=machine)
+
+
+def test_runner_ups_list_each_place_once_with_the_most_prominent_namesakes(gazetteer):
+    from dashboard.page.correct import NAMESAKES, NOT_A_PLACE, Labels, place_choices
+
+    labels = Labels(gazetteer, lambda place_id: None)
+    us = [p for p in gazetteer.lookup("Geneva") if p.country_code == "US"]
+    ohio = [p for p in us if p.admin1 == "OH"]
+    assert len(ohio) >= 2  # two towns called Geneva in Ohio: one label
+    # what a user saw: the geoparser's runner-ups all American, Geneva in Switzerland missing
+    runner_ups = [(p.id, p.name, 0.1) for p in (us[0], us[0], *ohio)]
+    options = place_choices(labels, mention_of(us[1].id), [], runner_ups, gazetteer.lookup("Geneva")[:NAMESAKES])
+    shown = [v.split(" · ")[0] for v in options.values()]
+    assert len(shown) == len(set(shown))  # no label twice
+    assert "Geneva (city, Geneva, Switzerland)" in shown and "Geneva (first-level division, Switzerland)" in shown
+    assert labels(us[1]) not in shown  # the mention's own place is not offered
+    assert shown.count(labels(ohio[0])) == 1 and f"c:{ohio[1].id}" not in options
+    assert list(options)[:2] == [f"c:{us[0].id}", f"c:{ohio[0].id}"]  # runner-ups first, then namesakes
+    assert list(options)[-1] == NOT_A_PLACE
+    assert all(" · runner-up" in options[t] or " · another place of this name" in options[t]
+               for t in options if t != NOT_A_PLACE)
+
+
+def test_search_results_and_runner_ups_never_repeat_a_place(gazetteer):
+    from dashboard.page.correct import SEARCH_RESULTS, Labels, distinct, place_choices
+
+    labels = Labels(gazetteer, lambda place_id: None)
+    found = distinct(labels, gazetteer.search("Geneva", limit=40), SEARCH_RESULTS)
+    assert len(found) == SEARCH_RESULTS and len({labels(p) for p in found}) == SEARCH_RESULTS
+    swiss = next(p for p in found if p.kind == "town" and p.country_code == "CH")
+    machine = found[-1]
+    options = place_choices(labels, mention_of(None, machine.id), found, [(swiss.id, "Geneva", 0.3)], found)
+    ids = [int(t.split(":")[1]) for t in options]
+    assert len(ids) == len(set(ids)) == SEARCH_RESULTS  # found once each; not a place: it is "not a place" now
+    assert options[f"s:{swiss.id}"].startswith("Geneva (city, Geneva, Switzerland) · found in the gazetteer")
+
+
+def test_the_corrections_list_shows_both_places_with_their_regions_and_one_line_a_group(store, twice, gazetteer):
+    from dashboard.page.correct import Labels, correction_html, groups
+
+    kharkiv = {p.kind: p for p in gazetteer.lookup("Kharkiv")}
+    goris = sorted(spans_of(twice, "Goris") + spans_of(twice, "GORIS"))
+    store.correct_every_mention(twice.id, *goris[0], kharkiv["province"])
+    (kapan,) = spans_of(twice, "Kapan")
+    store.correct(twice.id, *kapan, kharkiv["town"])
+    labels = Labels(gazetteer, store.stored_place)
+    lines = [correction_html(g, labels) for g in groups(store.corrections())]
+    assert len(lines) == 2
+    assert "“Kapan” in <i>Goris shelled</i>: Kapan (town, Syunik, Armenia) → <b>Kharkiv (city, Kharkiv, Ukraine)</b>" \
+        in lines[0] and 'data-mentions="1"' in lines[0]
+    assert "“Goris” (4 mentions) in <i>Goris shelled</i>: Goris (town, Syunik, Armenia) → " \
+        "<b>Kharkiv (first-level division, Ukraine)</b>" in lines[1] and 'data-mentions="4"' in lines[1]
+    assert " UTC" in lines[1]
+
+
+def test_the_corrections_list_escapes_what_articles_say(gazetteer):
+    from dashboard.page.correct import Labels, correction_html
+    from dashboard.store import Correction
+
+    hostile = Correction(7, "a1", 10, 38, "<img src=x onerror=alert(1)>", None, None, GORIS.id, "Goris",
+                         "<script>alert(2)</script>", "<b>me</b>", "2022-09-13T08:00:00.000001+00:00")
+    line = correction_html([hostile], Labels(gazetteer, lambda place_id: None))
+    assert "<script>" not in line and "<img" not in line and "<b>me" not in line
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in line and "&lt;img src=x onerror=alert(1)&gt;" in line
+    assert "Goris (town, Syunik, Armenia) → <b>not a place</b>" in line and "2022-09-13 08:00 UTC" in line

@@ -151,3 +151,80 @@ def test_explicit_roles_are_checked(store):
 def test_the_schema_snapshot_is_what_the_steps_make():
     assert SNAPSHOT_PATH.read_text(encoding="utf-8") == replayed(), (
         "dashboard/store/schema_current.sql is stale: run `python -m dashboard.store.schema`")
+
+
+# -- one event, many reports: distinct events, sources, the type and sources filters (issue 10, item 5) --
+CLASH = ("Azerbaijani artillery shelled Goris overnight, killing three soldiers, the defence ministry said on "
+         "Tuesday in a statement. Residents of the town said the shelling lasted for several hours before dawn. "
+         "Kapan was calm.")
+AGENCY = ("Clash at Goris", "September 13, 2022", CLASH, "https://www.agency.com/a")
+OTHER = ("Goris shelled", "September 13, 2022", "Artillery shelled Goris overnight and killed three soldiers, the "
+         "defence ministry of Armenia said.", "https://news.other.am/b")
+COPY = ("Three soldiers killed at Goris", "September 13, 2022", CLASH + " Subscribe for more.",
+        "https://www.reprint.org/c")
+
+
+@pytest.fixture
+def reports(store):
+    """One clash at Goris reported by two outlets, and the agency's text republished by a third."""
+    for spec in (AGENCY, OTHER, COPY):
+        assert add(store, make_article(*spec), PLACES)
+    return store
+
+
+def test_places_count_distinct_events_and_sources(reports):
+    goris = next(p for p in reports.place_counts() if p.name == "Goris")
+    (clash,) = {e.cluster_id for e in reports.events(GORIS.id) if e.fatalities == 3}
+    assert goris.reports > goris.events  # the clash's reports count once
+    assert goris.events == len({e.cluster_id for e in reports.events(GORIS.id)})
+    assert (goris.articles, goris.sources) == (3, 2)  # the copy is one more article, not one more source
+    assert reports.place(GORIS.id).events == goris.events
+    assert reports.count_distinct_events(GORIS.id) == goris.events < reports.count_events(GORIS.id)
+    rows = [e for e in reports.events(GORIS.id) if e.cluster_id == clash]
+    assert {(e.reports, e.sources) for e in rows} == {(3, 2)}
+    copy = next(e for e in rows if e.copy_of)
+    original = next(e for e in rows if e.article_id == copy.copy_of)
+    assert original.copies == (("https://www.reprint.org/c", "Three soldiers killed at Goris.txt"),)
+    # a popup quotes each event once: the clash by its first report
+    ids = [eid for place, eid in reports.sample_ids(per_place=10) if place == GORIS.id]
+    assert len(ids) == goris.events
+
+
+def test_the_type_and_sources_filters_run_in_sql(reports):
+    two = {p.name: p.events for p in reports.place_counts(EventFilter(min_sources=2))}
+    assert two == {"Goris": 1, "Armenia": 1}  # the clash (at Goris; Armenia's ministry, every mention literal)
+    assert reports.place_counts(EventFilter(min_sources=3)) == []
+    battles = EventFilter(event_types=("Battles",))
+    types = {e.event_type for r in reports.place_counts(battles) for e in reports.events(r.id, battles)}
+    assert types == {"Battles"}
+    explosions = EventFilter(event_types=("Explosions/Remote violence",), min_sources=2)
+    assert {e.fatalities for e in reports.events(GORIS.id, explosions)} == {3}
+    assert reports.count_events(None, EventFilter(event_types=("Riots",))) == 0
+    where, params = EventFilter(event_types=("Battles", "Riots"), min_sources=2).where()
+    assert "event_type IN (?, ?)" in where and params[-3:] == ["Battles", "Riots", 2]
+
+
+def test_periods_by_type(reports):
+    typed = reports.periods(EventFilter(), by_type=True)
+    assert sum(p.events for p in typed) == sum(p.events for p in reports.periods(EventFilter()))
+    assert {p.event_type for p in typed} >= {"Explosions/Remote violence"}
+
+
+def test_popup_samples_are_distinct_events_even_when_one_is_reported_again_and_again(store, monkeypatch):
+    from dashboard.store import reads
+
+    clash = ("Artillery shelled Goris overnight, killing three soldiers, the defence ministry said on Tuesday in a "
+             "statement to reporters.")
+    for title, url in (("Night of shelling", "https://a.com/1"), ("Soldiers killed", "https://b.com/2"),
+                       ("Deadly night", "https://c.com/3")):
+        assert add(store, make_article(title, "September 13, 2022", clash, url), PLACES)
+    assert add(store, make_article("Earlier", "May 3, 2021", "Protesters marched through Goris.", None), PLACES)
+    events = store.events(GORIS.id)
+    assert len({e.cluster_id for e in events[:3]}) == 1 and len({e.cluster_id for e in events}) == 2
+    calls = []
+    run = store._query
+    monkeypatch.setattr(store, "_query", lambda sql, params=(): (calls.append(sql), run(sql, params))[1])
+    want = [(GORIS.id, events[0].id), (GORIS.id, events[3].id)]
+    assert store.sample_ids(per_place=2) == want and len(calls) == 1
+    monkeypatch.setattr(reads, "SAMPLE_READ", 1)  # the first reports read are all of one event: read it again
+    assert store.sample_ids(per_place=2) == want and len(calls) == 3

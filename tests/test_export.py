@@ -22,7 +22,7 @@ from dashboard.cli import main
 from dashboard.events import extract_events
 from dashboard.export import COLUMNS, geo_precision, geojson_text, time_precision, to_csv, to_geojson
 from dashboard.reader import article_from_text
-from dashboard.store import EventFilter, Store
+from dashboard.store import EventFilter, Store, reads
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
 from tests.fixtures import A2021, A2022, GORI, PLACES, ROOT, UNDATED, add, make_article, run_atlas
@@ -65,7 +65,12 @@ def test_csv_columns_and_values(filled):
         "role_confidence": "0.9", "actors": "", "event_type": "Explosions/Remote violence",
         "sub_event_type": "Shelling/artillery/missile attack", "fatalities": "", "fatalities_high": "",
         "reports": kapan["reports"], "sources": kapan["sources"], "cluster_id": kapan["cluster_id"],
-        "story_id": kapan["story_id"]}
+        "story_id": kapan["story_id"], "outlets": "example.com",
+        "report_sentences": json.dumps([{"article_id": make_article(*A2022).id, "start": 35, "end": 64,
+                                         "outlet": "example.com", "sentence": "Shelling hit Kapan and Goris."}],
+                                       separators=(",", ":"))}
+    text_of = filled.article(kapan["article_id"]).text
+    assert text_of[35:64] == "Shelling hit Kapan and Goris."  # the offsets are the article's
     assert int(kapan["reports"]) >= 1 and int(kapan["sources"]) >= 1 and int(kapan["cluster_id"]) > 0
     assert int(kapan["event_id"]) > 0
     armenia = next(r for r in rows if r["place"] == "Armenia")
@@ -350,3 +355,37 @@ def run_atlas_in(cwd, *args, home):
     env = {**os.environ, "ATLAS_HOME": str(home)}
     return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=120)
+
+
+def test_each_event_carries_its_report_sentences_with_offsets(home, monkeypatch):
+    """An event two outlets report (and a wire copy of one): every row of it lists every report, with its
+    article id and the sentence's character offsets in that article's text (GDELT's mentions, in a column)."""
+    clash = ("Azerbaijani artillery shelled Goris overnight, killing three soldiers, the defence ministry said on "
+             "Tuesday in a statement. Residents of the town said the shelling lasted for several hours.")
+    specs = [("Clash at Goris", "September 13, 2022", clash, "https://www.agency.com/a"),
+             ("Goris shelled", "September 13, 2022", "Artillery shelled Goris overnight and killed three soldiers, "
+              "the defence ministry said.", "https://news.other.am/b"),
+             ("Reprinted", "September 13, 2022", clash + " Subscribe.", "https://www.reprint.org/c")]
+    with Store.open() as store:
+        for spec in specs:
+            assert add(store, make_article(*spec), {"Goris": PLACES["Goris"]})
+        records = [r for r in store.event_records() if r.fatalities == 3]
+        assert records and {r.cluster_id for r in records} == {records[0].cluster_id}
+        texts = {a.id: store.article(a.id).text for a in store.article_list()}
+    rows = parse_csv(to_csv(records))
+    for row in rows:
+        reports = json.loads(row["report_sentences"])
+        assert len(reports) == int(row["reports"]) == 3 and int(row["sources"]) == 2
+        assert row["outlets"] == "agency.com; other.am"  # the copy's outlet is its original's
+        assert {r["outlet"] for r in reports} == {"agency.com", "other.am"}
+        for r in reports:
+            assert " ".join(texts[r["article_id"]][r["start"]:r["end"]].split()) == r["sentence"]
+            assert "three soldiers" in r["sentence"]
+    feature = json.loads(geojson_text(records))["features"][0]
+    assert feature["properties"]["report_sentences"] == json.loads(rows[0]["report_sentences"])
+    # an event of hundreds of reports lists its oldest (every row of it repeats them): the counts stay whole
+    monkeypatch.setattr(reads, "REPORTS_LISTED", 2)
+    with Store.open() as store:
+        capped = [r for r in store.event_records() if r.fatalities == 3]
+    assert {len(r.report_sentences) for r in capped} == {2} and {(r.reports, r.sources) for r in capped} == {(3, 2)}
+    assert {r.outlets for r in capped} == {("agency.com", "other.am")}

@@ -19,6 +19,7 @@ from dashboard.page.timeline import (
     shown_span,
 )
 from dashboard.store import EventFilter, Period
+from dashboard.store.filters import EVENT_TYPE_NAMES
 
 D = datetime.date
 
@@ -120,3 +121,29 @@ def test_play_steps_a_window_through_the_range_and_ends():
     assert windows[-1] == (D(2022, 2, 28), D(2022, 3, 2)) and len(windows) == 8
     assert play_start(D(2020, 1, 1), D(2022, 12, 31))["unit"] == "month"
     assert play_start(D(1990, 1, 1), D(2022, 9, 14))["unit"] == "year"
+
+
+# -- stacked by event type (issue 10, item 5) -----------------------------------------------------------
+def test_bars_are_stacked_by_event_type():
+    from dashboard.page.timeline import NO_TYPE, TYPE_COLOURS, timeline_chart
+    from dashboard.store.records import TypedPeriod
+
+    periods = [TypedPeriod(D(2022, 9, 13), D(2022, 9, 13), "day", 3, "Battles"),
+               TypedPeriod(D(2022, 9, 13), D(2022, 9, 13), "day", 2, "Strategic developments"),
+               TypedPeriod(D(2022, 9, 13), D(2022, 9, 13), "day", 1, None),
+               TypedPeriod(D(2022, 9, 1), D(2022, 9, 30), "month", 30, "Battles")]
+    bins = make_bins(D(2022, 9, 1), D(2022, 9, 30), "day")
+    bars = binned_counts(periods, bins)
+    day = [b for b in bars if b.first == D(2022, 9, 13)]
+    # one piece per type (and part), in the legend's order; events without a type are "no type"
+    assert [(b.event_type, b.shared, b.events) for b in day] == [
+        ("Battles", False, 3), ("Battles", True, 1.0), ("Strategic developments", False, 2), (NO_TYPE, False, 1)]
+    assert sum(b.events for b in bars) == pytest.approx(36)
+    assert set(TYPE_COLOURS) == {*EVENT_TYPE_NAMES, NO_TYPE} and len(set(TYPE_COLOURS.values())) == 7
+    spec = timeline_chart(bars, bins, "day").to_dict()
+    color = spec["encoding"]["color"]
+    assert color["field"] == "type" and color["scale"]["domain"] == list(TYPE_COLOURS)
+    assert color["scale"]["range"] == list(TYPE_COLOURS.values()) and color["legend"] is not None
+    # untyped periods (a store read without types) are all "no type"
+    assert {b.event_type for b in binned_counts([Period(D(2022, 9, 13), D(2022, 9, 13), "day", 4)], bins)} == {
+        NO_TYPE}

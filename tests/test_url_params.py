@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.page.markup import escape_markdown
 from dashboard.page.state import ignored_note, to_int
 from dashboard.store import MAX_FILTER_PLACES, EventFilter, Store
-from dashboard.store.filters import ID_MAX, ID_MIN, URL_PARAMS, Ignored, as_id
+from dashboard.store.filters import EVENT_TYPE_CODES, ID_MAX, ID_MIN, MAX_MIN_SOURCES, URL_PARAMS, Ignored, as_id
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TOO_BIG = str(ID_MAX + 1)  # 9223372036854775808: an OverflowError when SQLite binds it
@@ -177,3 +177,43 @@ def test_no_url_raises_in_the_page(home, params):
     _, want = EventFilter.read_params(params)
     for i in want:
         assert escape_markdown(f"{i.param} “") in said
+
+
+# -- event types and a minimum number of sources (issue 10, item 5) ------------------------------------
+def test_event_types_and_min_sources_round_trip():
+    flt = EventFilter(event_types=("Strategic developments", "Battles"), min_sources=3)
+    assert flt.event_types == ("Battles", "Strategic developments")  # ACLED's order, each once
+    assert flt.to_params() == {"type": "battles,strategic", "sources": "3"}
+    assert EventFilter.read_params(flt.to_params()) == (flt, [])
+    every = EventFilter(event_types=tuple(EVENT_TYPE_CODES.values()))
+    assert EventFilter.read_params(every.to_params()) == (every, [])
+    # the full names are understood too, in any case for the short ones; defaults leave the URL
+    assert EventFilter.from_params({"type": ["Explosions/Remote violence", "RIOTS"]}).event_types == (
+        "Explosions/Remote violence", "Riots")
+    assert EventFilter(min_sources=1).to_params() == {} and EventFilter.from_params({"sources": "1"}) == EventFilter()
+
+
+@pytest.mark.parametrize("params, want, noted", [
+    ({"type": "battles,wars"}, EventFilter(event_types=("Battles",)), [("type", "wars")]),
+    ({"type": "<script>"}, EventFilter(), [("type", "<script>")]),
+    ({"sources": "0"}, EventFilter(), [("sources", "0")]),
+    ({"sources": "-2"}, EventFilter(), [("sources", "-2")]),
+    ({"sources": "2.5"}, EventFilter(), [("sources", "2.5")]),
+    ({"sources": TOO_BIG}, EventFilter(), [("sources", TOO_BIG)]),
+    ({"sources": "5000"}, EventFilter(min_sources=MAX_MIN_SOURCES), [("sources", "5000")]),
+    ({"sources": ["9", "2"]}, EventFilter(min_sources=2), []),
+])
+def test_a_bad_type_or_number_of_sources_is_ignored_and_said(params, want, noted):
+    flt, ignored = EventFilter.read_params(params)
+    assert flt == want and [(i.param, i.value) for i in ignored] == noted
+
+
+def test_the_type_and_sources_filters_run_on_a_store(seeded):
+    with Store(seeded / "atlas.sqlite") as store:
+        every = store.count_events(None)
+        battles = store.count_events(None, EventFilter.from_params({"type": "battles"}))
+        assert 0 < battles < every
+        assert {r.event_type for r in store.event_records(EventFilter.from_params({"type": "battles"}))} == {"Battles"}
+        sourced = store.event_records(EventFilter.from_params({"sources": "2"}))
+        assert sourced and all(r.sources >= 2 for r in sourced)
+        assert len(sourced) < every

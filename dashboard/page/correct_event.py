@@ -1,6 +1,9 @@
-"""Correcting an event: a mention's role ("not where it happened": an actor or a source) and the date
-of its sentence's events. Kept apart from machine output like place corrections, and undoable; the
-buttons act in callbacks, so the whole page shows the change in the same run."""
+"""Correcting an event: a mention's role ("not where it happened": an actor or a source), the date of
+its sentence's events, their ACLED event type and sub-type and their deaths; and the event across articles
+its sentence reports (split it out of a wrongly merged event, merge another event at the place into it).
+Kept apart from machine output like place corrections, and undoable; the buttons act in callbacks, so the
+whole page shows the change in the same run. The type, deaths and event forms are in
+:mod:`dashboard.page.correct_kind`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,13 +11,19 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard.events import ASSOCIATIVE, LITERAL, date_label, parse_timex
+from dashboard.events.types import TYPES
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.correct import correction_form, flash
+from dashboard.page.markup import escape
 from dashboard.store import EventRecord, StoredMention, StoreError
+from dashboard.store.clusters import MERGE_DAYS
 
 ROLE_LABELS = {LITERAL: "Where it happened", ASSOCIATIVE: "Not where it happened (an actor or a source)"}
 NO_DATE = "none"
+NONE = "-"  # the type and sub-type selects' "none"
+TYPE_LABELS = {NONE: "No type (none of ACLED's kinds)", **{t: t for t in TYPES}}
+WHAT = {"type": "type", "deaths": "deaths", "cluster": "event"}  # what an undo takes back, in words
 
 
 def correction_forms(path: str, records: Sequence[EventRecord], preselect: EventRecord | None = None) -> None:
@@ -49,6 +58,8 @@ def event_form(path: str, record: EventRecord, mention: StoredMention) -> None:
                 disabled=not str(state.get(k.FIX_DATE) or "").strip())
     if record.date_source == "user" or record.date_corrected:
         right.button("Undo the date", key=k.FIX_DATE_UNDO, on_click=undo_date, args=(path, article, record.sent_start))
+    kind_form(path, record)
+    cluster_form(path, record)
 
 
 def apply_role(path: str, article: str, start: int, end: int) -> None:
@@ -94,3 +105,157 @@ def undo_date(path: str, article: str, sent_start: int) -> None:
         flash("error", f"Nothing was undone: {exc}")
         return
     flash("success", "Undone: the sentence's events have their previous date again.")
+
+
+# -- type and deaths ------------------------------------------------------------------------------------
+def sentence_token(record: EventRecord) -> str:
+    return f"{record.article_id}:{record.sent_start}"
+
+
+def _preset(key: str, value: object, options: Sequence[object] | None = None) -> None:
+    """Give a widget the stored value, unless it holds a value of its own (and one of ``options``)."""
+    state = st.session_state
+    if key not in state or (options is not None and state[key] not in options):
+        state[key] = value
+
+
+def kind_form(path: str, record: EventRecord) -> None:
+    """The ACLED event type and sub-type of ``record``'s sentence, and its deaths, each with Apply and Undo."""
+    token, args = sentence_token(record), (path, record.article_id, record.sent_start)
+    type_key, sub_key = k.fix_sentence("type", token), k.fix_sentence("sub_type", token)
+    _preset(type_key, record.event_type or NONE, list(TYPE_LABELS))
+    chosen = st.selectbox("Event type of this sentence", list(TYPE_LABELS), key=type_key,
+                          format_func=TYPE_LABELS.__getitem__, help="ACLED's six event types; “No type” when the "
+                          "sentence reports none of them.")
+    subs = [NONE, *TYPES.get(chosen, ())]
+    _preset(sub_key, record.sub_event_type if chosen == (record.event_type or NONE) and record.sub_event_type
+            else NONE, subs)
+    sub = st.selectbox("Sub-event type", subs, key=sub_key, format_func=lambda s: "the type only" if s == NONE else s,
+                       disabled=chosen == NONE)
+    left, right = st.columns(2)
+    same = (chosen, sub) == (record.event_type or NONE, record.sub_event_type or NONE)
+    left.button("Apply the type", key=k.FIX_TYPE_APPLY, on_click=apply_type, args=args, disabled=same)
+    if record.type_corrected:
+        right.button("Undo the type", key=k.FIX_TYPE_UNDO, on_click=undo_fix, args=("type", *args))
+    low_key, high_key = k.fix_sentence("deaths", token), k.fix_sentence("deaths_high", token)
+    _preset(low_key, record.fatalities)
+    _preset(high_key, record.fatalities_high)
+    low_col, high_col = st.columns(2)
+    low = low_col.number_input("Deaths reported", min_value=0, step=1, key=low_key, placeholder="no number",
+                               help="The count (ACLED's conventions: “at least 49” 49, “dozens” 12); empty when no "
+                               "number is given.")
+    high = high_col.number_input("Highest figure", min_value=0, step=1, key=high_key, placeholder="one figure",
+                                 help="The highest of a range (“10 to 15”: 15) or of several figures; empty for one.")
+    left, right = st.columns(2)
+    left.button("Apply the deaths", key=k.FIX_DEATHS_APPLY, on_click=apply_deaths, args=args,
+                disabled=(low, high) == (record.fatalities, record.fatalities_high))
+    if record.deaths_corrected:
+        right.button("Undo the deaths", key=k.FIX_DEATHS_UNDO, on_click=undo_fix, args=("deaths", *args))
+
+
+def apply_type(path: str, article: str, sent_start: int) -> None:
+    state, token = st.session_state, f"{article}:{sent_start}"
+    chosen, sub = state.get(k.fix_sentence("type", token)), state.get(k.fix_sentence("sub_type", token))
+    event_type = None if chosen in (None, NONE) else chosen
+    try:
+        data.correct_type(path, article, sent_start, event_type, None if sub in (None, NONE) or not event_type else sub)
+    except StoreError as exc:
+        flash("error", f"Nothing was corrected: {exc}")
+        return
+    flash("success", "The sentence's events are now of the type " + (
+        f"“{event_type}{' (' + sub + ')' if sub not in (None, NONE) else ''}”." if event_type else "“none”."))
+
+
+def _count(value: object) -> int | None:
+    return None if value is None else int(value)
+
+
+def apply_deaths(path: str, article: str, sent_start: int) -> None:
+    state, token = st.session_state, f"{article}:{sent_start}"
+    low, high = _count(state.get(k.fix_sentence("deaths", token))), _count(state.get(k.fix_sentence("deaths_high",
+                                                                                                   token)))
+    try:
+        data.correct_deaths(path, article, sent_start, low, high)
+    except StoreError as exc:
+        flash("error", f"Nothing was corrected: {exc}")
+        return
+    said = "no number of deaths" if low is None else f"{low:d}" + (f" to {high:d}" if high not in (None, low) else "")
+    flash("success", f"The sentence's events now report {said}" + (" killed." if low is not None else "."))
+
+
+def undo_fix(what: str, path: str, article: str, sent_start: int) -> None:
+    """Undo the latest correction of a sentence's type, deaths or event across articles (``what``)."""
+    try:
+        undone = data.undo_event_fix(path, what, article, sent_start)
+    except StoreError as exc:
+        flash("error", f"Nothing was undone: {exc}")
+        return
+    token = f"{article}:{sent_start}"
+    for field in {"type": ("type", "sub_type"), "deaths": ("deaths", "deaths_high")}.get(what, ()):
+        st.session_state.pop(k.fix_sentence(field, token), None)
+    flash("success" if undone else "info", f"Undone: the sentence's {WHAT[what]} is as before again." if undone
+          else "That correction was already undone.")
+
+
+# -- the event across articles ------------------------------------------------------------------------
+def _candidate_label(c: dict) -> str:
+    date = date_label(c["date_value"], c["date_precision"], c["date_source"])
+    text = " ".join(str(c["sentence"] or "").split())
+    return (f"{date} · {c['title'] or c['source']} · “{text[:90]}{'…' if len(text) > 90 else ''}” · "
+            f"{c['reports']:d} article{'s' if c['reports'] != 1 else ''}")
+
+
+def cluster_form(path: str, record: EventRecord) -> None:
+    """Split ``record``'s report out of its event, or merge another event at its place (dated at most
+    :data:`~dashboard.store.clusters.MERGE_DAYS` days apart) into its event; undo the last split or merge
+    naming the report."""
+    state = st.session_state
+    args = (path, record.article_id, record.sent_start)
+    if record.cluster_id is None:
+        return
+    st.html(f'<div class="atlas-meta atlas-fix-event">This sentence reports an event of {record.reports:d} '
+            f'article{"s" if record.reports != 1 else ""} from {record.sources:d} '
+            f'source{"s" if record.sources != 1 else ""}.</div>')
+    if len(data.event_reports(path, record.cluster_id)) > 1:
+        st.button("Split this report from its event", key=k.FIX_SPLIT, on_click=split, args=args,
+                  help="When it reports another event than the other articles do: it becomes an event of its own.")
+    offered = {f"{c['article_id']}:{c['sent_start']}": c
+               for c in data.merge_candidates(path, record.article_id, record.sent_start, record.place_id)}
+    if offered:
+        if state.get(k.FIX_MERGE) not in offered:
+            state.pop(k.FIX_MERGE, None)
+        st.selectbox(f"Another event at this place, within {MERGE_DAYS:d} days", list(offered), key=k.FIX_MERGE,
+                     index=None, format_func=lambda t: _candidate_label(offered[t]),
+                     placeholder="choose an event to merge")
+        st.button("Merge it into this event", key=k.FIX_MERGE_APPLY, on_click=merge, args=args,
+                  disabled=state.get(k.FIX_MERGE) is None)
+    else:
+        st.caption(f"No other event at this place within {MERGE_DAYS:d} days to merge with.")
+    history = data.cluster_corrections(path, record.article_id, record.sent_start)
+    if history:
+        steps = ", ".join("split out" if c["action"] == "split" else "merged" for c in history)
+        st.html(f'<div class="atlas-meta atlas-fix-event">Corrections of this report\'s event: {escape(steps)}; '
+                'the last is undone first.</div>')
+        st.button("Undo the last split or merge", key=k.FIX_CLUSTER_UNDO, on_click=undo_fix, args=("cluster", *args))
+
+
+def split(path: str, article: str, sent_start: int) -> None:
+    try:
+        data.split_report(path, article, sent_start)
+    except StoreError as exc:
+        flash("error", f"Nothing was split: {exc}")
+        return
+    flash("success", "The report is now an event of its own.")
+
+
+def merge(path: str, article: str, sent_start: int) -> None:
+    state = st.session_state
+    token = state.get(k.FIX_MERGE)
+    try:
+        other, other_start = str(token).rsplit(":", 1)
+        data.merge_events(path, article, sent_start, other, int(other_start))
+    except (ValueError, StoreError) as exc:
+        flash("error", f"Nothing was merged: {exc}")
+        return
+    state.pop(k.FIX_MERGE, None)
+    flash("success", "The two events are now one.")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard.events import date_label
 from dashboard.ingest import FileResult, IngestReport, ingest_seeds, ingest_text, ingest_uploads
-from dashboard.page.markers import PlaceSummary, Sample, Spot, frame_of, marker_data, spots
+from dashboard.page.markers import PlaceSummary, Sample, Spot, frame_of, marker_data, spots, what_happened
 from dashboard.store import (
     Correction,
     DateRange,
@@ -66,16 +66,17 @@ def load_overview(path: str, generation: int) -> tuple[dict[str, int], DateRange
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_options(path: str, generation: int) -> tuple[list[tuple[str, int]], dict[int, str],
-                                                       list[tuple[str, str]], int]:
+                                                       list[tuple[str, str]], int, dict[str, list[Any]]]:
     """What the filters offer: countries with their events, every place with events (``id: label``),
-    the newest articles (``(id, label)``) and the number of articles."""
+    the newest articles (``(id, label)``), the number of articles and each article's wire copies
+    (``id: [(url, file), ...]``)."""
     store = open_store(path)
     places = {p.id: f"{p.name} ({p.kind}{', ' + p.country if p.country else ''})" for p in store.place_counts()}
     articles = []
     for aid, title, source, published in store.article_list(ARTICLE_OPTIONS):
         label = (title or source)[:90]
         articles.append((aid, f"{label} · {published.isoformat() if published else 'undated'}"))
-    return store.country_counts(), places, articles, store.counts()["articles"]
+    return store.country_counts(), places, articles, store.counts()["articles"], store.copies_by_article()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -95,7 +96,7 @@ def load_markers(path: str, generation: int, flt: EventFilter) -> str:
     for place, eid in pairs:
         samples.setdefault(place, []).append(quoted[eid])
     return marker_data(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles,
-                                    tuple(samples.get(p.id, ())))
+                                    tuple(samples.get(p.id, ())), p.sources)
                        for p in load_place_list(path, generation, flt))
 
 
@@ -121,7 +122,9 @@ def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sa
         missing = [i for i in ids if i not in known]
     rows = open_store(path).event_sentences(missing) if missing else {}
     found = {eid: Sample(e.sentence, (0, len(e.sentence)), e.highlights[0], e.title,
-                         date_label(e.date_value, e.date_precision, e.date_source)) for eid, e in rows.items()}
+                         date_label(e.date_value, e.date_precision, e.date_source), e.reports, e.sources,
+                         what_happened(e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high))
+             for eid, e in rows.items()}
     with _SENTENCES_LOCK:
         known.update(found)
         return {i: known[i] for i in ids}
@@ -130,8 +133,11 @@ def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sa
 @st.cache_data(show_spinner=False, max_entries=64)
 def load_place(path: str, generation: int, place_id: int, flt: EventFilter) -> tuple[PlaceCount | None, int,
                                                                                        list[EventRow]]:
+    """A place (its numbers under no filter), its number of distinct events under ``flt`` and the newest
+    :data:`PANEL_EVENTS` of its reports (each with its event across articles)."""
     store = open_store(path)
-    return store.place(place_id), store.count_events(place_id, flt), store.events(place_id, flt, limit=PANEL_EVENTS)
+    return (store.place(place_id), store.count_distinct_events(place_id, flt),
+            store.events(place_id, flt, limit=PANEL_EVENTS))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -144,15 +150,15 @@ def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABL
                                                                                                   int]:
     """The table's rows under ``flt`` (the newest ``limit``) and how many there are in all."""
     store = open_store(path)
-    records = store.event_records(flt, limit=limit)
+    records = store.event_records(flt, limit=limit, report_sentences=False)  # (the downloads read them)
     total = len(records) if len(records) < limit else store.count_events(None, flt)
     return records, total
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_timeline(path: str, generation: int, flt: EventFilter) -> list[Period]:
-    """``(first day, last day, precision, events)`` of the dated events under ``flt``."""
-    return open_store(path).periods(flt)
+    """``(first day, last day, precision, events, event type)`` of the dated events under ``flt``."""
+    return open_store(path).periods(flt, by_type=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -217,9 +223,29 @@ def search_gazetteer(query: str, limit: int) -> list[Any]:
     return load_gazetteer().search(query, limit=limit)
 
 
-def correct(path: str, article: str, start: int, end: int, place: Any) -> None:
-    """Store a person's correction of a mention (raises ``StoreError``)."""
-    open_store(path).correct(article, start, end, place, author="page")
+def namesakes(name: str, limit: int) -> list[Any]:
+    """The most prominent places called ``name`` in the gazetteer (the resolver's prior), likeliest first."""
+    return load_gazetteer().lookup(name)[:limit]
+
+
+def same_name_mentions(path: str, article: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the article's mentions with the name of the one at ``[start, end)``, it among them."""
+    return open_store(path).same_name_mentions(article, start, end)
+
+
+def correction_group(path: str, article: str, start: int, end: int) -> list[Correction]:
+    """A mention's latest place correction with those written with it ("every mention of this name")."""
+    return open_store(path).correction_group(article, start, end)
+
+
+def correct(path: str, article: str, start: int, end: int, place: Any, every_mention: bool = False) -> int:
+    """Store a person's correction of a mention, or of every mention of its name in the article, as one
+    group; how many mentions were corrected (raises ``StoreError``)."""
+    store = open_store(path)
+    if every_mention:
+        return len(store.correct_every_mention(article, start, end, place, author="page"))
+    store.correct(article, start, end, place, author="page")
+    return 1
 
 
 def undo_correction(path: str, article: str, start: int, end: int) -> bool:
@@ -243,6 +269,41 @@ def correct_date(path: str, article: str, sent_start: int, when: Any) -> None:
 
 def undo_date(path: str, article: str, sent_start: int) -> bool:
     return open_store(path).undo_date(article, sent_start)
+
+
+# -- an event's type, deaths and event across articles (dashboard.page.correct_event; raise StoreError) ------
+def correct_type(path: str, article: str, sent_start: int, event_type: str | None, sub_type: str | None) -> None:
+    open_store(path).correct_type(article, sent_start, event_type, sub_type, author="page")
+
+
+def correct_deaths(path: str, article: str, sent_start: int, low: int | None, high: int | None) -> None:
+    open_store(path).correct_deaths(article, sent_start, low, high, author="page")
+
+
+def split_report(path: str, article: str, sent_start: int) -> None:
+    open_store(path).split_report(article, sent_start, author="page")
+
+
+def merge_events(path: str, article: str, sent_start: int, other: str, other_start: int) -> None:
+    open_store(path).merge_events(article, sent_start, other, other_start, author="page")
+
+
+def undo_event_fix(path: str, what: str, article: str, sent_start: int) -> bool:
+    """Take back the latest correction of a sentence's ``what``: "type", "deaths" or "cluster"."""
+    return getattr(open_store(path), f"undo_{what}")(article, sent_start)
+
+
+def event_reports(path: str, cluster_id: int) -> list[tuple[str, tuple[int, int]]]:
+    """The reports (article, sentence span) of an event across articles, as corrections make it now."""
+    return (open_store(path).cluster(cluster_id) or {}).get("reports", [])
+
+
+def cluster_corrections(path: str, article: str, sent_start: int) -> list[dict[str, Any]]:
+    return open_store(path).cluster_corrections(article, sent_start)
+
+
+def merge_candidates(path: str, article: str, sent_start: int, place_id: int) -> list[dict[str, Any]]:
+    return open_store(path).merge_candidates(article, sent_start, place_id)
 
 
 # -- adding articles -----------------------------------------------------------------------------------

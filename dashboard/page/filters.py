@@ -1,5 +1,6 @@
 """The sidebar: what the store holds and the filters (dates, undated articles, country-level places,
-countries, kinds of place, places, one article, minimum confidence, a text search over sentences).
+countries, kinds of place, places, one article, event types, a minimum number of sources, minimum
+confidence, a text search over sentences).
 Every filter is kept in the URL (:mod:`dashboard.page.state`)."""
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from dashboard.page import keys as k
 from dashboard.page.data import PLACE_OPTIONS, load_options, places_named
 from dashboard.page.markup import escape_markdown
 from dashboard.page.state import clear_filters, take_pending_dates
+from dashboard.page.table import also_published_by
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
+from dashboard.store.filters import EVENT_TYPE_NAMES, MAX_MIN_SOURCES
 
 
 def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) -> None:
     state = st.session_state
-    countries, places, articles, n_articles = load_options(path, generation)
+    countries, places, articles, n_articles, copies = load_options(path, generation)
     with st.sidebar:
         st.title("News Atlas")
         st.caption(f"{counts['articles']:d} articles · {counts['events']:d} events · {counts['places']:d} places "
@@ -61,7 +64,8 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                           if len(places) > len(listed) else "."))
         if state.get(k.PLACES_FLASH):  # names as typed: shown escaped (a typed ![x](http://...) fetches nothing)
             st.caption(escape_markdown(state.pop(k.PLACES_FLASH)))
-        labels = dict(articles)
+        labels = {aid: " · ".join(filter(None, (label, also_published_by(copies.get(aid, ())))))
+                  for aid, label in articles}
         chosen = state.get(k.ARTICLE)
         if chosen and chosen not in labels:
             labels[chosen] = f"article {chosen}"
@@ -69,6 +73,12 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                      format_func=lambda a: "every article" if a is None else labels[a],
                      help=f"The newest {len(articles)} of {n_articles:d} articles." if n_articles > len(articles)
                      else None)
+        st.multiselect("Event types", EVENT_TYPE_NAMES, key=k.EVENT_TYPES, placeholder="every type",
+                       help="ACLED's six event types, read from each sentence's words; an event whose words name "
+                       "none is left out once a type is chosen.")
+        st.number_input("Minimum number of sources", min_value=1, max_value=MAX_MIN_SOURCES, step=1,
+                        key=k.MIN_SOURCES, help="Events reported by at least this many distinct outlets (the "
+                        "links' domains, else the files; a wire copy is one more article, not one more source).")
         st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key=k.MIN_CONFIDENCE,
                   help="How sure the geoparser was of each place (0 to 1); a place you corrected counts as 1.")
         st.text_input("Sentences containing", key=k.TEXT, max_chars=MAX_SEARCH, placeholder="e.g. shelling",

@@ -16,12 +16,22 @@ FIX_ROLE_UNDO = "fix_role_undo"
 FIX_DATE = "fix_date"  # the date typed for the mention's sentence (a TIMEX3 value, or "none")
 FIX_DATE_APPLY = "fix_date_apply"
 FIX_DATE_UNDO = "fix_date_undo"
+FIX_TYPE_APPLY = "fix_type_apply"  # the event type and sub-type chosen (fix_type_<sentence>, fix_sub_type_<sentence>)
+FIX_TYPE_UNDO = "fix_type_undo"
+FIX_DEATHS_APPLY = "fix_deaths_apply"  # the deaths typed (fix_deaths_<sentence>, fix_deaths_high_<sentence>)
+FIX_DEATHS_UNDO = "fix_deaths_undo"
+FIX_SPLIT = "fix_split"  # "Split this report from its event"
+FIX_MERGE = "fix_merge"  # the event to merge into this one (a report's sentence token, article:sent_start)
+FIX_MERGE_APPLY = "fix_merge_apply"
+FIX_CLUSTER_UNDO = "fix_cluster_undo"  # undo the last split or merge naming this report
 COUNTRY = "f_country"  # countries (ISO codes)
 KINDS = "f_kinds"  # kinds of place
 PLACES = "f_places"  # places (ids; names while being typed)
 ARTICLE = "f_article"  # one article's id
 MIN_CONFIDENCE = "f_conf"
 TEXT = "f_q"  # search text over sentences
+EVENT_TYPES = "f_types"  # ACLED event types
+MIN_SOURCES = "f_sources"  # minimum number of distinct sources (outlets) of an event
 CLEAR_FILTERS = "f_clear"  # the "Clear the filters" button
 PLACES_FLASH = "_places_flash"  # names typed into Places that no stored place has
 DATES_DONE = "_dates_done"  # the last full date range (while a new one is being picked)
@@ -48,6 +58,7 @@ FIX_PRESELECTED = "_fix_preselected"  # the token of the table row that chose th
 FIX_SEARCH = "fix_search"  # the gazetteer search text
 FIX_SEARCHED = "_fix_searched"  # the search whose best place was chosen
 FIX_CHOICE = "fix_choice"  # the right place (c:ID, s:ID or "none")
+FIX_EVERY = "fix_every"  # "Apply to every mention of this name in the article" (on by default)
 FIX_APPLY = "fix_apply"
 FIX_UNDO = "fix_undo"  # undo the chosen mention's last correction
 FIX_UNDO_LAST = "fix_undo_last"  # undo the correction just applied
@@ -95,6 +106,12 @@ def undo(correction_id: int) -> str:
 def fix_role(token: str) -> str:
     """The role chosen for one mention (``article:start:end``): literal or associative."""
     return f"fix_role_{token}"
+
+
+def fix_sentence(what: str, token: str) -> str:
+    """An event correction's field for one sentence (``article:sent_start``): ``what`` is type, sub_type,
+    deaths or deaths_high."""
+    return f"fix_{what}_{token}"
 
 
 def uploads(round_: int) -> str:

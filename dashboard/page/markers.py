@@ -43,11 +43,15 @@ class Sample:
     mention: tuple[int, int]
     title: str | None
     date: str | None  # the event's date as a reader says it ("13 Sep 2022", "week of 29 Nov 2021", "undated")
+    reports: int = 1  # articles that report the event (across articles, wire copies included)
+    sources: int = 1  # ... and their distinct outlets
+    what: str = ""  # its type and deaths as a reader says them ("Battles (armed clash) · 49 killed"), or ""
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceSummary:
-    """What the map shows of one place under the current filter."""
+    """What the map shows of one place under the current filter: ``events`` distinct events (an event
+    reported by several articles counts once), ``articles`` and ``sources`` (distinct outlets) reporting them."""
 
     id: int
     name: str
@@ -58,6 +62,7 @@ class PlaceSummary:
     events: int
     articles: int
     samples: tuple[Sample, ...] = field(default=())
+    sources: int = 1
 
 
 def style_of(kind: str) -> str:
@@ -80,6 +85,30 @@ def _size(place: PlaceSummary) -> tuple[int, int]:
     return size, size
 
 
+def deaths_label(fatalities: int | None, high: int | None = None) -> str:
+    """Deaths as a reader says them: "49 killed", "10 to 15 killed", "no one killed"; "" when none given."""
+    if fatalities is None:
+        return ""
+    if fatalities == 0 and not high:
+        return "no one killed"
+    return f"{fatalities:,}{f' to {high:,}' if high and high > fatalities else ''} killed"
+
+
+def what_happened(event_type: str | None, sub_event_type: str | None, fatalities: int | None = None,
+                  high: int | None = None) -> str:
+    """An event's type and deaths: "Battles (armed clash) · 49 killed" ("" when neither is known)."""
+    kind = (event_type or "") + (f" ({sub_event_type[:1].lower() + sub_event_type[1:]})"
+                                 if event_type and sub_event_type else "")
+    return " · ".join(part for part in (kind, deaths_label(fatalities, high)) if part)
+
+
+def reported_by(reports: int, sources: int) -> str:
+    """"reported by 3 articles from 2 sources" (a wire copy is one more article, not one more source)."""
+    def n(count: int, word: str) -> str:
+        return f"{count:d} {word}{'s' if count != 1 else ''}"
+    return f"reported by {n(reports, 'article')} from {n(sources, 'source')}"
+
+
 def tooltip_label(name: str, kind: str, country: str | None) -> str:
     """A marker's tooltip as the browser shows it (the text st_folium reports of a clicked marker):
     "Goris · town · Armenia" (the country's name; "no country"). No id."""
@@ -90,23 +119,25 @@ def marker_data(places: Iterable[PlaceSummary], *, limit: int = POPUP_EXCERPT) -
     """What the browser needs to draw the markers, their tooltips and popups, as compact JSON.
 
     ``{"titles": [title, ...], "rows": [row, ...]}``, a row per place:
-    ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples, country name]``
-    (the rows in the store's order: most events first, which the labels follow), a sample
-    per quoted sentence: ``[before, name as written, after, title index, date]``. Every string is
+    ``[lat, lon, id, style, kind, events, articles, name, country, width, height, samples, country name,
+    sources, notes]`` (the rows in the store's order: most events first, which the labels follow), a
+    sample per event quoted (its first report here): ``[before, name as written, after, title index,
+    date]``, and a note per sample: ``[what it was, "reported by N articles from M sources" or ""]``. Every string is
     already escaped with :func:`dashboard.page.markup.escape` (the page's script only puts them between tags
     of its own), every number is a number, and the JSON cannot close a ``<script>``. Titles are shared
     by the places of one article. Worth caching: at thousands of places this is the map's weight."""
     titles: dict[str, int] = {}
     rows = []
     for p in places:
-        samples = []
+        samples, notes = [], []
         for q in p.samples:
             before, name, after, title, date = _quoted(q, limit)
             samples.append([before, name, after, titles.setdefault(title, len(titles)), date])
+            notes.append([escape(q.what), escape(reported_by(q.reports, q.sources)) if q.reports > 1 else ""])
         width, height = _size(p)
         rows.append([round(float(p.lat), 5), round(float(p.lon), 5), int(p.id), style_of(p.kind), escape(p.kind),
                      int(p.events), int(p.articles), escape(p.name), escape(p.country or "no country"),
-                     width, height, samples, escape(country_name(p.country) or "no country")])
+                     width, height, samples, escape(country_name(p.country) or "no country"), int(p.sources), notes])
     text = json.dumps({"titles": list(titles), "rows": rows}, separators=(",", ":"), ensure_ascii=False)
     return text.replace("<", "\\u003c")  # escape() leaves no "<"; this keeps it so whatever comes
 

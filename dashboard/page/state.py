@@ -50,6 +50,8 @@ def init_state(rng: DateRange) -> list[Ignored]:
     state[k.ARTICLE] = flt.article
     state[k.MIN_CONFIDENCE] = flt.min_confidence
     state[k.TEXT] = flt.text
+    state[k.EVENT_TYPES] = list(flt.event_types)
+    state[k.MIN_SOURCES] = flt.min_sources
     place = params.get("place")
     place = place[-1] if isinstance(place, list) else place
     state[k.PLACE] = to_int(place)
@@ -107,14 +109,16 @@ def current_filter(rng: DateRange) -> EventFilter:
                        country=state.get(k.COUNTRY) or (), places=state.get(k.PLACES) or (),
                        article=state.get(k.ARTICLE), kinds=state.get(k.KINDS) or (),
                        min_confidence=state.get(k.MIN_CONFIDENCE) or 0.0, text=state.get(k.TEXT) or "",
-                       every_mention=bool(state.get(k.EVERY_MENTION, False)))
+                       every_mention=bool(state.get(k.EVERY_MENTION, False)),
+                       event_types=state.get(k.EVENT_TYPES) or (), min_sources=state.get(k.MIN_SOURCES) or 1)
 
 
 def clear_filters() -> None:
     """Back to every event (a callback: runs before the widgets are drawn)."""
     state = st.session_state
     for key, value in ((k.COUNTRY, []), (k.KINDS, []), (k.PLACES, []), (k.ARTICLE, None), (k.MIN_CONFIDENCE, 0.0),
-                       (k.TEXT, ""), (k.UNDATED, True), (k.COUNTRIES, True), (k.EVERY_MENTION, False)):
+                       (k.TEXT, ""), (k.UNDATED, True), (k.COUNTRIES, True), (k.EVERY_MENTION, False),
+                       (k.EVENT_TYPES, []), (k.MIN_SOURCES, 1)):
         state[key] = value
     state.pop(k.DATES, None)
     state.pop(k.DATES_DONE, None)

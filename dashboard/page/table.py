@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -28,12 +28,13 @@ from dashboard.events import date_label
 from dashboard.export import file_names, geojson_text, to_csv
 from dashboard.page import keys as k
 from dashboard.page.data import TABLE_ROWS, all_records, load_records
+from dashboard.page.markers import deaths_label
 from dashboard.page.markup import escape, safe_url
 from dashboard.page.timeline import timeline
 from dashboard.store import EventFilter, EventRecord
 
-TABLE_COLUMNS = ("date", "place", "kind", "country", "sentence", "article", "source", "confidence", "corrected",
-                 "link")
+TABLE_COLUMNS = ("date", "place", "kind", "country", "type", "deaths", "sentence", "article", "source", "sources",
+                 "confidence", "corrected", "link")
 ROW_HEIGHT = 68  # pixels: over Streamlit's 4rem, so a sentence wraps onto three lines instead of being cut
 # Second-level labels under which a country's domains are registered ("bbc.co.uk", "abc.net.au").
 _SECOND_LEVEL = {"ac", "co", "com", "edu", "gov", "net", "org", "or", "ne", "go", "mil", "nic", "gv", "info"}
@@ -57,6 +58,12 @@ def outlet(url: str | None, source: str) -> str:
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
+
+
+def also_published_by(copies: Iterable[tuple[str | None, str]]) -> str:
+    """"also published by reuters.com, apnews.com" for an article's wire copies ``(url, file)`` ("" for none)."""
+    names = list(dict.fromkeys(outlet(url, file) for url, file in copies))
+    return f"also published by {', '.join(names)}" if names else ""
 
 
 def table_filter(flt: EventFilter, place_id: int | None) -> EventFilter | None:
@@ -104,9 +111,12 @@ def records_frame(records: Sequence[EventRecord]) -> Any:
         "place": [r.place for r in records],
         "kind": [r.kind for r in records],
         "country": [r.country or "" for r in records],
+        "type": [r.event_type or "" for r in records],
+        "deaths": [deaths_label(r.fatalities, r.fatalities_high) for r in records],
         "sentence": [r.sentence for r in records],
         "article": [r.title or "Untitled" for r in records],
         "source": [outlet(r.url, r.source) for r in records],
+        "sources": [int(r.sources) for r in records],
         "confidence": [round(float(r.confidence), 2) for r in records],
         "corrected": [bool(r.corrected) for r in records],
         "link": [safe_url(r.url) for r in records],
@@ -139,6 +149,11 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
                                                              help="wrapped; click a cell to read it whole"),
                      "source": st.column_config.TextColumn("source", help="the outlet (the link's domain), else "
                                                            "the file the article came from"),
+                     "type": st.column_config.TextColumn("type", width="medium", help="ACLED's event type, read "
+                                                         "from the sentence's words (empty: they name none)"),
+                     "deaths": st.column_config.TextColumn("deaths", help="deaths the sentence reports"),
+                     "sources": st.column_config.NumberColumn("sources", help="distinct outlets reporting the "
+                                                              "event (across articles; a wire copy adds none)"),
                      "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
                      "corrected": st.column_config.CheckboxColumn("corrected"),
                      "link": st.column_config.LinkColumn("link", display_text="open"),

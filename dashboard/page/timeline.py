@@ -7,9 +7,11 @@ filter, and a Play control that steps a window through the range (the map follow
 * **Coarse dates.** An event known only to a week, month, season, year or decade is *shared out* over the
   bins its period covers, in proportion to the days of the period each holds (:func:`binned_counts`):
   "last month" in week bins adds about a quarter of an event to each of its weeks. Those shares are drawn
-  paler on top of the events dated within one bin, coloured by precision, so every event weighs the same
+  paler than the events dated within one bin (the precision is in the tooltip), so every event weighs the same
   on the chart (a bar's area is its events) and a month of vague reports does not tower over the days
   that were actually reported. The tooltip says which part was shared out.
+* **Types.** Each bar is stacked by ACLED event type, a colour each (:data:`TYPE_COLOURS`, with a legend;
+  grey for events whose words name none).
 * **Brush.** Dragging over the chart selects an interval on x; :func:`brushed_dates` snaps it to whole
   bins and the chart's callback (:func:`on_brush`, run before the page's widgets are drawn) puts it in the
   sidebar's date range, and so in the URL (``from=``/``to=``).
@@ -44,6 +46,7 @@ MAX_BINS = 200
 PLAY_STEP = 1.5  # seconds between two steps of Play
 PLAY_STEPS = 40  # Play takes weeks, months or years so that the range is about this many steps at most
 BRUSH = "span"  # the interval selection's name in the chart
+CHART_HEIGHT = 230  # pixels, the legend of event types above the bars included
 DAY = datetime.timedelta(days=1)
 EPOCH = datetime.date(1970, 1, 1)
 
@@ -109,27 +112,38 @@ def bin_label(start: datetime.date, unit: str) -> str:
     return start.isoformat()
 
 
+# The colour of each ACLED event type on the timeline (and of events whose words name none).
+NO_TYPE = "no type"
+TYPE_COLOURS: dict[str, str] = {
+    "Battles": "#c0392b", "Explosions/Remote violence": "#e67e22", "Violence against civilians": "#8e44ad",
+    "Riots": "#d4ac0d", "Protests": "#2e86c1", "Strategic developments": "#27ae60", NO_TYPE: "#95a5a6",
+}
+
+
 @dataclass(frozen=True)
 class Bar:
-    """One piece of a bin's bar: the events of one precision dated within the bin (``shared`` false), or
-    the shares of events of that precision whose period is wider than the bin (``shared`` true)."""
+    """One piece of a bin's bar: the events of one type and precision dated within the bin (``shared``
+    false), or the shares of such events whose period is wider than the bin (``shared`` true)."""
 
     first: datetime.date
     last: datetime.date
     precision: str
     shared: bool
     events: float
+    event_type: str = NO_TYPE
 
 
 def binned_counts(periods: Sequence[Period], bins: Sequence[tuple[datetime.date, datetime.date]]) -> list[Bar]:
     """The bars of the timeline: each period's events in the bin that holds it, or shared out over the bins
-    its period covers in proportion to their days in it (parts outside the bins are left out)."""
+    its period covers in proportion to their days in it (parts outside the bins are left out), per event
+    type when the periods have one (:class:`~dashboard.store.records.TypedPeriod`) and precision."""
     if not bins:
         return []
     starts = [b[0] for b in bins]
     lo, hi = bins[0][0], bins[-1][1]
-    sums: dict[tuple[int, str, bool], float] = {}
+    sums: dict[tuple[int, str, bool, str], float] = {}
     for p in periods:
+        kind = getattr(p, "event_type", None) or NO_TYPE
         first, last = max(p.first, lo), min(p.last or p.first, hi)
         if last < first or p.events <= 0:
             continue
@@ -138,17 +152,18 @@ def binned_counts(periods: Sequence[Period], bins: Sequence[tuple[datetime.date,
         i = bisect.bisect_right(starts, first) - 1
         j = bisect.bisect_right(starts, last) - 1
         if i == j and first == p.first and last == (p.last or p.first):
-            key = (i, precision, False)
+            key = (i, precision, False, kind)
             sums[key] = sums.get(key, 0.0) + p.events
             continue
         for n in range(i, j + 1):
             days = (min(bins[n][1], last) - max(bins[n][0], first)).days + 1
-            key = (n, precision, True)
+            key = (n, precision, True, kind)
             sums[key] = sums.get(key, 0.0) + p.events * days / whole
     order = {p: i for i, p in enumerate(PRECISIONS)}
-    return [Bar(bins[n][0], bins[n][1], precision, shared, events)
-            for (n, precision, shared), events in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][2],
-                                                                                         order.get(kv[0][1], 99)))]
+    types = {t: i for i, t in enumerate(TYPE_COLOURS)}
+    return [Bar(bins[n][0], bins[n][1], precision, shared, events, kind)
+            for (n, precision, shared, kind), events in sorted(sums.items(), key=lambda kv: (
+                kv[0][0], types.get(kv[0][3], 99), kv[0][2], order.get(kv[0][1], 99)))]
 
 
 def shown_span(periods: Sequence[Period], flt: EventFilter) -> tuple[datetime.date, datetime.date] | None:
@@ -245,8 +260,8 @@ def play_start(first: datetime.date, last: datetime.date) -> dict[str, Any]:
 # -- the page part -------------------------------------------------------------------------------------
 def timeline_chart(bars: Sequence[Bar], bins: Sequence[tuple[datetime.date, datetime.date]], unit: str,
                    window: tuple[datetime.date, datetime.date] | None = None) -> Any:
-    """The chart: stacked bars per bin and precision (shared-out parts paler), an x brush, and Play's
-    window shaded."""
+    """The chart: bars per bin stacked by event type (a colour each, with a legend; shared-out parts of
+    coarse dates paler, the precision in the tooltip), an x brush, and Play's window shaded."""
     import altair as alt
     import pandas as pd
 
@@ -259,6 +274,8 @@ def timeline_chart(bars: Sequence[Bar], bins: Sequence[tuple[datetime.date, date
         "end": [(b.last + DAY).isoformat() for b in bars],
         "bin": [bin_label(b.first, unit) for b in bars],
         "precision": [b.precision for b in bars],
+        "type": [b.event_type for b in bars],
+        "type_order": [list(TYPE_COLOURS).index(b.event_type) if b.event_type in TYPE_COLOURS else 99 for b in bars],
         "part": ["shared out over its period" if b.shared else f"dated within the {unit}" for b in bars],
         "shared": [b.shared for b in bars],
         "events": [round(b.events, 2) for b in bars],
@@ -269,17 +286,21 @@ def timeline_chart(bars: Sequence[Bar], bins: Sequence[tuple[datetime.date, date
     base = alt.Chart(frame).mark_bar().encode(
         x=x, x2="end:T",
         y=alt.Y("sum(events):Q", title=f"events per {unit}", stack="zero"),
-        color=alt.Color("precision:N", title="known to the", sort=list(PRECISIONS)),
+        color=alt.Color("type:N", title="event type", scale=alt.Scale(domain=list(TYPE_COLOURS),
+                                                                      range=list(TYPE_COLOURS.values())),
+                        legend=alt.Legend(orient="top", direction="horizontal", columns=4, symbolType="square",
+                                          labelLimit=200, title=None)),
         opacity=alt.Opacity("shared:O", scale=alt.Scale(domain=[False, True], range=[0.9, 0.4]), legend=None),
-        order=alt.Order("shared:O"),
-        tooltip=[alt.Tooltip("bin:N", title="when"), alt.Tooltip("precision:N", title="known to the"),
+        order=alt.Order("type_order:Q"),
+        tooltip=[alt.Tooltip("bin:N", title="when"), alt.Tooltip("type:N", title="event type"),
+                 alt.Tooltip("precision:N", title="known to the"),
                  alt.Tooltip("part:N", title="events"), alt.Tooltip("sum(events):Q", title="count", format=".3~f")],
     ).add_params(brush)
     if window is None:
-        return base.properties(height=170)
+        return base.properties(height=CHART_HEIGHT)
     shade = alt.Chart(pd.DataFrame({"first": [window[0].isoformat()], "end": [(window[1] + DAY).isoformat()]})
                       ).mark_rect(color="#e76f51", opacity=0.18).encode(x="first:T", x2="end:T")
-    return alt.layer(shade, base).properties(height=170)
+    return alt.layer(shade, base).properties(height=CHART_HEIGHT)
 
 
 def timeline_key(span: tuple[datetime.date, datetime.date], flt: EventFilter) -> str:

@@ -7,7 +7,8 @@ candidates and events, so an interrupted ingest (exception, Ctrl-C, SIGKILL) lea
 an article already stored (same text, same id) is not stored again. The database runs in WAL mode: the
 app reads while ``atlas ingest`` writes.
 
-Corrections (of a place, a role, a date) are kept apart from machine output; the ``event`` table holds
+Corrections (of a place, a role, a date, an event's type or deaths; splits and merges of events across
+articles: :mod:`.clusters`) are kept apart from machine output; the ``event`` table holds
 the events with corrections applied: every write re-derives the events it changes from the
 ``effective_event`` view in its own transaction (:mod:`.writes`), and every reader selects from ``event``.
 
@@ -30,7 +31,7 @@ from typing import Any
 import platformdirs
 
 from ..errors import StoreError
-from . import writes
+from . import clusters, writes
 from .check import diagnose, open_error
 from .reads import Reads
 from .schema import SCHEMA_VERSION, migrate
@@ -87,7 +88,7 @@ class _Reader:
         self.expired = False
 
 
-class Store(Reads):
+class Store(Reads, clusters.ClusterReads):
     """The event store. Writes go through one SQLite connection under one lock; reads each take a
     connection of their own (from a small pool), so a slow read never makes another session's read, or a
     write, wait (WAL). Thread-safe, so Streamlit's sessions can share one Store. Every read query has a
@@ -276,9 +277,18 @@ class Store(Reads):
         with self.transaction() as db:
             return writes.correct_place(db, article_id, start, end, place, author)
 
+    def correct_every_mention(self, article_id: str, start: int, end: int, place: Any, *,
+                              author: str = "") -> list[int]:
+        """:meth:`correct` for every mention of the article with the name of the one at ``[start, end)``
+        (the gazetteer's name normaliser decides), as one group: undoing any of them undoes them all.
+        Returns the corrections' ids, in text order."""
+        with self.transaction() as db:
+            return writes.correct_place_every_mention(db, article_id, start, end, place, author)
+
     def undo_correction(self, article_id: str, start: int, end: int) -> bool:
         """Take back the latest place correction of a mention (the one before it, or the machine's place,
-        counts again). ``False`` when the mention has none."""
+        counts again), with the rest of its group (:meth:`correct_every_mention`). ``False`` when the
+        mention has none."""
         with self.transaction() as db:
             return writes.undo(db, "correction", article_id, start, end)
 
@@ -303,6 +313,49 @@ class Store(Reads):
         """Take back the latest date correction of a sentence."""
         with self.transaction() as db:
             return writes.undo(db, "date_correction", article_id, sent_start)
+
+    # -- corrections of what an event is, and of events across articles (version 8) ------------------
+    def correct_type(self, article_id: str, sent_start: int, event_type: str | None,
+                     sub_event_type: str | None = None, *, author: str = "") -> int:
+        """Give the events of the sentence starting at ``sent_start`` a person's ACLED event type (``None``:
+        the sentence reports no event of a type) and sub-event type (``None``: the type only)."""
+        with self.transaction() as db:
+            return writes.correct_type(db, article_id, sent_start, event_type, sub_event_type, author)
+
+    def undo_type(self, article_id: str, sent_start: int) -> bool:
+        """Take back the latest type correction of a sentence."""
+        with self.transaction() as db:
+            return writes.undo(db, "type_correction", article_id, sent_start)
+
+    def correct_deaths(self, article_id: str, sent_start: int, fatalities: int | None,
+                       fatalities_high: int | None = None, *, author: str = "") -> int:
+        """Give the events of a sentence a person's death count (``None``: no number given) and the highest
+        figure of a range (``None``: one figure)."""
+        with self.transaction() as db:
+            return writes.correct_deaths(db, article_id, sent_start, fatalities, fatalities_high, author)
+
+    def undo_deaths(self, article_id: str, sent_start: int) -> bool:
+        """Take back the latest deaths correction of a sentence."""
+        with self.transaction() as db:
+            return writes.undo(db, "deaths_correction", article_id, sent_start)
+
+    def split_report(self, article_id: str, sent_start: int, *, author: str = "") -> int:
+        """Take the report of the sentence at ``sent_start`` out of the event across articles it was merged
+        into: an event of its own (:mod:`.clusters`)."""
+        with self.transaction() as db:
+            return clusters.split_report(db, article_id, sent_start, author)
+
+    def merge_events(self, article_id: str, sent_start: int, other_article: str, other_sent_start: int, *,
+                     author: str = "") -> int:
+        """Put every report of the event of the sentence ``(other_article, other_sent_start)`` into the event
+        of the sentence ``(article_id, sent_start)``."""
+        with self.transaction() as db:
+            return clusters.merge_events(db, article_id, sent_start, other_article, other_sent_start, author)
+
+    def undo_cluster(self, article_id: str, sent_start: int) -> bool:
+        """Take back the latest split or merge that names the report of a sentence."""
+        with self.transaction() as db:
+            return clusters.undo_cluster(db, article_id, sent_start)
 
 
 __all__ = ["SCHEMA_VERSION", "STORE_NAME", "Store", "data_dir", "store_path"]

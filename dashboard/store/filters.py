@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..events.types import TYPES
 from .records import as_date
 
 
@@ -33,6 +34,11 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
 }
 KIND_LABELS = {"town": "town or city", "region": "province, district or region", "country": "country",
                "feature": "sea, river, mountain, road or site"}
+# ACLED's six event types and the short names the URL gives them (?type=battles,explosions).
+EVENT_TYPE_CODES: dict[str, str] = dict(zip(("explosions", "battles", "civilians", "riots", "protests", "strategic"),
+                                            TYPES, strict=True))
+EVENT_TYPE_NAMES = list(EVENT_TYPE_CODES.values())  # in ACLED's (and the types' tie-break) order
+MAX_MIN_SOURCES = 1000  # a minimum number of sources above this is taken as this
 MAX_FILTER_PLACES = 200  # place ids one filter (one URL) may name
 MAX_SEARCH = 200  # characters of a text search
 ID_MIN, ID_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER holds: an id beyond it can name nothing
@@ -75,6 +81,21 @@ def _ids(values: Any) -> tuple[int, ...]:
 
 def _kinds(values: Any) -> tuple[str, ...]:
     return tuple(k for k in KIND_GROUPS if k in {str(v).strip().lower() for v in values})
+
+
+def _event_types(values: Any) -> tuple[str, ...]:
+    """ACLED event types among ``values`` (their names or the URL's short names), in ACLED's order."""
+    given = {EVENT_TYPE_CODES.get(str(v).strip().lower(), str(v).strip()) for v in values}
+    return tuple(t for t in EVENT_TYPE_NAMES if t in given)
+
+
+def _type_code(value: str) -> bool:
+    return bool(_event_types([value]))
+
+
+def _min_sources(value: Any) -> int:
+    number = as_id(value) if not isinstance(value, float) else (int(value) if math.isfinite(value) else None)
+    return 1 if number is None else min(max(number, 1), MAX_MIN_SOURCES)
 
 
 def _number(value: Any) -> float | None:
@@ -128,8 +149,10 @@ class EventFilter:
     countries; ``places`` only these place ids; ``article`` only this article's events; ``kinds`` only
     these kinds of place (keys of :data:`KIND_GROUPS`); ``min_confidence`` only events whose place was
     resolved at least this surely (a corrected place counts as 1); ``text`` only sentences containing
-    it (SQLite ``LIKE``: case-insensitive for ASCII letters only). ``every_mention`` keeps places named
-    only as actors or sources (associative); by default only the places where something happened
+    it (SQLite ``LIKE``: case-insensitive for ASCII letters only); ``event_types`` only events of these
+    ACLED types (:data:`EVENT_TYPE_NAMES`); ``min_sources`` only events (across articles: the cluster of
+    :mod:`dashboard.events.stories`) that at least this many distinct outlets report. ``every_mention``
+    keeps places named only as actors or sources (associative); by default only the places where something happened
     (literal). Dates are the events' own: an event of coarse precision (a week, a month, a year) is kept
     when its period overlaps the range. Empty means "no restriction".
     Hashable (a cache key) and serialisable to the URL; values are normalised on construction."""
@@ -145,6 +168,8 @@ class EventFilter:
     min_confidence: float = 0.0
     text: str = ""
     every_mention: bool = False
+    event_types: tuple[str, ...] = ()
+    min_sources: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", _codes(self.country))
@@ -153,6 +178,8 @@ class EventFilter:
         object.__setattr__(self, "kinds", _kinds(self.kinds))
         object.__setattr__(self, "min_confidence", _confidence(self.min_confidence))
         object.__setattr__(self, "text", _search(self.text))
+        object.__setattr__(self, "event_types", _event_types(self.event_types))
+        object.__setattr__(self, "min_sources", _min_sources(self.min_sources))
 
     def where(self, event: str = "e", place: str = "p") -> tuple[str, list[Any]]:
         """A SQL condition over ``event`` (a row of the ``event`` table) and ``place`` (joined on
@@ -189,10 +216,24 @@ class EventFilter:
             cond += (f" AND EXISTS (SELECT 1 FROM sentence sx WHERE sx.article = {event}.article AND sx.start = "
                      f"{event}.sent_start AND sx.text LIKE ? ESCAPE '\\')")
             params.append(like_pattern(self.text))
+        if self.event_types:
+            cond += f" AND {event}.event_type IN ({', '.join('?' * len(self.event_types))})"
+            params.extend(self.event_types)
+        if self.min_sources > 1:
+            # The event (its report's cluster now, corrections applied: dashboard/store/clusters.py) is one of
+            # those with enough distinct outlets: a list SQLite makes once per query (not once per event: a
+            # big story's event has hundreds of reports). An event without a report has one source.
+            cond += (" AND EXISTS (SELECT 1 FROM report rx LEFT JOIN corrected_cluster cxx ON cxx.report = rx.id "
+                     f"WHERE rx.article = {event}.article AND rx.sent_start = {event}.sent_start AND "
+                     "coalesce(cxx.cluster, rx.cluster) IN (SELECT coalesce(y.cluster, o.cluster) FROM report o "
+                     "LEFT JOIN corrected_cluster y ON y.report = o.id JOIN article_copy c ON c.article = o.article "
+                     "GROUP BY 1 HAVING count(DISTINCT c.outlet) >= ?))")
+            params.append(self.min_sources)
         return cond, params
 
     # The URL: ?from=2022-01-01&to=2022-12-31&undated=0&countries=0&country=AM,AZ&places=616108&
-    # article=0123456789abcdef&kind=town,region&conf=0.5&q=shelling&mentions=all (defaults are left out).
+    # article=0123456789abcdef&kind=town,region&conf=0.5&q=shelling&mentions=all&type=battles,explosions&
+    # sources=2 (defaults are left out).
     def to_params(self) -> dict[str, str]:
         params = {}
         if self.start:
@@ -217,6 +258,11 @@ class EventFilter:
             params["q"] = self.text
         if self.every_mention:
             params["mentions"] = "all"
+        if self.event_types:
+            codes = {name: code for code, name in EVENT_TYPE_CODES.items()}
+            params["type"] = ",".join(codes[t] for t in self.event_types)
+        if self.min_sources > 1:
+            params["sources"] = str(self.min_sources)
         return params
 
     @classmethod
@@ -281,8 +327,16 @@ class EventFilter:
         mentions = (one("mentions") or "").strip().lower()
         if mentions not in ("", "all"):
             ignored.append(Ignored("mentions", one("mentions") or "", "not “all”"))
+        types = listed("type", _type_code, "not an event type (" + ", ".join(EVENT_TYPE_CODES) + ")")
+        sources = one("sources")
+        if sources is not None and (as_id(sources) is None or as_id(sources) < 1):
+            ignored.append(Ignored("sources", sources, "not a whole number from 1"))
+            sources = None
+        elif sources is not None and as_id(sources) > MAX_MIN_SOURCES:
+            ignored.append(Ignored("sources", sources, f"more than {MAX_MIN_SOURCES}: {MAX_MIN_SOURCES} is used"))
         flt = cls(start, end, undated, countries, country=country, places=places, article=article, kinds=kinds,
-                  min_confidence=conf, text=text, every_mention=mentions == "all")
+                  min_confidence=conf, text=text, every_mention=mentions == "all", event_types=types,
+                  min_sources=sources)
         return flt, ignored
 
     def clamp(self, low: datetime.date | None, high: datetime.date | None) -> EventFilter:
@@ -296,7 +350,7 @@ class EventFilter:
 
 # The URL's parameters: the filter's (EventFilter.to_params) and the selected place's (the page's).
 URL_PARAMS = ("from", "to", "undated", "countries", "country", "places", "article", "kind", "conf", "q", "mentions",
-              "place")
+              "type", "sources", "place")
 
 
 @dataclass(frozen=True, slots=True)

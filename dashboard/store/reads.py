@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from .clusters import CLUSTER, event_reports
 from .filters import EventFilter
 from .records import (
     ArticleSummary,
@@ -26,8 +27,20 @@ from .records import (
     StoredArticle,
     StoredMention,
     StoredPlace,
+    TypedPeriod,
     as_date,
     from_row,
+)
+from .reports import (
+    CLUSTER_COLUMNS,
+    CLUSTER_JOIN,
+    DISTINCT_EVENT,
+    REPORT_JOIN,
+    REPORTS_LISTED,
+    SAMPLE_READ,
+    cluster_reports,
+    cluster_totals,
+    first_events,
 )
 
 # The order of events everywhere: newest first, undated last (NULL sorts last in descending order), in text
@@ -118,16 +131,19 @@ class Reads:
         """Every place with events under ``flt``, most events first."""
         where, params = flt.where()
         rows = self._rows(
-            f"SELECT {_PLACE_COLUMNS}, count(*) AS events, count(DISTINCT e.article) AS articles FROM event e "
-            f"JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id ORDER BY count(*) DESC, p.name", params)
+            f"SELECT {_PLACE_COLUMNS}, count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, "
+            "count(DISTINCT e.article) AS articles, count(DISTINCT coalesce(ac.outlet, e.article)) AS sources "
+            f"FROM event e JOIN place p ON p.id = e.place {REPORT_JOIN} WHERE {where} GROUP BY p.id "
+            "ORDER BY events DESC, reports DESC, p.name", params)
         return [from_row(PlaceCount, r) for r in rows]
 
     def place(self, place_id: int) -> PlaceCount | None:
         """A stored place with its total numbers of events and articles (no filter)."""
         rows = self._rows(
-            f"SELECT {_PLACE_COLUMNS}, (SELECT count(*) FROM event e WHERE e.place = ?) AS events, "
-            "(SELECT count(DISTINCT e.article) FROM event e WHERE e.place = ?) AS articles "
-            "FROM place p WHERE p.id = ?", (place_id, place_id, place_id))
+            f"SELECT {_PLACE_COLUMNS}, n.events, n.reports, n.articles, n.sources FROM place p, (SELECT "
+            f"count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, count(DISTINCT e.article) AS "
+            "articles, count(DISTINCT coalesce(ac.outlet, e.article)) AS sources FROM event e "
+            f"{REPORT_JOIN} WHERE e.place = ?) n WHERE p.id = ?", (place_id, place_id))
         return from_row(PlaceCount, rows[0]) if rows else None
 
     def places_named(self, name: str) -> list[int]:
@@ -164,10 +180,13 @@ class Reads:
             "m.end - e.sent_start)) FROM effective_mention m WHERE m.article = e.article AND m.sent_start = "
             "e.sent_start AND m.place = e.place AND m.start >= e.sent_start AND m.start < e.sent_end "
             "AND m.end <= e.sent_end) AS highlights, "
-            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected FROM chosen JOIN event e ON e.id = chosen.id "
-            "JOIN article a ON a.id = e.article ORDER BY chosen.rn", [place_id, *params])
+            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected, {CLUSTER_COLUMNS} FROM chosen "
+            f"JOIN event e ON e.id = chosen.id JOIN article a ON a.id = e.article {REPORT_JOIN} ORDER BY chosen.rn",
+            [place_id, *params])
         cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
-        return [from_row(EventRow, r, **cast.get((r["article_id"], r["sent_start"]), {})) for r in rows]
+        totals = cluster_totals(self._rows, (r["cluster_id"] for r in rows if r["cluster_id"] is not None))
+        return [from_row(EventRow, r, **cast.get((r["article_id"], r["sent_start"]), {}),
+                         **totals.get(r["cluster_id"], {})) for r in rows]
 
     def sentence_places(self, sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, tuple]]:
         """For each ``(article, sent_start)``: its ``places`` (literal) and ``actors`` (associative), by name."""
@@ -180,6 +199,15 @@ class Reads:
             where, params = f"e.place = ? AND {where}", [place_id, *params]
         return self._query(f"SELECT count(*) FROM event e JOIN place p ON p.id = e.place WHERE {where}", params)[0][0]
 
+    def count_distinct_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER) -> int:
+        """The number of distinct events under ``flt`` (of one place, unless ``place_id`` is None): the
+        reports of one event across articles count once."""
+        where, params = flt.where()
+        if place_id is not None:
+            where, params = f"e.place = ? AND {where}", [place_id, *params]
+        return self._query(f"SELECT count(DISTINCT {DISTINCT_EVENT}) FROM event e JOIN place p ON p.id = e.place "
+                           f"{REPORT_JOIN} WHERE {where}", params)[0][0]
+
     def samples(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> dict[int, list[EventRow]]:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
         with its own mention highlighted (the place's first in the sentence: what a popup marks)."""
@@ -191,35 +219,56 @@ class Reads:
         return out
 
     def sample_ids(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> list[tuple[int, int]]:
-        """``(place id, event id)`` of the first ``per_place`` events of every place under ``flt``, by
-        place and in the order of :meth:`events` (numbered along index event_place, without a sort)."""
+        """``(place id, event id)`` of the first ``per_place`` distinct events of every place under ``flt``
+        (each event across articles by its first report there), by place and in the order of :meth:`events`.
+
+        The first :data:`SAMPLE_READ` times ``per_place`` reports of each place are numbered along index
+        event_place (no sort) and their events told apart here; only a place whose first reports are of
+        fewer events than that (one event reported again and again) is read again, whole."""
         where, params = flt.where()
-        return [tuple(r) for r in self._query(
-            "SELECT place, id FROM (SELECT e.place, e.id, row_number() OVER (PARTITION BY e.place ORDER BY "
-            f"{EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place WHERE {where}) "
-            "WHERE rn <= ? ORDER BY place, rn", [*params, per_place])]
+        window = f"row_number() OVER (PARTITION BY e.place ORDER BY {EVENT_ORDER}) AS rn FROM event e JOIN place p"
+        first = per_place * SAMPLE_READ
+        rows = self._query(
+            f"SELECT x.place, x.id, {DISTINCT_EVENT} AS cluster FROM (SELECT e.place, e.id, {window} ON p.id = "
+            f"e.place WHERE {where}) x JOIN event e ON e.id = x.id {CLUSTER_JOIN} WHERE x.rn <= ? "
+            "ORDER BY x.place, x.rn", [*params, first])
+        picked, seen, read = first_events(rows, per_place)
+        again = sorted(place for place, n in read.items() if n == first and len(seen[place]) < per_place)
+        if again:
+            redo = self._query(
+                f"SELECT x.place, x.id, {DISTINCT_EVENT} AS cluster FROM (SELECT e.place, e.id, {window} ON p.id = "
+                f"e.place WHERE e.place IN (SELECT value FROM json_each(?)) AND {where}) x JOIN event e ON e.id = x.id "
+                f"{CLUSTER_JOIN} ORDER BY x.place, x.rn", [json.dumps(again), *params])
+            picked = [pair for pair in picked if pair[0] not in set(again)] + first_events(redo, per_place)[0]
+            picked.sort(key=lambda pair: pair[0])  # (stable: each place's events stay in their order)
+        return picked
 
     def event_sentences(self, ids: Iterable[int]) -> dict[int, EventRow]:
         """The events ``ids`` with their sentences, each with its own mention highlighted."""
         rows = self._rows(
             f"SELECT e.id, e.article AS article_id, e.place AS place_id, e.sent_start, e.sent_end, "
             f"{SENTENCE} AS sentence, json_array(json_array(e.mention_start - e.sent_start, "
-            f"e.mention_end - e.sent_start)) AS highlights, {_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected "
-            "FROM event e JOIN article a ON a.id = e.article WHERE e.id IN (SELECT value FROM json_each(?))",
+            f"e.mention_end - e.sent_start)) AS highlights, {_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected, "
+            f"{CLUSTER} AS cluster_id FROM event e JOIN article a ON a.id = e.article {CLUSTER_JOIN} "
+            "WHERE e.id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(ids)),))
-        return {r["id"]: from_row(EventRow, r) for r in rows}
+        totals = cluster_totals(self._rows, (r["cluster_id"] for r in rows if r["cluster_id"] is not None))
+        return {r["id"]: from_row(EventRow, r, **totals.get(r["cluster_id"], {})) for r in rows}
 
-    def event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None) -> list[EventRecord]:
+    def event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None,
+                      report_sentences: bool = True) -> list[EventRecord]:
         """Every event under ``flt`` with its place and article, newest first, undated last (the table's
-        and the exports' rows), each with the actors of its sentence."""
-        return list(self.iter_event_records(flt, limit=limit))
+        and the exports' rows), each with the actors of its sentence and (unless ``report_sentences`` is
+        false: the table needs none) every report of its event across articles."""
+        return list(self.iter_event_records(flt, limit=limit, report_sentences=report_sentences))
 
     def iter_event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None,
-                           batch: int = EXPORT_BATCH) -> Iterator[EventRecord]:
+                           batch: int = EXPORT_BATCH, report_sentences: bool = True) -> Iterator[EventRecord]:
         """:meth:`event_records`, streamed: the events' ids are chosen and ordered on key columns in one
-        query, then their rows (sentence, place, article, actors) are read ``batch`` at a time, every query
-        in one read transaction (one state of the store) with its own time budget. Memory holds the ids
-        and one batch; the time is linear in the events."""
+        query, then their rows (sentence, place, article, actors, their events' reports) are read ``batch``
+        at a time, every query in one read transaction (one state of the store) with its own time budget.
+        Memory holds the ids and one batch; the time is linear in the events (and each batch reads the
+        reports of its events once)."""
         where, params = flt.where()
         order = f"{EVENT_ORDER}, p.name, e.id"
         with self._snapshot() as run:
@@ -230,22 +279,27 @@ class Reads:
                 rows = {r["id"]: r for r in run(
                     "SELECT e.id, e.article AS article_id, e.date, e.date_precision, p.id AS place_id, p.name AS "
                     "place, p.kind, p.fclass || '.' || p.fcode AS feature, p.country, p.lat, p.lon, "
-                    f"{SENTENCE} AS sentence, e.sent_start, e.mention_start, e.mention_end, "
+                    f"{SENTENCE} AS sentence, e.sent_start, e.sent_end, e.mention_start, e.mention_end, "
                     f"{MENTION_TEXT} AS mention_text, a.title, a.url, a.source, e.confidence, e.corrected, "
                     "e.date_last, e.date_value, e.date_source, e.role, e.role_confidence, e.date_corrected, "
-                    "e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high, r.cluster AS cluster_id, "
-                    "st.story AS story_id, coalesce((SELECT count(DISTINCT o.article) FROM report o "
-                    "WHERE o.cluster = r.cluster), 1) AS reports, coalesce((SELECT count(DISTINCT c.outlet) FROM "
-                    "report o JOIN article_copy c ON c.article = o.article WHERE o.cluster = r.cluster), 1) AS sources "
-                    "FROM json_each(?) k JOIN event e ON e.id = k.value JOIN place p ON p.id = e.place "
-                    "JOIN article a ON a.id = e.article LEFT JOIN report r ON r.article = e.article AND "
-                    "r.sent_start = e.sent_start LEFT JOIN article_story st ON st.article = e.article",
+                    "e.event_type, e.sub_event_type, e.fatalities, e.fatalities_high, e.type_corrected, "
+                    f"e.deaths_corrected, {CLUSTER} AS cluster_id, st.story AS story_id, ac.outlet "
+                    "FROM json_each(?) k JOIN event e ON e.id = k.value "
+                    f"JOIN place p ON p.id = e.place JOIN article a ON a.id = e.article {REPORT_JOIN} "
+                    "LEFT JOIN article_story st ON st.article = e.article",
                     (json.dumps(chunk),))}
                 kept = [rows[eid] for eid in chunk if eid in rows]
                 cast = _sentence_places(run, ((r["article_id"], r["sent_start"]) for r in kept))
+                clusters = {r["cluster_id"] for r in kept if r["cluster_id"] is not None}
+                reports = cluster_reports(run, clusters, REPORTS_LISTED) if report_sentences else {}
+                totals = cluster_totals(run, clusters, outlets=True)
                 for r in kept:
+                    own = ((r["article_id"], r["sent_start"], r["sent_end"], r["outlet"] or r["source"],
+                            r["sentence"]),)
                     yield from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
-                                   actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ()))
+                                   actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ()),
+                                   report_sentences=reports.get(r["cluster_id"], own) if report_sentences else (),
+                                   **totals.get(r["cluster_id"], {"outlets": (own[0][3],)}))
 
     def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[DayCount]:
         """Events per day under ``flt`` (days with none are left out), oldest first; an event of coarse
@@ -255,22 +309,27 @@ class Reads:
                           f"WHERE {where} AND e.date IS NOT NULL GROUP BY e.date ORDER BY e.date", params)
         return [DayCount(as_date(r["day"]), r["events"]) for r in rows]
 
-    def periods(self, flt: EventFilter = DEFAULT_FILTER) -> list[Period]:
+    def periods(self, flt: EventFilter = DEFAULT_FILTER, *, by_type: bool = False) -> list[Period] | list[TypedPeriod]:
         """``(first day, last day, precision, events)`` of the dated events under ``flt``, oldest first (the
-        timeline draws an event of coarse precision over its whole period)."""
+        timeline draws an event of coarse precision over its whole period); ``by_type``: also per ACLED
+        event type (:class:`~dashboard.store.records.TypedPeriod`)."""
         where, params = flt.where()
+        kind = ", e.event_type" if by_type else ""
         rows = self._rows(f"SELECT e.date AS first, e.date_last AS last, e.date_precision AS precision, count(*) AS "
-                          f"events FROM event e JOIN place p ON p.id = e.place WHERE {where} AND e.date IS NOT NULL "
-                          "GROUP BY e.date, e.date_last, e.date_precision ORDER BY e.date, e.date_last", params)
-        return [from_row(Period, r, first=as_date(r["first"]), last=as_date(r["last"])) for r in rows]
+                          f"events{kind} FROM event e JOIN place p ON p.id = e.place WHERE {where} AND e.date IS NOT "
+                          f"NULL GROUP BY e.date, e.date_last, e.date_precision{kind} "
+                          f"ORDER BY e.date, e.date_last{kind}", params)
+        return [from_row(TypedPeriod if by_type else Period, r, first=as_date(r["first"]), last=as_date(r["last"]))
+                for r in rows]
 
     # -- articles and mentions -------------------------------------------------------------------------------
     def cluster(self, cluster_id: int) -> dict[str, Any] | None:
         """An event across articles: its reports (article, sentence span, date), its numbers of articles and
         of distinct sources, its earliest and latest report; ``None`` when there is no such cluster."""
         rows = self._rows("SELECT r.article, r.sent_start, r.sent_end, r.date, r.date_last, c.outlet, c.copy_of "
-                          "FROM report r LEFT JOIN article_copy c ON c.article = r.article WHERE r.cluster = ? "
-                          "ORDER BY r.date IS NULL, r.date, r.id", (cluster_id,))
+                          f"FROM {event_reports('(SELECT ? AS value)')} o JOIN report r ON r.id = o.id "
+                          "LEFT JOIN article_copy c ON c.article = r.article "
+                          "ORDER BY r.date IS NULL, r.date, r.id", (cluster_id, cluster_id))
         if not rows:
             return None
         dates = [r["date"] for r in rows if r["date"]] + [r["date_last"] for r in rows if r["date_last"]]
@@ -290,6 +349,14 @@ class Reads:
         """The wire copies of an article (near-duplicates ingested after it), in ingest order."""
         return [r[0] for r in self._query("SELECT article FROM article_copy WHERE copy_of = ? ORDER BY seq",
                                           (article_id,))]
+
+    def copies_by_article(self) -> dict[str, list[tuple[str | None, str]]]:
+        """Every article with wire copies: its copies' ``(url, file)``, in ingest order."""
+        out: dict[str, list[tuple[str | None, str]]] = {}
+        for original, url, source in self._query("SELECT c.copy_of, a.url, a.source FROM article_copy c JOIN article a "
+                                                 "ON a.id = c.article WHERE c.copy_of IS NOT NULL ORDER BY c.seq"):
+            out.setdefault(original, []).append((url, source))
+        return out
 
     def copy_of(self, article_id: str) -> str | None:
         rows = self._query("SELECT copy_of FROM article_copy WHERE article = ?", (article_id,))
@@ -335,6 +402,29 @@ class Reads:
             f"SELECT {_CORRECTION_COLUMNS} WHERE c.id IN (SELECT max(id) FROM correction "
             f"GROUP BY article, start, end) ORDER BY c.id DESC LIMIT {_limit(limit)}")
         return [from_row(Correction, r) for r in rows]
+
+    def same_name_mentions(self, article_id: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans of the article's mentions with the name of the one at ``[start, end)`` (it among them;
+        the gazetteer's name normaliser decides), in text order; ``[]`` when there is no such mention."""
+        from .writes import ARTICLE_MENTIONS, same_name
+
+        rows = self._query("SELECT text FROM mention WHERE article = ? AND start = ? AND end = ?",
+                           (article_id, start, end))
+        return same_name(self._query(ARTICLE_MENTIONS, (article_id,)), rows[0][0]) if rows else []
+
+    def correction_group(self, article_id: str, start: int, end: int) -> list[Correction]:
+        """The latest place correction of a mention with the rest of its group (the corrections written
+        with it by :meth:`Store.correct_every_mention`), in text order; ``[]`` when it has none."""
+        from .writes import GROUP
+
+        rows = self._rows(f"SELECT {_CORRECTION_COLUMNS} WHERE c.id = (SELECT max(id) FROM correction "
+                          "WHERE article = ? AND start = ? AND end = ?)", (article_id, start, end))
+        if not rows:
+            return []
+        latest = from_row(Correction, rows[0])
+        group = self._rows(f"SELECT {_CORRECTION_COLUMNS} WHERE c.id IN (SELECT id FROM correction WHERE {GROUP}) "
+                           "ORDER BY c.start, c.id", (article_id, latest.place_id, latest.author, latest.created_at))
+        return [from_row(Correction, r) for r in group]
 
     def count_corrections(self) -> int:
         """The number of mentions with a place correction that counts."""

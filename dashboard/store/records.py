@@ -32,11 +32,16 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(n for n in json.loads(value or "[]") if n)
 
 
+def _pairs(value: Any) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(v) for v in json.loads(value or "[]"))
+
+
 # How a column's SQL value becomes a field's value, by field name (the rest are taken as they are).
 _CONVERT = {
     "date": as_date, "date_last": as_date, "published": as_date,
     "corrected": bool, "role_corrected": bool, "date_corrected": bool, "filed_from": bool,
-    "highlights": _spans, "places": _names, "actors": _names,
+    "type_corrected": bool, "deaths_corrected": bool,
+    "highlights": _spans, "places": _names, "actors": _names, "copies": _pairs,
 }
 
 
@@ -95,6 +100,16 @@ class Period(NamedTuple):
     events: int
 
 
+class TypedPeriod(NamedTuple):
+    """Events of one ACLED event type (``None``: none) over one period."""
+
+    first: datetime.date
+    last: datetime.date
+    precision: str | None
+    events: int
+    event_type: str | None
+
+
 class CountryCount(NamedTuple):
     """A country of the places with events, and its number of events."""
 
@@ -104,7 +119,10 @@ class CountryCount(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class PlaceCount:
-    """A place with its number of events and articles under a filter."""
+    """A place with its number of events and articles under a filter: ``events`` are distinct events (the
+    reports of one event across articles, :mod:`dashboard.events.stories`, count once), ``reports`` the
+    sentences that report them here, ``sources`` the distinct outlets of the articles (a wire copy counts
+    as its original's)."""
 
     id: int
     name: str
@@ -115,6 +133,8 @@ class PlaceCount:
     feature: str
     events: int
     articles: int
+    reports: int = 0
+    sources: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +165,11 @@ class EventRow:
     sub_event_type: str | None = None
     fatalities: int | None = None  # deaths reported (None: no number given)
     fatalities_high: int | None = None  # the highest figure of a range or of several
+    cluster_id: int | None = None  # the event across articles it reports (None: a store without reports)
+    reports: int = 1  # articles reporting its cluster (wire copies count)
+    sources: int = 1  # distinct outlets among them (a copy counts as its original's)
+    copy_of: str | None = None  # the article this one's is a wire copy of
+    copies: tuple[tuple[str | None, str], ...] = ()  # (url, file) of the article's wire copies, in ingest order
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +211,11 @@ class EventRecord:
     story_id: int | None = None  # its article's story
     reports: int = 1  # articles reporting its cluster (wire copies count)
     sources: int = 1  # distinct outlets among them (a copy counts as its original's)
+    outlets: tuple[str, ...] = ()  # those outlets, by name
+    # the cluster's report sentences: (article id, start, end, outlet, sentence), offsets in the article's text
+    report_sentences: tuple[tuple[str, int, int, str, str], ...] = ()
+    type_corrected: bool = False  # a person chose the event type (dashboard/store/writes.py correct_type)
+    deaths_corrected: bool = False  # a person gave the deaths
 
 
 @dataclass(frozen=True, slots=True)

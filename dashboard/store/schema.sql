@@ -609,3 +609,120 @@ CREATE TABLE IF NOT EXISTS article_story (
     story   INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS article_story_story ON article_story(story);
+
+-- version 8
+-- Corrections of what kind of event a sentence reports (type_correction: its ACLED event type and sub-event
+-- type; event_type NULL: "no type"), of how deadly (deaths_correction: fatalities and fatalities_high;
+-- fatalities NULL: "no number given"), both by sentence like date_correction, and of which event across
+-- articles a report belongs to (cluster_correction, by the report's sentence: 'split' takes the report out
+-- of its event into one of its own; 'merge' puts the reports of the event of (other_article,
+-- other_sent_start) into the event of (article, sent_start)). Kept apart from machine output (mention's
+-- type and deaths, report.cluster), keyed by article and sentence start, never by row id, so they survive a
+-- re-ingest that rebuilds mentions and reports; append-only, undo deletes the latest row.
+-- Types and deaths reach the events through effective_mention, like dates; event.type_corrected and
+-- event.deaths_corrected say which were corrected. Cluster corrections are applied in their order over the
+-- machine's clusters, and their outcome is kept in corrected_cluster (derived data, re-made by every writer
+-- that changes reports or cluster corrections: dashboard/store/clusters.py): it holds every report of each
+-- machine cluster a correction names (so a cluster is either wholly there or not at all), with the event it
+-- is in now; every other report is in its machine cluster. A report's event now: coalesce(corrected_cluster
+-- .cluster, report.cluster). An event that corrections changed is named by its first report (the smallest
+-- report id), one they left as the machine made it keeps its machine id.
+-- (IF NOT EXISTS: a store faked as older, as the tests do, keeps these tables.)
+CREATE TABLE IF NOT EXISTS type_correction (
+    id             INTEGER PRIMARY KEY,
+    article        TEXT NOT NULL,
+    sent_start     INTEGER NOT NULL,
+    event_type     TEXT CHECK (event_type IN ('Battles', 'Explosions/Remote violence',
+                                              'Violence against civilians', 'Protests', 'Riots',
+                                              'Strategic developments')),  -- NULL: the sentence reports none
+    sub_event_type TEXT CHECK (sub_event_type IS NULL OR event_type IS NOT NULL),
+    author         TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS type_correction_sentence ON type_correction(article, sent_start, id);
+
+CREATE TABLE IF NOT EXISTS deaths_correction (
+    id              INTEGER PRIMARY KEY,
+    article         TEXT NOT NULL,
+    sent_start      INTEGER NOT NULL,
+    fatalities      INTEGER CHECK (fatalities >= 0),  -- NULL: no number given
+    fatalities_high INTEGER CHECK (fatalities_high >= fatalities),  -- the highest of a range; NULL: one figure
+    author          TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deaths_correction_sentence ON deaths_correction(article, sent_start, id);
+
+CREATE TABLE IF NOT EXISTS cluster_correction (
+    id               INTEGER PRIMARY KEY,  -- increasing: corrections apply in this order
+    action           TEXT NOT NULL CHECK (action IN ('split', 'merge')),
+    article          TEXT NOT NULL,        -- the report acted on (its sentence)
+    sent_start       INTEGER NOT NULL,
+    other_article    TEXT,                 -- merge: a report of the event put into the first's
+    other_sent_start INTEGER,
+    author           TEXT NOT NULL DEFAULT '',
+    created_at       TEXT NOT NULL,
+    CHECK ((action = 'merge') = (other_article IS NOT NULL AND other_sent_start IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS cluster_correction_report ON cluster_correction(article, sent_start, id);
+CREATE INDEX IF NOT EXISTS cluster_correction_other ON cluster_correction(other_article, other_sent_start, id);
+
+CREATE TABLE IF NOT EXISTS corrected_cluster (
+    report  INTEGER PRIMARY KEY REFERENCES report(id) ON DELETE CASCADE,
+    cluster INTEGER NOT NULL            -- the event the report is in now
+);
+CREATE INDEX IF NOT EXISTS corrected_cluster_cluster ON corrected_cluster(cluster);
+
+ALTER TABLE event ADD COLUMN type_corrected INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE event ADD COLUMN deaths_corrected INTEGER NOT NULL DEFAULT 0;
+
+DROP VIEW effective_event;
+DROP VIEW effective_mention;
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       CASE WHEN dc.id IS NULL THEN m.date ELSE dc.date END AS date,
+       CASE WHEN dc.id IS NULL THEN m.date_last ELSE dc.date_last END AS date_last,
+       CASE WHEN dc.id IS NULL THEN m.date_value ELSE dc.date_value END AS date_value,
+       CASE WHEN dc.id IS NULL THEN m.date_source WHEN dc.date_value IS NULL THEN NULL ELSE 'user' END
+           AS date_source,
+       CASE WHEN dc.id IS NULL THEN m.date_precision ELSE dc.date_precision END AS date_precision,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_start END AS date_expr_start,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_end END AS date_expr_end,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected,
+       m.role AS machine_role,
+       CASE WHEN rc.id IS NULL THEN m.role ELSE rc.role END AS role,
+       CASE WHEN rc.id IS NULL THEN m.role_confidence ELSE 1.0 END AS role_confidence,
+       rc.id IS NOT NULL AS role_corrected,
+       dc.id IS NOT NULL AS date_corrected,
+       m.filed_from,
+       CASE WHEN tc.id IS NULL THEN m.event_type ELSE tc.event_type END AS event_type,
+       CASE WHEN tc.id IS NULL THEN m.sub_event_type ELSE tc.sub_event_type END AS sub_event_type,
+       CASE WHEN fc.id IS NULL THEN m.fatalities ELSE fc.fatalities END AS fatalities,
+       CASE WHEN fc.id IS NULL THEN m.fatalities_high ELSE fc.fatalities_high END AS fatalities_high,
+       tc.id IS NOT NULL AS type_corrected,
+       fc.id IS NOT NULL AS deaths_corrected
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN role_correction rc ON rc.id = (SELECT max(l.id) FROM role_correction l
+                                         WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN date_correction dc ON dc.id = (SELECT max(l.id) FROM date_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start)
+LEFT JOIN type_correction tc ON tc.id = (SELECT max(l.id) FROM type_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start)
+LEFT JOIN deaths_correction fc ON fc.id = (SELECT max(l.id) FROM deaths_correction l
+                                           WHERE l.article = m.article AND l.sent_start = m.sent_start);
+
+CREATE VIEW effective_event AS
+SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS mention_end,
+       em.sent_start, em.sent_end, em.place,
+       CASE WHEN sum(em.role = 'literal') > 0 THEN 'literal' ELSE 'associative' END AS role,
+       em.role_confidence, max(em.role_corrected) > 0 AS role_corrected,
+       em.date, em.date_last, em.date_value, em.date_source, em.date_precision, em.date_expr_start,
+       em.date_expr_end, em.date_corrected, em.confidence, em.corrected,
+       em.event_type, em.sub_event_type, em.fatalities, em.fatalities_high, em.type_corrected, em.deaths_corrected
+FROM effective_mention em
+WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;

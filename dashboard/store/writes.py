@@ -1,4 +1,5 @@
-"""Writing the store: articles with their mentions and events, and corrections of places, roles and dates.
+"""Writing the store: articles with their mentions and events, and corrections of places, roles, dates,
+event types and deaths (corrections of events across articles: :mod:`.clusters`).
 
 Each function runs inside the caller's transaction (:meth:`Store.transaction`) on its connection.
 Machine output (mentions with their places, roles and sentence dates; candidates) is never changed by a
@@ -17,16 +18,24 @@ from typing import Any
 from ..errors import StoreError
 from ..events.roles import ASSOCIATIVE, LITERAL
 from ..events.timex import PRECISIONS
+from ..events.types import TYPES
+from .clusters import derive_clusters, in_corrected_events
 
 DERIVED = ("article, mention, mention_start, mention_end, sent_start, sent_end, place, role, role_confidence, "
            "role_corrected, date, date_last, date_value, date_source, date_precision, date_expr_start, "
            "date_expr_end, date_corrected, confidence, corrected, event_type, sub_event_type, fatalities, "
-           "fatalities_high")
+           "fatalities_high, type_corrected, deaths_corrected")
 ROLES = (LITERAL, ASSOCIATIVE)
 
 
 def now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def stamp() -> str:
+    """The time of a place correction, to the microsecond: the rows one call writes share it (a group,
+    undone together), and no two calls do."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any], events: Sequence[Any],
@@ -76,7 +85,10 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
                        [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
     derive_events(db, article_id)
     from ..events.stories import link_article
+    corrected = in_corrected_events(db, article_id)
     link_article(db, article, events, inferred, mentions)
+    if corrected or in_corrected_events(db, article_id):  # its clusters changed under cluster corrections
+        derive_clusters(db)
     return True
 
 
@@ -147,8 +159,9 @@ def require_mention(db: sqlite3.Connection, article_id: str, start: int, end: in
         raise StoreError(f"no place mention at {start}-{end} of article {article_id}; nothing was corrected")
 
 
-def correct_place(db: sqlite3.Connection, article_id: str, start: int, end: int, place: Any, author: str) -> int:
-    """:meth:`Store.correct` inside its transaction."""
+def correct_place(db: sqlite3.Connection, article_id: str, start: int, end: int, place: Any, author: str,
+                  created_at: str | None = None) -> int:
+    """:meth:`Store.correct` inside its transaction (``created_at``: the group's time, else now)."""
     require_mention(db, article_id, start, end)
     if place is None:
         place_id = None
@@ -160,9 +173,50 @@ def correct_place(db: sqlite3.Connection, article_id: str, start: int, end: int,
         upsert_places(db, [place])
         place_id = place.id
     cur = db.execute("INSERT INTO correction (article, start, end, place, author, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, now()))
+                     "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, created_at or stamp()))
     derive_mention_events(db, article_id, start, end)
     return cur.lastrowid
+
+
+# The mentions of an article, for :func:`same_name`; and a place correction's group: the rows one call wrote.
+ARTICLE_MENTIONS = "SELECT start, end, text FROM mention WHERE article = ? ORDER BY start"
+GROUP = "article = ? AND place IS ? AND author = ? AND created_at = ?"
+
+
+def same_name(rows: Iterable[Sequence[Any]], text: str) -> list[tuple[int, int]]:
+    """The spans of ``rows`` (start, end, text) whose text is ``text`` by the gazetteer's one name
+    normaliser (``Nagorno-Karabakh``, ``Nagorno Karabakh`` and ``nagorno-karabakh`` are one name)."""
+    from gazetteer.names import normalize  # (light; imported here to keep the gazetteer package out of reads)
+
+    key = normalize(text)
+    return [(int(start), int(end)) for start, end, t in rows if normalize(t) == key]
+
+
+def correct_place_every_mention(db: sqlite3.Connection, article_id: str, start: int, end: int, place: Any,
+                                author: str) -> list[int]:
+    """:meth:`Store.correct_every_mention` inside its transaction: one correction per mention of the
+    article with the name of the one at ``[start, end)`` (it among them), in text order, as one group."""
+    require_mention(db, article_id, start, end)
+    (text,) = db.execute("SELECT text FROM mention WHERE article = ? AND start = ? AND end = ?",
+                         (article_id, start, end)).fetchone()
+    when = stamp()
+    return [correct_place(db, article_id, a, b, place, author, when)
+            for a, b in same_name(db.execute(ARTICLE_MENTIONS, (article_id,)), text)]
+
+
+def undo_place(db: sqlite3.Connection, article_id: str, start: int, end: int) -> bool:
+    """Take back the latest place correction of a mention with the rest of its group (the corrections
+    written with it: one "every mention of this name" correction), re-deriving the events they touched."""
+    latest = db.execute("SELECT article, place, author, created_at FROM correction WHERE id = (SELECT max(id) "
+                        "FROM correction WHERE article = ? AND start = ? AND end = ?)", (article_id, start, end)
+                        ).fetchone()
+    if latest is None:
+        return False
+    spans = sorted(set(db.execute(f"SELECT start, end FROM correction WHERE {GROUP}", tuple(latest))))
+    db.execute(f"DELETE FROM correction WHERE {GROUP}", tuple(latest))
+    for a, b in spans:
+        derive_mention_events(db, article_id, a, b)
+    return True
 
 
 def correct_role(db: sqlite3.Connection, article_id: str, start: int, end: int, role: str, author: str) -> int:
@@ -195,15 +249,60 @@ def correct_date(db: sqlite3.Connection, article_id: str, sent_start: int, when:
     return cur.lastrowid
 
 
+def require_sentence(db: sqlite3.Connection, article_id: str, sent_start: int) -> None:
+    if not db.execute("SELECT 1 FROM mention WHERE article = ? AND sent_start = ?",
+                      (article_id, sent_start)).fetchone():
+        raise StoreError(f"no event in a sentence at {sent_start} of article {article_id}; nothing was corrected")
+
+
+def correct_type(db: sqlite3.Connection, article_id: str, sent_start: int, event_type: str | None,
+                 sub_event_type: str | None, author: str) -> int:
+    """:meth:`Store.correct_type` inside its transaction: one of ACLED's types (``None``: "no type") and
+    one of its sub-event types (``None``: the type only)."""
+    if event_type is not None and event_type not in TYPES:
+        raise StoreError(f"unknown event type {event_type!r}; use one of {', '.join(TYPES)}")
+    if sub_event_type is not None and sub_event_type not in TYPES.get(event_type, ()):
+        raise StoreError(f"{sub_event_type!r} is not a sub-event type of {event_type or 'no type'}")
+    require_sentence(db, article_id, sent_start)
+    cur = db.execute("INSERT INTO type_correction (article, sent_start, event_type, sub_event_type, author, "
+                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     (article_id, sent_start, event_type, sub_event_type, author, now()))
+    derive_events(db, article_id, sent_start)
+    return cur.lastrowid
+
+
+def correct_deaths(db: sqlite3.Connection, article_id: str, sent_start: int, fatalities: int | None,
+                   fatalities_high: int | None, author: str) -> int:
+    """:meth:`Store.correct_deaths` inside its transaction (a high figure equal to the count is none)."""
+    for value in (fatalities, fatalities_high):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise StoreError(f"deaths are a whole number of at least 0, not {value!r}")
+    if fatalities is None and fatalities_high is not None:
+        raise StoreError("a highest figure needs a count (the lowest figure) first")
+    if fatalities_high is not None and fatalities_high < fatalities:
+        raise StoreError(f"the highest figure ({fatalities_high}) is below the count ({fatalities})")
+    high = None if fatalities_high == fatalities else fatalities_high
+    require_sentence(db, article_id, sent_start)
+    cur = db.execute("INSERT INTO deaths_correction (article, sent_start, fatalities, fatalities_high, author, "
+                     "created_at) VALUES (?, ?, ?, ?, ?, ?)", (article_id, sent_start, fatalities, high, author, now()))
+    derive_events(db, article_id, sent_start)
+    return cur.lastrowid
+
+
+SENTENCE_CORRECTIONS = ("date_correction", "type_correction", "deaths_correction")  # by (article, sent_start)
+
+
 def undo(db: sqlite3.Connection, table: str, article_id: str, start: int, end: int | None = None) -> bool:
-    """Delete the latest row of a correction ``table`` for a mention span (or a sentence, for dates) and
-    re-derive the events it touched."""
-    if table == "date_correction":
-        cur = db.execute("DELETE FROM date_correction WHERE id = (SELECT max(id) FROM date_correction "
+    """Delete the latest row of a correction ``table`` for a mention span (or a sentence, for dates,
+    types and deaths) and re-derive the events it touched."""
+    if table in SENTENCE_CORRECTIONS:
+        cur = db.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table} "
                          "WHERE article = ? AND sent_start = ?)", (article_id, start))
         derive_events(db, article_id, start)
         return cur.rowcount > 0
-    if table not in ("correction", "role_correction"):
+    if table == "correction":
+        return undo_place(db, article_id, start, end)
+    if table != "role_correction":
         raise StoreError(f"no correction table {table!r}")
     cur = db.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table} WHERE article = ? "
                      "AND start = ? AND end = ?)", (article_id, start, end))

@@ -190,7 +190,7 @@ def test_a_correction_moves_the_marker_and_undo_restores_it(workflow_app, visit)
     expect()(page.get_by_role("combobox", name="The right place")).to_have_value(re.compile(r"^Gyumri"),
                                                                                   timeout=20_000)
     wait_idle_app(page)
-    choose(page, "The right place", re.compile(r"^Gyumri \(town, AM\)"))
+    choose(page, "The right place", re.compile(r"^Gyumri \(city, Shirak, Armenia\)"))
     page.get_by_role("button", name="Apply the correction").click()
     expect()(page.locator("#atlas-fix-notice")).to_contain_text("now names Gyumri", timeout=20_000)
     wait_idle_app(page)

@@ -1,0 +1,145 @@
+"""The page's forms for an event's type, deaths and event across articles (dashboard/page/correct_event.py),
+driven with Streamlit's AppTest on a copy of the seeded store: a correction applied shows in the store,
+the table and the exports' rows, and its Undo takes it back."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export
+from dashboard.store import EventFilter, Store
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def fresh(seeded, tmp_path, monkeypatch):
+    """A copy of the seeded store that a test may change."""
+    home = tmp_path / "fresh"
+    home.mkdir()
+    for f in seeded.iterdir():
+        if f.name.startswith("atlas.sqlite"):
+            shutil.copy(f, home / f.name)
+    monkeypatch.setenv("ATLAS_HOME", str(home))
+    return home
+
+
+def run(at: AppTest) -> AppTest:
+    """A run of the page (and the run that completes a session's first page)."""
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    if "_rest_due" in at.session_state:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(h.value for h in at.get("html"))
+
+
+def open_place(home: Path, name: str) -> tuple[AppTest, tuple[str, int], int]:
+    """The page with the place selected, the sentence (article, sent_start) of the mention its correction
+    form chose, and the place's id."""
+    with Store(home / "atlas.sqlite") as store:
+        place = next(p.id for p in store.place_counts() if p.name == name)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = str(place)
+    run(at)
+    article, start, end = at.selectbox(key="fix_mention").value.rsplit(":", 2)
+    with Store(home / "atlas.sqlite") as store:
+        (sent_start,) = {r.sent_start for r in store.event_records(EventFilter(places=(place,)))
+                         if r.article_id == article and r.mention == (int(start), int(end))}
+    return at, (article, sent_start), place
+
+
+def rows(home: Path, sentence: tuple[str, int]) -> list:
+    with Store(home / "atlas.sqlite") as store:
+        return [r for r in store.event_records(EventFilter(every_mention=True))
+                if (r.article_id, r.sent_start) == sentence]
+
+
+def test_changing_an_event_type_and_its_deaths_in_the_page_and_undoing_them(fresh):
+    at, sentence, _ = open_place(fresh, "Artanish")
+    token = f"{sentence[0]}:{sentence[1]}"
+    (before,) = {(r.event_type, r.sub_event_type) for r in rows(fresh, sentence)}
+    assert before[0] == "Explosions/Remote violence"
+    assert at.selectbox(key=f"fix_type_{token}").value == before[0]
+    assert at.button(key="fix_type_apply").disabled  # nothing changed yet
+    assert not [b for b in at.button if b.key == "fix_type_undo"]
+    at.selectbox(key=f"fix_type_{token}").set_value("Battles")
+    run(at)
+    assert at.selectbox(key=f"fix_sub_type_{token}").options[1:] == [
+        "Armed clash", "Government regains territory", "Non-state actor overtakes territory"]
+    at.selectbox(key=f"fix_sub_type_{token}").set_value("Armed clash")
+    run(at)
+    at.button(key="fix_type_apply").click()
+    run(at)
+    assert "now of the type “Battles (Armed clash)”" in html_of(at)
+    changed = rows(fresh, sentence)
+    assert {(r.event_type, r.sub_event_type, r.type_corrected) for r in changed} == {("Battles", "Armed clash", True)}
+    assert export.record(changed[0])["event_type"] == "Battles"
+    (table,) = at.dataframe  # the events table shows the place's event with its corrected type
+    assert list(table.value["type"]) == ["Battles"]
+    # the deaths: a range
+    at.number_input(key=f"fix_deaths_{token}").set_value(2)
+    at.number_input(key=f"fix_deaths_high_{token}").set_value(4)
+    run(at)
+    at.button(key="fix_deaths_apply").click()
+    run(at)
+    assert "now report 2 to 4 killed" in html_of(at)
+    assert {(r.fatalities, r.fatalities_high, r.deaths_corrected) for r in rows(fresh, sentence)} == {(2, 4, True)}
+    assert list(at.dataframe[0].value["deaths"]) != [""]
+    # a highest figure below the count is refused, and nothing changes
+    at.number_input(key=f"fix_deaths_high_{token}").set_value(1)
+    run(at)
+    at.button(key="fix_deaths_apply").click()
+    run(at)
+    assert "Nothing was corrected" in html_of(at) and "below the count" in html_of(at)
+    assert {(r.fatalities, r.fatalities_high) for r in rows(fresh, sentence)} == {(2, 4)}
+    # undo both: the machine's type and no deaths again, and the form shows them
+    at.button(key="fix_type_undo").click()
+    run(at)
+    at.button(key="fix_deaths_undo").click()
+    run(at)
+    assert {(r.event_type, r.sub_event_type, r.type_corrected, r.fatalities, r.deaths_corrected)
+            for r in rows(fresh, sentence)} == {(*before, False, None, False)}
+    assert at.selectbox(key=f"fix_type_{token}").value == before[0]
+    assert at.number_input(key=f"fix_deaths_{token}").value is None
+    assert not [b for b in at.button if b.key in ("fix_type_undo", "fix_deaths_undo")]
+
+
+def test_merging_an_event_at_the_place_splitting_it_again_and_undoing(fresh):
+    at, sentence, place = open_place(fresh, "Moscow")
+    (cluster,) = {r.cluster_id for r in rows(fresh, sentence)}
+    options = at.selectbox(key="fix_merge").options
+    assert options and all(" article" in o for o in options)
+    assert not [b for b in at.button if b.key == "fix_split"]  # one report: nothing to split
+    at.selectbox(key="fix_merge").select_index(0)
+    run(at)
+    token = at.selectbox(key="fix_merge").value
+    other = (token.rsplit(":", 1)[0], int(token.rsplit(":", 1)[1]))
+    at.button(key="fix_merge_apply").click()
+    run(at)
+    assert "The two events are now one." in html_of(at)
+    assert len({r.cluster_id for r in rows(fresh, sentence)} | {r.cluster_id for r in rows(fresh, other)}) == 1
+    assert {r.reports for r in rows(fresh, sentence)} == {r.reports for r in rows(fresh, other)}
+    assert "Corrections of this report" in html_of(at) and "merged" in html_of(at)
+    # the merged event has two reports: the split is offered; it takes this report out again
+    at.button(key="fix_split").click()
+    run(at)
+    assert "an event of its own" in html_of(at)
+    assert not {r.cluster_id for r in rows(fresh, sentence)} & {r.cluster_id for r in rows(fresh, other)}
+    at.button(key="fix_cluster_undo").click()  # the split
+    run(at)
+    assert {r.cluster_id for r in rows(fresh, sentence)} == {r.cluster_id for r in rows(fresh, other)}
+    at.button(key="fix_cluster_undo").click()  # the merge
+    run(at)
+    assert {r.cluster_id for r in rows(fresh, sentence)} == {cluster}
+    assert not [b for b in at.button if b.key == "fix_cluster_undo"]
+    with Store(fresh / "atlas.sqlite") as store:
+        assert store._query("SELECT count(*) FROM cluster_correction") == [(0,)]
+        assert place in {p.id for p in store.place_counts()}
