@@ -4,7 +4,9 @@ Each article recombines sentences of the five sample articles in ``seeds/`` (rea
 Armenia-Azerbaijan border) with news sentences written for this purpose that name real places all
 over the world: towns, provinces and countries taken from the local gazetteer (GeoNames), several
 of one country per article, as a report would. Titles vary, dates spread over 2020-2024 in the
-written forms articles use (about 8 % of the articles carry no date), some give a source URL. The
+written forms articles use (about 8 % of the articles carry no date), some give a source URL, and
+15 % are wire copies: a recent story republished by another outlet with its own headline, date line
+and byline, a paragraph more or less, a day later at most (``Writer._copy``). The
 result is deterministic for a seed (and a gazetteer index); every article's text is different.
 
     .venv/bin/python bench/corpus.py [--articles 10000] [--seed 4] [--out bench/out/corpus]
@@ -35,7 +37,7 @@ if str(ROOT) not in sys.path:
 SEEDS = ROOT / "seeds"
 DEFAULT_OUT = ROOT / "bench" / "out" / "corpus"
 MANIFEST = ".corpus.json"
-VERSION = 1  # bump when the generator changes what it writes
+VERSION = 2  # bump when the generator changes what it writes
 
 # News sentences naming places. Slots: {city} and {city2} (towns of the article's country), {region}
 # (a province of it), {country}, {abroad} and {abroad_country} (a town elsewhere and its country), and
@@ -117,6 +119,13 @@ DATE_FORMATS = ["{B} {d}, {Y}", "{d} {B} {Y}", "{Y}-{m:02d}-{d:02d}", "Published
                 "{d} {b}, {Y} {H:02d}:{M:02d}"]
 BYLINES = ["By Staff Reporter", "By our correspondent", "Reuters", "AFP", "Wire services"]
 UNDATED_SHARE = 0.08
+COPY_SHARE = 0.15  # articles that are wire copies of a recent one (republished with other furniture)
+COPY_WINDOW = 50  # ... of one of the last this many new stories
+OUTLETS = ["news.example.org", "www.daily-herald.example.com", "wire.example.net", "regional.example.co.uk"]
+COPY_TITLES = ["{title}", "UPDATE 1-{title}", "{title} - agency report", "WORLD NEWS: {title}"]
+COPY_PARAGRAPHS = ["This article was amended to correct a name.",
+                   "Reporting by staff correspondents; editing by the world desk.",
+                   "Sign up for our daily briefing to get the news in your inbox."]
 _VAGUE = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
                     "capital", "coast", "centre", "center", "lakes", "islands"})  # provinces called only that
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -190,6 +199,8 @@ class Writer:
     def __init__(self, pool: PlacePool, seeds: Sequence[str], seed: int = 4) -> None:
         self.pool, self.seeds, self.rnd = pool, list(seeds), random.Random(seed)
         self.seen: set[str] = set()
+        self.recent: list[tuple[str, list[str], datetime.date | None]] = []  # the last new stories
+        self.copies = 0
 
     def _town(self, code: str, avoid: set[str]) -> str:
         names = self.pool.towns[code]
@@ -214,39 +225,75 @@ class Writer:
                 "speed": rnd.randint(90, 220), "weekday": rnd.choice(WEEKDAYS), "month": rnd.choice(MONTHS)}
 
     def article(self, number: int) -> tuple[str, str]:
-        """The file name and text of article ``number``."""
+        """The file name and text of article ``number``: a new story, or (``COPY_SHARE`` of them) a wire
+        copy of one of the last ``COPY_WINDOW`` new ones."""
         rnd = self.rnd
         while True:
-            code = rnd.choices(self.pool.codes, self.pool.weights)[0]
-            picked = [t.format(**self._slots(code)) for t in rnd.sample(SENTENCES, rnd.randint(3, 4))]
-            picked += rnd.sample(self.seeds, rnd.randint(1, 3))
-            rnd.shuffle(picked)
-            title = rnd.choice(TITLES).format(**self._slots(code)) if rnd.random() < 0.85 \
-                else rnd.choice(self.seeds).rstrip(".")[:90]
-            paragraphs, i = [], 0
-            while i < len(picked):
-                take = rnd.randint(1, 3)
-                paragraphs.append(" ".join(picked[i:i + take]))
-                i += take
-            head = [("# " if rnd.random() < 0.5 else "") + title]
-            published = None
-            if rnd.random() >= UNDATED_SHARE:
-                published = datetime.date(2020, 1, 1) + datetime.timedelta(days=rnd.randrange(1827))
-                hour, minute = rnd.randrange(24), rnd.randrange(60)
-                head.append(rnd.choice(DATE_FORMATS).format(
-                    B=MONTHS[published.month - 1], b=MONTHS[published.month - 1][:3], d=published.day,
-                    m=published.month, Y=published.year, A=WEEKDAYS[published.weekday()], H=hour, M=minute))
-            if rnd.random() < 0.3:
-                head.append(rnd.choice(BYLINES))
-            tail = []
-            if rnd.random() < 0.4:
-                stamp = published.strftime("%Y/%m/%d") if published else "world"
-                tail.append(f"Original url: https://news.example.org/{stamp}/report-{number}")
-            text = "\n\n".join(head + paragraphs + tail) + "\n"
+            if self.recent and rnd.random() < COPY_SHARE:
+                title, paragraphs, published = self._copy(rnd.choice(self.recent))
+                copy = True
+            else:
+                title, paragraphs, published = self._story()
+                copy = False
+            text = self._page(number, title, paragraphs, published)
             if text not in self.seen:
                 self.seen.add(text)
+                if not copy:
+                    self.recent = [*self.recent[-(COPY_WINDOW - 1):], (title, paragraphs, published)]
+                self.copies += copy
                 year = published.year if published else "undated"
                 return f"{number // 1000:02d}/{number:05d}-{year}.txt", text
+
+    def _story(self) -> tuple[str, list[str], datetime.date | None]:
+        rnd = self.rnd
+        code = rnd.choices(self.pool.codes, self.pool.weights)[0]
+        picked = [t.format(**self._slots(code)) for t in rnd.sample(SENTENCES, rnd.randint(3, 4))]
+        picked += rnd.sample(self.seeds, rnd.randint(1, 3))
+        rnd.shuffle(picked)
+        title = rnd.choice(TITLES).format(**self._slots(code)) if rnd.random() < 0.85 \
+            else rnd.choice(self.seeds).rstrip(".")[:90]
+        paragraphs, i = [], 0
+        while i < len(picked):
+            take = rnd.randint(1, 3)
+            paragraphs.append(" ".join(picked[i:i + take]))
+            i += take
+        published = None
+        if rnd.random() >= UNDATED_SHARE:
+            published = datetime.date(2020, 1, 1) + datetime.timedelta(days=rnd.randrange(1827))
+        return title, paragraphs, published
+
+    def _copy(self, original: tuple[str, list[str], datetime.date | None]
+              ) -> tuple[str, list[str], datetime.date | None]:
+        """An agency story republished: its own headline half the time, a paragraph more or less, a
+        day later at most; the page around it (date line, byline, URL) is the outlet's own."""
+        rnd = self.rnd
+        title, paragraphs, published = original
+        paragraphs = list(paragraphs)
+        if len(paragraphs) > 2 and rnd.random() < 0.3:
+            paragraphs.pop()
+        elif rnd.random() < 0.3:
+            paragraphs.append(rnd.choice(COPY_PARAGRAPHS))
+        if rnd.random() < 0.5:
+            title = rnd.choice(COPY_TITLES).format(title=title)
+        if published and rnd.random() < 0.3:
+            published += datetime.timedelta(days=1)
+        return title, paragraphs, published
+
+    def _page(self, number: int, title: str, paragraphs: list[str], published: datetime.date | None) -> str:
+        rnd = self.rnd
+        head = [("# " if rnd.random() < 0.5 else "") + title]
+        if published is not None:
+            hour, minute = rnd.randrange(24), rnd.randrange(60)
+            head.append(rnd.choice(DATE_FORMATS).format(
+                B=MONTHS[published.month - 1], b=MONTHS[published.month - 1][:3], d=published.day,
+                m=published.month, Y=published.year, A=WEEKDAYS[published.weekday()], H=hour, M=minute))
+        if rnd.random() < 0.3:
+            head.append(rnd.choice(BYLINES))
+        tail = []
+        if rnd.random() < 0.4:
+            stamp = published.strftime("%Y/%m/%d") if published else "world"
+            tail.append(f"Original url: https://{rnd.choice(OUTLETS)}/{stamp}/report-{number}")
+        return "\n\n".join(head + paragraphs + tail) + "\n"
 
 
 def generate(out: Path = DEFAULT_OUT, articles: int = 10_000, seed: int = 4, *, gaz: Any = None,
@@ -278,7 +325,8 @@ def generate(out: Path = DEFAULT_OUT, articles: int = 10_000, seed: int = 4, *, 
             print(f"corpus: {i + 1}/{articles} articles", file=sys.stderr)
     manifest = {"version": VERSION, "articles": articles, "seed": seed, "bytes": size,
                 "towns": sum(map(len, pool.towns.values())), "countries": len(pool.codes),
-                "seed_sentences": len(writer.seeds), "seconds": round(time.perf_counter() - started, 1)}
+                "seed_sentences": len(writer.seeds), "copies": writer.copies,
+                "seconds": round(time.perf_counter() - started, 1)}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 

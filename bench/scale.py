@@ -6,7 +6,9 @@ Three steps, each of which can be skipped:
    recombined with news sentences naming real places worldwide, dated 2020-2024, some undated), kept
    in ``--corpus`` and reused while its parameters match;
 2. ingest: ``atlas ingest`` on it, as a subprocess, into a new store in ``--home`` (``ATLAS_HOME``):
-   articles per second (wall clock, and as ``atlas ingest`` reports it) and the process's peak RSS;
+   articles per second (wall clock, and as ``atlas ingest`` reports it), the process's peak RSS and
+   where the time went (``bench/ingest_stages.py``: read, geoparse, events, store, and the share of
+   the cross-article steps: wire copies, same events, stories); goal: 200 articles/s;
 3. app: ``streamlit run dashboard/app.py`` on that store, driven in Debian's Chromium (as
    ``bench/app_speed.py``): start to a usable map (every marker on it, the app idle); filter changes
    (start date, "country-level places" off, "undated" off, a text search, a country) to the map
@@ -66,18 +68,14 @@ from dashboard.store import EventFilter, Store
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_HOME = OUT / "scale-home"
-GOALS = {"filter_to_map": 2.0, "filter_to_table": 2.0, "click_to_panel": 1.5, "server_peak_mb": 1024.0}
+GOALS = {"ingest_rate": 200.0, "filter_to_map": 2.0, "filter_to_table": 2.0, "click_to_panel": 1.5,
+         "server_peak_mb": 1024.0}
 _SUMMARY = re.compile(r"(?P<files>\d+) files: (?P<added>\d+) added, (?P<dup>\d+) already stored, (?P<failed>\d+) "
                       r"failed.*? in (?P<seconds>[\d.]+) s(?: \((?P<rate>[\d.]+) articles/s\))?")
 
 
 def say(message: str) -> None:
     print(f"scale: {message}", file=sys.stderr, flush=True)
-
-
-def atlas_command() -> list[str]:
-    atlas = Path(sys.executable).with_name("atlas")
-    return [str(atlas)] if atlas.exists() else [sys.executable, "-m", "dashboard.cli"]
 
 
 # -- steps ---------------------------------------------------------------------------------------------
@@ -100,7 +98,7 @@ def ingest(corpus_dir: Path, home: Path) -> dict[str, Any]:
     load = load_average()
     with open(log, "wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([*atlas_command(), "ingest", "-q", str(corpus_dir)], cwd=ROOT, stdout=err,
+        proc = subprocess.Popen([sys.executable, "-m", "bench.ingest_stages", str(corpus_dir)], cwd=ROOT, stdout=err,
                                 stderr=subprocess.STDOUT, env={**os.environ, "ATLAS_HOME": str(home)})
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
@@ -112,7 +110,10 @@ def ingest(corpus_dir: Path, home: Path) -> dict[str, Any]:
     with Store(home / "atlas.sqlite") as store:
         counts = store.counts()
     added = int(found["added"])
+    stages = re.search(r"^stages: (\{.*\})$", text, re.M)
+    cpu = usage.ru_utime + usage.ru_stime
     return {"files": int(found["files"]), "added": added, "failed": int(found["failed"]),
+            "stages": json.loads(stages[1]) if stages else None, "cpu_rate": round(added / cpu, 1) if cpu else None,
             "wall_seconds": round(wall, 1), "articles_per_s": round(added / wall, 1),
             "reported_seconds": float(found["seconds"]),
             "reported_rate": float(found["rate"]) if found["rate"] else round(added / float(found["seconds"]), 1),
@@ -326,6 +327,16 @@ def report(results: dict[str, Any]) -> bool:
         print(f"ingest   {ing['added']} articles, {ing['events']} events, {ing['places']} places in "
               f"{ing['wall_seconds']} s: {ing['articles_per_s']} articles/s (atlas reports {ing['reported_rate']}/s), "
               f"peak RSS {ing['peak_rss_mb']} MB; load {ing['load_before']} -> {ing['load_after']}")
+        met = ing["articles_per_s"] >= GOALS["ingest_rate"]
+        ok &= met
+        print(f"{'ingest rate (articles/s)':<40} {ing['articles_per_s']:>9} {GOALS['ingest_rate']:>7} "
+              f"{'met' if met else 'MISSED'}  (CPU: {ing['cpu_rate']} articles per CPU second)")
+        stages = ing.get("stages") or {}
+        for step, seconds in sorted(stages.get("seconds", {}).items()):
+            print(f"    {step:<24} {seconds:>8.1f} s  {100 * stages['shares'][step]:5.1f} %")
+        if stages:
+            print(f"    cross-article steps (copies, same events, stories): {100 * stages['link_share']:.1f} % "
+                  "of the ingest")
     app = results.get("app")
     if app:
         print(f"app      {app['articles']} articles, {app['events']} events, {app['places']} places; "

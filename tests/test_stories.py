@@ -2,14 +2,18 @@
 (tests/data/seeds_events.json: stories, same_events) and a corpus made here."""
 from __future__ import annotations
 
+import datetime
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
-from dashboard.events.stories import RULE, Report, same_event, words
+from dashboard.events.stories import RULE, Report, query_buckets, same_event, stored_buckets, words
 from dashboard.ingest import ingest_seeds, ingest_text
 from dashboard.store import Store
+from dashboard.store.schema import migrate, schema_sections
 
 GOLD = json.loads((Path(__file__).parent / "data" / "seeds_events.json").read_text(encoding="utf-8"))
 
@@ -102,3 +106,47 @@ def test_neighbouring_clashes_in_store_stay_two_events(tmp_path, gaz):
         assert len(store.stories()) == 2
         assert len({c for (c,) in store._query("SELECT cluster FROM report")}) == \
             store._query("SELECT count(*) FROM report")[0][0]
+
+
+def _periods():
+    from hypothesis import strategies as st
+
+    day = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2030, 12, 31))
+    span = st.sampled_from([0, 1, 6, 30, 31, 91, 92, 93, 200, 365, 800, 1100, 3652])
+    return st.one_of(st.none(), st.tuples(day, span).map(lambda p: (p[0], p[0] + datetime.timedelta(days=p[1]))))
+
+
+@given(_periods(), _periods())
+@settings(max_examples=400, deadline=None)
+def test_the_time_buckets_of_two_overlapping_periods_always_meet(a, b):
+    """The candidates' lookup reads a new report's query buckets only: every stored report whose period
+    overlaps (or is undated) must be under one of them, whatever the two periods' lengths."""
+    first_a, last_a = (None, None) if a is None else (a[0].isoformat(), a[1].isoformat())
+    first_b, last_b = (None, None) if b is None else (b[0].isoformat(), b[1].isoformat())
+    wanted = query_buckets(first_b, last_b)
+    if wanted is None:
+        return  # every bucket is read
+    overlap = a is None or (a[0] <= b[1] and b[0] <= a[1])
+    if overlap:
+        assert set(stored_buckets(first_a, last_a)) & set(wanted)
+    assert len(wanted) <= 12 * RULE.bucket_years + RULE.bucket_years + 1
+
+
+def test_older_stores_keys_are_rewritten_with_their_buckets(tmp_path):
+    """Schema version 9 rewrites version 8's unbucketed report keys as the ingest writes them now."""
+    path = tmp_path / "atlas.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    sections = schema_sections()
+    migrate(db, path, [s for s in sections if s[0] <= 8])
+    db.execute("INSERT INTO article (id, source, title, encoding, content, text, parser, ingested_at) VALUES "
+               "('a', 'a.txt', 'A', 'utf-8', '[]', 'x', 'p', '2024-01-01')")
+    periods = [(None, None), ("2022-09-13", "2022-09-13"), ("2022-09-25", "2022-10-05"), ("2022-01-01",
+               "2022-12-31"), ("2020-01-01", "2029-12-31"), ("2021-12-15", "2022-03-20")]
+    for i, (first, last) in enumerate(periods):
+        db.execute("INSERT INTO report (id, article, sent_start, sent_end, date, date_last, words, current, "
+                   "strong, cluster) VALUES (?, 'a', ?, ?, ?, ?, '', 0, 0, ?)", (i + 1, i, i + 1, first, last, i + 1))
+        db.execute("INSERT INTO report_key VALUES ('p:1', ?, ?, ?)", (first, last, i + 1))
+    migrate(db, path, [s for s in sections if s[0] <= 9])
+    got = set(db.execute("SELECT key, report FROM report_key"))
+    assert got == {(f"p:1@{b}", i + 1) for i, (first, last) in enumerate(periods) for b in stored_buckets(first, last)}
+    assert ("p:1@2022-09", 2) in got and ("p:1@Y2022", 4) in got and ("p:1@*", 5) in got

@@ -1,7 +1,8 @@
 """Wire copies, events across articles and stories, computed at ingest for each new article.
 
-* **Wire copies.** Each article's MinHash signature (:data:`RULE`.``num_perm`` permutations over word
-  shingles of :data:`RULE`.``shingle`` words, ``datasketch``) is stored as a BLOB (``article_copy``); a
+* **Wire copies** (:mod:`dashboard.events.copies`). Each article's MinHash signature
+  (:data:`RULE`.``num_perm`` permutations over word shingles of :data:`RULE`.``shingle`` words,
+  ``datasketch``) is stored as a BLOB (``article_copy``); a
   Store's writer keeps an LSH index of them in memory, filled from the store on its first write and
   topped up from rows committed since (``seq``), so a new article is compared with its LSH candidates
   only. A new article whose estimated Jaccard similarity with a stored one reaches ``copy_jaccard`` is
@@ -9,8 +10,10 @@
 * **Same events.** Each sentence with events (and each place-less sentence with a date or deaths) is a
   *report* (``report``). A new report is compared only with candidates found through the indexed
   ``report_key`` table (its places, the countries and provinces holding them, or the places they hold,
-  and an overlapping date period); two reports are the same event when :func:`same_event` says so. A
-  report joining reports of several clusters merges them.
+  each under the time buckets its date period may overlap: months, years or ``*``, so the lookup reads
+  the reports of those months, never every report of a country; of each event its newest few); two
+  reports are the same event when :func:`same_event` says so. A report joining reports of several
+  clusters merges them.
 * **Stories.** Articles that share a cluster through *current* reports (dated near their article's
   publication, or undated in an undated article) form a story (``article_story``, connected
   components, merged as links appear). Background sentences ("the 2020 war") may merge into one event
@@ -31,29 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """The thresholds of copies, same events and stories (the one place they are kept)."""
-
-    num_perm: int = 128  # MinHash permutations (512-byte signature per article: 32-bit values)
-    scheme: str = "affine32"  # datasketch's permutation scheme (stored signatures depend on it)
-    shingle: int = 5  # words per shingle
-    copy_jaccard: float = 0.5  # estimated Jaccard of two articles' shingles: one is a copy of the other
-    min_similarity: float = 0.3  # Jaccard similarity of two sentences' content words (stems)
-    min_shared: int = 4  # ... and at least this many content words in common
-    same_deaths_shared: int = 2  # the same death count given in both: this many words in common suffice
-    max_candidates: int = 300  # reports read per new report through the indexes (newest first)
-    story_days: int = 10  # a report is current when its date ends at most this many days before publication
-    story_shared: int = 2  # articles are one story when they share this many current events, or one event
-    #                        with a current report dated by its own words (not by the publication date)
-    stem: int = 5  # content words are cut to this many letters ("invoked", "invoke": "invok")
-
-
-RULE = Rule()
+from .copies import copy_index, outlet, signature, signature_blob
+from .merge_rule import RULE, Rule
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*", re.UNICODE)
 _STOP_WORDS = """a about above after again against all also an and any are as at be because been before
@@ -106,9 +88,10 @@ def same_event(a: Report, b: Report, rule: Rule = RULE) -> bool:
         return False
     if a.fatalities is not None and b.fatalities is not None and a.fatalities != b.fatalities:
         return False
-    nums_a, nums_b = numbers(a.words), numbers(b.words)
-    if nums_a and nums_b and not nums_a & nums_b and (a.fatalities is not None or b.fatalities is not None):
-        return False  # counts given in both and not one of them the same
+    if a.fatalities is not None or b.fatalities is not None:  # counts given in both and none the same
+        nums_a, nums_b = numbers(a.words), numbers(b.words)
+        if nums_a and nums_b and not nums_a & nums_b:
+            return False
     shared = len(a.words & b.words)
     if a.fatalities is not None and a.fatalities == b.fatalities and shared >= rule.same_deaths_shared:
         return True
@@ -132,87 +115,49 @@ def place_keys(place: sqlite3.Row | tuple) -> tuple[set[str], set[str]]:
     return stored, query
 
 
-# -- wire copies ---------------------------------------------------------------------------------------
-def signature(text: str, rule: Rule = RULE) -> MinHash:
-    tokens = re.findall(r"\w+", text.lower())
-    m = MinHash(num_perm=rule.num_perm, scheme=rule.scheme, permutations=_permutations(rule))
-    n = rule.shingle
-    shingles = {" ".join(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))}
-    m.update_batch([s.encode("utf-8") for s in shingles])
-    return m
+# -- time: the buckets that make "their dates overlap" an indexed lookup -----------------------------------
+def _months(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last[:7]:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
-@functools.cache
-def _permutations(rule: Rule) -> Any:
-    """The permutations of ``rule`` (made once: datasketch draws them anew for every MinHash otherwise)."""
-    return MinHash(num_perm=rule.num_perm, scheme=rule.scheme).permutations
+def _years(first: str, last: str) -> list[str]:
+    return [f"Y{y}" for y in range(int(first[:4]), int(last[:4]) + 1)]
 
 
-def _blob(m: MinHash) -> bytes:
-    return np.asarray(m.hashvalues, dtype="<u4").tobytes()
+def _span(first: str, last: str) -> int:
+    return (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days
 
 
-def _minhash(blob: bytes, rule: Rule = RULE) -> MinHash:
-    return MinHash(num_perm=rule.num_perm, scheme=rule.scheme,
-                   hashvalues=np.frombuffer(blob, dtype="<u4").astype(np.uint32))
+def stored_buckets(first: str | None, last: str | None, rule: Rule = RULE) -> list[str]:
+    """The time buckets a report's keys are stored under: the months of a short period, the years of a
+    longer one, ``*`` for a very long one or none (``report_key.key`` is ``<place key>@<bucket>``)."""
+    if first is None or last is None:
+        return ["*"]
+    if _span(first, last) <= rule.month_days:
+        return _months(first, last)
+    years = _years(first, last)
+    return years if len(years) <= rule.bucket_years else ["*"]
 
 
-class CopyIndex:
-    """An LSH index over the stored signatures of one store, topped up from rows committed since."""
-
-    def __init__(self, rule: Rule = RULE) -> None:
-        self.rule = rule
-        self.lsh = MinHashLSH(threshold=rule.copy_jaccard, num_perm=rule.num_perm)
-        self.seq = 0
-        self.signatures: dict[str, MinHash] = {}
-
-    def refresh(self, db: sqlite3.Connection) -> None:
-        for seq, article, blob in db.execute("SELECT seq, article, signature FROM article_copy WHERE seq > ? "
-                                             "ORDER BY seq", (self.seq,)):
-            self.seq = seq
-            if article in self.signatures:
-                continue
-            m = _minhash(blob, self.rule)
-            self.signatures[article] = m
-            self.lsh.insert(article, m)
-
-    def original(self, db: sqlite3.Connection, article_id: str, m: MinHash) -> tuple[str, float] | None:
-        """The first ingested stored article this one copies (itself no copy), with the estimated Jaccard."""
-        best = None
-        for other in self.lsh.query(m):
-            if other == article_id:
-                continue
-            jac = m.jaccard(self.signatures[other])
-            if jac >= self.rule.copy_jaccard:
-                row = db.execute("SELECT seq, coalesce(copy_of, article) FROM article_copy WHERE article = ?",
-                                 (other,)).fetchone()
-                if row and (best is None or row[0] < best[0]):
-                    best = (row[0], row[1], jac)
-        return None if best is None else (best[1], best[2])
-
-
-_INDEXES: dict[int, tuple[sqlite3.Connection, CopyIndex]] = {}
-
-
-def copy_index(db: sqlite3.Connection) -> CopyIndex:
-    """The LSH index of the store on ``db`` (built from the store on first use), up to date."""
-    held = _INDEXES.get(id(db))
-    if held is None or held[0] is not db:
-        if len(_INDEXES) > 16:
-            _INDEXES.pop(next(iter(_INDEXES)))
-        held = _INDEXES[id(db)] = (db, CopyIndex())
-    held[1].refresh(db)
-    return held[1]
-
-
-def outlet(url: str | None, source: str) -> str:
-    """An article's outlet: its URL's registered domain, else its file name."""
-    if url:
-        from tld import get_fld
-        fld = get_fld(url, fail_silently=True)
-        if fld:
-            return fld
-    return source
+def query_buckets(first: str | None, last: str | None, rule: Rule = RULE) -> list[str] | None:
+    """The buckets that hold every stored report whose period may overlap ``[first, last]`` (the months
+    it covers, or every month of the years of a longer one, those years, and ``*``); ``None``: all of
+    them (an undated or very long period overlaps anything)."""
+    if first is None or last is None:
+        return None
+    years = _years(first, last)
+    if _span(first, last) <= rule.month_days:
+        months = _months(first, last)
+    elif len(years) <= rule.bucket_years:
+        months = [f"{y[1:]}-{m:02d}" for y in years for m in range(1, 13)]
+    else:
+        return None
+    return [*months, *years, "*"]
 
 
 # -- at ingest -----------------------------------------------------------------------------------------
@@ -231,7 +176,7 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
         if copy_of:
             own = db.execute("SELECT outlet FROM article_copy WHERE article = ?", (copy_of,)).fetchone()[0]
         db.execute("INSERT INTO article_copy (article, signature, outlet, copy_of, similarity) VALUES (?, ?, ?, ?, ?)",
-                   (aid, _blob(m), own, copy_of, found[1] if found else None))
+                   (aid, signature_blob(m), own, copy_of, found[1] if found else None))
     db.execute("DELETE FROM report WHERE article = ?", (aid,))  # a re-read article is linked anew
     db.execute("DELETE FROM article_story WHERE article = ?", (aid,))
     published = article.published.isoformat() if article.published else None
@@ -291,15 +236,14 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
             db.execute(f"UPDATE report SET cluster = ? WHERE cluster IN ({','.join('?' * len(others))})",
                        (cluster, *others))
         db.executemany("INSERT INTO report_key (key, date, date_last, report) VALUES (?, ?, ?, ?)",
-                       [(k, first, last, rid) for k in sorted(stored)])
+                       [(f"{k}@{b}", first, last, rid) for k in sorted(stored) for b in stored_buckets(first, last)])
         touched.add(cluster)
         if current:
             story_links |= {c for c, cur_ in matches if cur_}
             strong_links.update({c: strong for c, cur_ in matches if cur_})
     story_links = {c for c in story_links if c in _final(db, story_links)}
-    _join_story(db, aid, story_links, rule)
-    for cluster in touched:
-        _date_from_story(db, cluster)
+    story = _join_story(db, aid, story_links, rule)
+    _dates_from_story(db, touched, story)
 
 
 def _current(published: str | None, first: str | None, last: str | None, rule: Rule) -> bool:
@@ -316,25 +260,40 @@ def _matches(db: sqlite3.Connection, aid: str, rep: Report, keys: set[str], rule
     candidates by place keys and overlapping dates through ``report_key``'s index (never every report)."""
     if not keys:
         return []
-    marks = ",".join("?" * len(keys))
-    if rep.date:
-        sql = (f"SELECT DISTINCT report FROM report_key WHERE key IN ({marks}) AND ((date <= ? AND date_last >= ?) "
-               "OR date IS NULL) ORDER BY report DESC LIMIT ?")
-        params: tuple = (*sorted(keys), rep.date_last or rep.date, rep.date, rule.max_candidates)
+    buckets = query_buckets(rep.date, rep.date_last, rule)
+    if buckets is None:  # every bucket of each key: its range of key strings
+        where = " OR ".join("(k.key >= ? AND k.key < ?)" for _ in keys)
+        key_params: tuple = tuple(x for k in sorted(keys) for x in (f"{k}@", f"{k}A"))  # "A" follows "@"
     else:
-        sql = f"SELECT DISTINCT report FROM report_key WHERE key IN ({marks}) ORDER BY report DESC LIMIT ?"
-        params = (*sorted(keys), rule.max_candidates)
-    ids = [r[0] for r in db.execute(sql, params)]
-    out = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for cluster, current, w, date, date_last, etype, deaths in db.execute(
-                "SELECT cluster, current, words, date, date_last, event_type, fatalities FROM report "
-                f"WHERE id IN ({','.join('?' * len(chunk))}) AND article != ?", (*chunk, aid)):
-            other = Report(frozenset(w.split()), date, date_last, etype, deaths)
-            if same_event(rep, other, rule):
-                out.append((cluster, bool(current)))
-    return out
+        full = [f"{k}@{b}" for k in sorted(keys) for b in buckets]
+        where, key_params = f"k.key IN ({','.join('?' * len(full))})", tuple(full)
+    dated = "AND ((k.date <= ? AND k.date_last >= ?) OR k.date IS NULL) " if rep.date else ""
+    # The candidates: the reports under those keys and buckets whose dates overlap, of other articles, whose
+    # types and death counts do not differ (the checks of same_event SQL can make); of each event the
+    # newest rule.per_cluster (one report of an event is enough to join it: a big event's many reports
+    # must not crowd out the others), then the newest rule.max_candidates of those.
+    sql = ("SELECT cluster, current, words, date, date_last, event_type, fatalities FROM (SELECT r.id, r.cluster, "
+           "r.current, r.words, r.date, r.date_last, r.event_type, r.fatalities, row_number() OVER (PARTITION BY "
+           f"r.cluster ORDER BY r.id DESC) AS n FROM report r WHERE r.id IN (SELECT k.report FROM report_key k "
+           f"WHERE ({where}) {dated}) AND r.article != ? AND (r.event_type IS NULL OR ? IS NULL OR "
+           "r.event_type = ?) AND (r.fatalities IS NULL OR ? IS NULL OR r.fatalities = ?)) WHERE n <= ? "
+           "ORDER BY id DESC LIMIT ?")
+    dates = (rep.date_last or rep.date, rep.date) if rep.date else ()
+    params = (*key_params, *dates, aid, rep.event_type, rep.event_type, rep.fatalities, rep.fatalities,
+              rule.per_cluster, rule.max_candidates)
+    out: dict[tuple[int, bool], None] = {}
+    for cluster, current, w, date, date_last, etype, deaths in db.execute(sql, params):
+        if (cluster, bool(current)) not in out and same_event(rep, Report(_stored_words(w), date, date_last,
+                                                                          etype, deaths), rule):
+            out[cluster, bool(current)] = None
+    return list(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stored_words(text: str) -> frozenset[str]:
+    """A stored report's words (``report.words``: space-separated), parsed once per process (wire copies
+    and quoted sentences store the same words many times)."""
+    return frozenset(text.split())
 
 
 def _final(db: sqlite3.Connection, clusters: set[int]) -> set[int]:
@@ -346,7 +305,7 @@ def _final(db: sqlite3.Connection, clusters: set[int]) -> set[int]:
                                      sorted(clusters))}
 
 
-def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule) -> None:
+def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule) -> int:
     """The article's story: its own, or the one of the articles it shares current events with (stories
     it links are merged into the oldest)."""
     stories: set[int] = set()
@@ -367,25 +326,35 @@ def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule
     else:
         story = db.execute("SELECT seq FROM article_copy WHERE article = ?", (aid,)).fetchone()[0]
     db.execute("INSERT INTO article_story (article, story) VALUES (?, ?)", (aid, story))
+    return story
 
 
-def _date_from_story(db: sqlite3.Connection, cluster: int) -> None:
-    """Undated sentences of undated articles in ``cluster`` take the date of a dated report of their story
-    (one dated by its own words first, then the earliest)."""
+def _dates_from_story(db: sqlite3.Connection, clusters: set[int], story: int) -> None:
+    """Undated sentences of undated articles of ``story`` (the new article's, the only one whose dated
+    reports changed) in ``clusters`` take the date of a dated report of the story in the same cluster:
+    one dated by its own words first, then the earliest."""
     from ..store.writes import derive_events
-    for aid, start, story in db.execute(
-            "SELECT r.article, r.sent_start, s.story FROM report r JOIN article a ON a.id = r.article JOIN "
-            "article_story s ON s.article = r.article WHERE r.cluster = ? AND r.date IS NULL "
-            "AND a.published IS NULL",
-            (cluster,)).fetchall():
-        dated = db.execute("SELECT r.date, r.date_last, r.date_value, r.date_precision FROM report r "
-                           "JOIN article_story s ON s.article = r.article WHERE r.cluster = ? AND r.date IS NOT NULL "
-                           "AND s.story = ? "
-                           "ORDER BY r.strong DESC, r.date, r.date_last LIMIT 1", (cluster, story)).fetchone()
+    ids = sorted(clusters)
+    undated = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        undated += db.execute(
+            "SELECT r.cluster, r.article, r.sent_start FROM report r JOIN article a ON a.id = r.article "
+            "JOIN article_story s ON s.article = r.article WHERE r.date IS NULL AND a.published IS NULL "
+            f"AND s.story = ? AND r.cluster IN ({','.join('?' * len(chunk))})", (story, *chunk)).fetchall()
+    best: dict[int, tuple | None] = {}
+    for cluster, aid, start in undated:
+        if cluster not in best:
+            best[cluster] = db.execute(
+                "SELECT r.date, r.date_last, r.date_value, r.date_precision FROM report r JOIN article_story s "
+                "ON s.article = r.article WHERE r.cluster = ? AND r.date IS NOT NULL AND s.story = ? "
+                "ORDER BY r.strong DESC, r.date, r.date_last LIMIT 1", (cluster, story)).fetchone()
+        dated = best[cluster]
         if dated is None:
             continue
         cur = db.execute("UPDATE mention SET date = ?, date_last = ?, date_value = ?, date_precision = ?, "
                          "date_source = 'story' WHERE article = ? AND sent_start = ? AND (date IS NULL OR "
-                         "date_source = 'story')", (*dated, aid, start))
-        if cur.rowcount:
+                         "(date_source = 'story' AND NOT (date IS ? AND date_last IS ? AND date_value IS ? AND "
+                         "date_precision IS ?)))", (*dated, aid, start, *dated))
+        if cur.rowcount:  # the sentence's events take the new date
             derive_events(db, aid, start)

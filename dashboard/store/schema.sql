@@ -726,3 +726,30 @@ SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS m
 FROM effective_mention em
 WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
 GROUP BY em.article, em.sent_start, em.place;
+
+-- version 9
+-- report_key's keys carry a time bucket, `<place key>@<bucket>` (dashboard/events/stories.py, stored_buckets):
+-- the months of a period of at most 92 days, the years of a longer one of at most 3 years, `*` for a longer
+-- one or none, so the candidates of a new report are read through the buckets its period may overlap, never
+-- every report of a country (ingest stayed linear in the size of the store). Keys of older stores are
+-- rewritten here the same way.
+WITH RECURSIVE
+    old(key, date, date_last, report, days, years) AS (
+        SELECT key, date, date_last, report, julianday(date_last) - julianday(date),
+               CAST(substr(date_last, 1, 4) AS INTEGER) - CAST(substr(date, 1, 4) AS INTEGER)
+        FROM report_key WHERE instr(key, '@') = 0),
+    months(key, date, date_last, report, month) AS (
+        SELECT key, date, date_last, report, substr(date, 1, 7) FROM old WHERE date IS NOT NULL AND days <= 92
+        UNION ALL
+        SELECT key, date, date_last, report, strftime('%Y-%m', month || '-01', '+1 month') FROM months
+        WHERE strftime('%Y-%m', month || '-01', '+1 month') <= substr(date_last, 1, 7)),
+    years(key, date, date_last, report, year) AS (
+        SELECT key, date, date_last, report, CAST(substr(date, 1, 4) AS INTEGER) FROM old
+        WHERE date IS NOT NULL AND days > 92 AND years < 3
+        UNION ALL
+        SELECT key, date, date_last, report, year + 1 FROM years WHERE year < CAST(substr(date_last, 1, 4) AS INTEGER))
+INSERT INTO report_key (key, date, date_last, report)
+    SELECT key || '@' || month, date, date_last, report FROM months
+    UNION ALL SELECT key || '@Y' || year, date, date_last, report FROM years
+    UNION ALL SELECT key || '@*', date, date_last, report FROM old WHERE date IS NULL OR (days > 92 AND years >= 3);
+DELETE FROM report_key WHERE instr(key, '@') = 0;

@@ -1,0 +1,76 @@
+"""``atlas ingest`` with a clock on each of its steps: where an article's time goes.
+
+Runs the real command (``dashboard.cli.main(["ingest", "-q", ...])``, so its summary line and rate are
+the ones a user sees) with timers wrapped around the steps it calls: reading the file, geoparsing, reading
+the events, and storing, of which the steps of issue 10 (wire copies: the MinHash signature and the LSH
+lookup; same events: the candidates read through ``report_key`` and compared; stories: joining one and
+dating from it). At exit it prints one line ``stages: {json}`` to stderr: seconds per step and the share
+of the whole run. ``bench/scale.py`` runs it as its ingest step.
+
+    .venv/bin/python -m bench.ingest_stages FOLDER   (ATLAS_HOME: the store to fill)
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import dashboard.ingest as ingest
+from dashboard.events import copies, stories
+from dashboard.store.db import Store
+
+SECONDS: Counter[str] = Counter()
+STEPS = {  # step -> (module or class, attribute)
+    "read": (ingest, "read_article"),
+    "geoparse": (ingest, "geoparse"),
+    "events": (ingest, "read_events"),
+    "store": (Store, "add_article"),
+    "store.copies": (stories, "signature"),
+    "store.copies.lookup": (copies.CopyIndex, "original"),
+    "store.copies.index": (stories, "copy_index"),
+    "store.same_events": (stories, "_matches"),
+    "store.stories": (stories, "_join_story"),
+    "store.story_dates": (stories, "_dates_from_story"),
+    "store.link_total": (stories, "link_article"),
+}
+
+
+def _timed(step: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            SECONDS[step] += time.perf_counter() - started
+    return run
+
+
+def _report(started: float) -> None:
+    total = time.perf_counter() - started
+    copies_s = SECONDS.pop("store.copies.lookup", 0.0) + SECONDS.pop("store.copies.index", 0.0)
+    SECONDS["store.copies"] += copies_s
+    link = SECONDS.pop("store.link_total", 0.0)
+    steps = {k: round(v, 2) for k, v in SECONDS.items()}
+    new_steps = link  # copies, same events, stories: all of link_article
+    print("stages: " + json.dumps({"total_seconds": round(total, 2), "seconds": steps,
+                                   "link_seconds": round(link, 2),
+                                   "link_share": round(new_steps / total, 3) if total else 0.0,
+                                   "shares": {k: round(v / total, 3) for k, v in steps.items()} if total else {}}),
+          file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    for step, (owner, name) in STEPS.items():
+        setattr(owner, name, _timed(step, getattr(owner, name)))
+    atexit.register(_report, time.perf_counter())
+    from dashboard.cli import main as atlas
+
+    return atlas(["ingest", "-q", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
