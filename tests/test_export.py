@@ -21,6 +21,7 @@ import pytest
 from dashboard.cli import main
 from dashboard.events import extract_events
 from dashboard.export import COLUMNS, geo_precision, geojson_text, time_precision, to_csv, to_geojson
+from dashboard.ingest import ingest_seeds
 from dashboard.reader import article_from_text
 from dashboard.store import EventFilter, Store, reads
 from gazetteer.place import Place
@@ -201,9 +202,26 @@ def test_atlas_export_to_stdout_and_files(filled, home, tmp_path, capsys):
     assert not list((tmp_path / "out").glob(".*"))  # no temporary file left behind
 
 
+def test_atlas_export_filters_by_event_type_and_sources_as_the_page_does(home, capsys, gazetteer):
+    """``--type`` and ``--min-sources`` are the page's ``?type=`` and ``?sources=``: the same EventFilter."""
+    with Store.open() as store:
+        ingest_seeds(store, gazetteer)
+        for args in ([], ["--type", "battles"], ["--type", "battles", "--type", "strategic"], ["--min-sources", "2"]):
+            assert main(["export", *args]) == 0
+            rows = parse_csv(capsys.readouterr()[0])
+            flt = EventFilter(event_types=[a for a in args if a in ("battles", "strategic")],
+                              min_sources=int(args[1]) if args[:1] == ["--min-sources"] else 1)
+            assert {r["event_id"] for r in rows} == {str(r.id) for r in store.event_records(flt)}
+            if "battles" in args:
+                assert rows and {r["event_type"] for r in rows} <= {"Battles", "Strategic developments"}
+            if "--min-sources" in args:
+                assert rows and all(int(r["sources"]) >= 2 for r in rows)
+
+
 @pytest.mark.parametrize("args", [["--from", "yesterday"], ["--country", "Armenia"], ["--kind", "planet"],
                                   ["--min-confidence", "2"], ["--article", "../../etc"], ["--format", "xlsx"],
-                                  ["--from", "2022-12-31", "--to", "2022-01-01"]])
+                                  ["--from", "2022-12-31", "--to", "2022-01-01"], ["--type", "war"],
+                                  ["--min-sources", "0"], ["--min-sources", "many"]])
 def test_atlas_export_refuses_bad_options(filled, args, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["export", *args])

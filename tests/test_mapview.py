@@ -306,7 +306,8 @@ def test_the_map_has_a_whole_world_button_and_a_legend():
     legend = legend_html()
     assert "town or city (round)" in script and "100 events or more" in script  # (as JSON, markup escaped)
     for words in ("town or city (round)", "(square)", "(diamond)", "whole country", "under 10 events",
-                  "10 to 99 events", "100 events or more", "the selected place", "Numbers count events"):
+                  "10 to 99 events", "100 events or more", "the selected place",
+                  "Numbers count distinct events", "distinct sources"):
         assert words in legend, words
     assert not re.search(r"[`$]", legend) and "<script" not in legend
 

@@ -5,7 +5,8 @@ Two parts, because streamlit-folium remounts its iframe whenever the base map's 
 
 * :func:`base_map` is stable (the same script whatever the store holds and the filter says): Leaflet,
   jQuery, markercluster and topojson-client served by Streamlit from ``dashboard/static/vendor``;
-  country outlines fetched from ``countries-50m.json`` in the browser; OpenStreetMap tiles as an
+  the basemap fetched in the browser (:class:`NaturalEarth`: country outlines from
+  ``countries-50m.json``, the detail from ``dashboard/static/basemap``); OpenStreetMap tiles as an
   optional layer, off by default; attribution to GeoNames and Natural Earth; a "whole world" button
   and the legend (:class:`MapControls`).
 * :func:`place_layer` holds the markers for the current filter and their frame, and is passed to
@@ -41,11 +42,13 @@ from dashboard.page.markup import escape
 
 STATIC = "/app/static/vendor"  # where Streamlit serves dashboard/static/vendor (server.enableStaticServing)
 WORLD_ATLAS = f"{STATIC}/world-atlas/countries-50m.json"
+BASEMAP = "/app/static/basemap"  # the detail built by dashboard/basemap.py (dashboard/static/basemap)
 JS = [
     ("leaflet", f"{STATIC}/leaflet/leaflet.js"),
     ("jquery", f"{STATIC}/jquery/jquery.min.js"),
     ("topojson", f"{STATIC}/topojson/topojson-client.min.js"),
     ("markercluster", f"{STATIC}/markercluster/leaflet.markercluster.js"),
+    ("atlas_basemap", f"{STATIC_URL}/basemap-detail.js"),  # the basemap's detail (NaturalEarth)
 ]
 CSS = [
     ("leaflet_css", f"{STATIC}/leaflet/leaflet.css"),
@@ -58,12 +61,12 @@ PRELOAD = f"{STATIC_URL}/preload.js?" + urllib.parse.urlencode(
 MAP_JS = [("atlas_preload", PRELOAD), *JS]
 ATTRIBUTION = ('Places: <a href="https://www.geonames.org" target="_blank" rel="noopener">GeoNames</a> '
                '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener">CC BY 4.0</a>)')
-NE_ATTRIBUTION = ('Boundaries: <a href="https://www.naturalearthdata.com" target="_blank" rel="noopener">'
+NE_ATTRIBUTION = ('Map: <a href="https://www.naturalearthdata.com" target="_blank" rel="noopener">'
                   'Natural Earth</a>')
 OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
                    'OpenStreetMap</a> contributors')
 OSM_NAME = "OpenStreetMap tiles (online)"
-NE_NAME = "Country outlines (Natural Earth)"
+NE_NAME = "Basemap (Natural Earth, GeoNames towns)"
 MAX_ZOOM = 14
 WORLD = [[-58.0, -170.0], [75.0, 190.0]]  # what the "whole world" button shows
 WORLD_TITLE = "Show the whole world"
@@ -77,10 +80,13 @@ class _OfflineMap(folium.Map):
 
 
 class NaturalEarth(JSCSSMixin, Layer):
-    """Country outlines as an overlay: the TopoJSON is fetched in the browser from Streamlit's static
-    files (never embedded: the map's script stays small and stable) and drawn in a pane beneath
-    tiles, so the optional OpenStreetMap layer covers it when switched on. Also sets Leaflet's
-    default icon path and adds the GeoNames credit to the map's attribution."""
+    """The offline basemap as an overlay: Natural Earth 50 m country outlines, and the detail that
+    :mod:`dashboard.basemap` builds (large lakes, rivers and cities below its tile zoom; 10 m land,
+    lakes, coasts, borders, first-level borders and towns' names in tiles from it on). Every file is
+    fetched in the browser from Streamlit's static files (never embedded: the map's script stays small
+    and stable) and drawn in a pane beneath tiles, so the optional OpenStreetMap layer covers it when
+    switched on. Also sets Leaflet's default icon path and adds the GeoNames credit to the map's
+    attribution."""
 
     _template = Template("{% macro script(this, kwargs) %}" + asset("basemap.js.j2") + "{% endmacro %}")
 
@@ -91,6 +97,7 @@ class NaturalEarth(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "NaturalEarth"
         self.url = url
+        self.basemap = BASEMAP
         self.image_path = f"{STATIC}/leaflet/images/"
         self.attribution = NE_ATTRIBUTION
         self.credit = ATTRIBUTION
@@ -105,8 +112,10 @@ def legend_html() -> str:
                      for size, text in CLUSTER_LEGEND.items())
     items += '<li><span class="atlas-key atlas-selkey"></span>the selected place (blue: rows chosen in the table)</li>'
     return ('<details><summary>Legend</summary><ul>' + items + '</ul><div class="atlas-note">'
-            + escape("Numbers count events (a cluster's: all of its places'). Names: the busiest places; "
-                     "“+3”: three more places in that cluster.") + '</div></details>')
+            + escape("Numbers count distinct events (the reports of one event across articles count once; "
+                     "a cluster's: all of its places'); a small dark number: the distinct sources reporting "
+                     "them, when more than one. Names: the busiest places; “+3”: three more places in that "
+                     "cluster.") + '</div></details>')
 
 
 class MapControls(MacroElement):
@@ -131,6 +140,7 @@ def base_map(bounds: Sequence[Sequence[float]] | None = None) -> folium.Map:
     m = _OfflineMap(location=(30, 20), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
     m.options.update(min_zoom=1, max_zoom=MAX_ZOOM)  # with no tile layer, markercluster needs the map's maxZoom
     m.get_root().header.add_child(folium.Element(style("map.css")), name="atlas_css")
+    m.get_root().header.add_child(folium.Element(style("basemap.css")), name="atlas_basemap_css")
     NaturalEarth().add_to(m)
     folium.TileLayer("OpenStreetMap", name=OSM_NAME, attr=OSM_ATTRIBUTION, overlay=True, show=False,
                      control=True, max_zoom=MAX_ZOOM).add_to(m)
