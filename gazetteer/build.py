@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import sources
+from . import airports, sources
 from .errors import IndexBuildError, SourceError
 from .sources import Entry
 
@@ -184,17 +184,20 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
         counts["divisions"] = _insert(db, _merge_divisions(derived, curated_divisions))
         say("indexing populated places and their alternate names")
         counts["places"] = _insert(db, sources.cities(cities_table, capitals))
+        given, family = sources.person_names()
+        airport_rows = airports.airports(cities_table, given | family)
         del cities_table
         # Last, so that a curated row naming a GeoNames id adds its spellings to that place as names.
         say("indexing the curated regions and supplement")
         counts["curated"] = _insert(db, curated_other)
+        say("indexing airports (airportsdata)")
+        counts["airports"] = _insert(db, airports.without_taken_cores(airport_rows, _taken(db, airport_rows)))
         for dump in imported_dumps(path.parent):
             say(f"importing GeoNames dump {dump}")
             counts[f"import:{dump.name}"] = _import_dump(db, dump)
         say("creating indexes")
         db.executescript(INDEXES)
         counts["common_words"] = _insert_common_words(db)
-        given, family = sources.person_names()
         db.executemany("INSERT INTO person_name VALUES (?, ?, ?)",
                        ((k, k in given, k in family) for k in given | family if k))
         counts["person_names"] = len(given | family)
@@ -259,6 +262,15 @@ def _merge_divisions(derived: Iterable[Entry], curated: dict[tuple[str, str], En
                           [*extra.names, *entry.names], entry.alternates, entry.abbreviations)
         yield entry
     yield from curated.values()  # curated divisions GeoNames gave us no places for
+
+
+def _taken(db: sqlite3.Connection, rows: list[tuple[Entry, str | None]]) -> set[str]:
+    """The one-word airport names that already name a country, division, region or sizeable town."""
+    cores = sorted({core for _, core in rows if core})
+    marks = ",".join("?" * len(cores))
+    return {key for (key,) in db.execute(
+        f"SELECT DISTINCT n.key FROM name_raw n JOIN place p ON p.id = n.place WHERE n.key IN ({marks}) "
+        "AND (p.fclass != 'P' OR p.population >= ?)", [*cores, airports.TAKEN_TOWN])}
 
 
 def _insert(db: sqlite3.Connection, entries: Iterable[Entry]) -> int:

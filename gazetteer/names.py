@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 # How a name relates to its place in the index; the resolver trusts them in this order.
 NAME, ALTERNATE, ABBREVIATION = 0, 1, 2
 ALTERNATE_NAME = -2.5  # the prior's penalty for a place that only has the name as an alternate name
+# ... and for a large town, whose alternate names include the spellings news uses ("Zaporizhzhia",
+# "Raqqa", "Misrata", "Khan Younis" are GeoNames alternates of Zaporizhzhya, Ar Raqqah, Misratah, ...)
+ALTERNATE_NAME_LARGE_TOWN = -1.0
+LARGE_TOWN = 100_000
+SPELLING = 80  # rapidfuzz ratio (to the name or one of its words): the alternate is a spelling of it
 
 # Letters that Unicode decomposition leaves alone but Latin transliterations write plainly.
 _LETTERS = str.maketrans({
@@ -46,4 +51,28 @@ def normalize(name: str) -> str:
 def prior(place: Place, kind: int) -> float:
     """How likely a bare mention of one of the place's names means it: its prominence, less a penalty
     when the name is only one of its alternate names (``kind`` as stored in the index)."""
-    return place.prominence + (ALTERNATE_NAME if kind == ALTERNATE else 0.0)
+    if kind != ALTERNATE:
+        return place.prominence
+    return place.prominence + ALTERNATE_NAME
+
+
+def prior_of_name(place: Place, kind: int, key: str) -> float:
+    """:func:`prior` for the name ``key`` (normalised): a large town's alternate name that is a
+    spelling of its main name ("Zaporizhzhia" for Zaporizhzhya, "Raqqa" for Ar Raqqah) costs less than
+    one that is another name ("White House" for Washington)."""
+    if kind == ALTERNATE and place.feature_class == "P" and place.population >= LARGE_TOWN:
+        spelled = _SPELLINGS.get((place.id, key))
+        if spelled is None:
+            from rapidfuzz.fuzz import ratio
+
+            name = normalize(place.name)
+            spelled = max(ratio(key, w) for w in (name, *name.split())) >= SPELLING  # "Raqqa": "Ar Raqqah"
+            if len(_SPELLINGS) > 100_000:
+                _SPELLINGS.clear()
+            _SPELLINGS[(place.id, key)] = spelled
+        if spelled:
+            return place.prominence + ALTERNATE_NAME_LARGE_TOWN
+    return prior(place, kind)
+
+
+_SPELLINGS: dict[tuple[int, str], bool] = {}  # (place id, name) -> whether the name is a spelling of its own

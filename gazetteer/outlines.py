@@ -19,6 +19,9 @@ from .datafiles import data_file
 
 Ring = list[tuple[float, float]]  # (lon, lat) points, closed implicitly
 GRID_STEP = 0.25  # degrees between land cells
+STRAY_KM = 500.0  # a place this far from every other place of its division is misfiled ...
+STRAY_MIN_PLACES = 10  # ... when its division has this many places
+EARTH_KM = 6371.0  # chord lengths on the unit sphere, in km (close to arcs at these distances)
 
 
 @cache
@@ -121,6 +124,24 @@ def _unit(latlon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
+def _without_strays(rows: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """The places less those far from every other place of their division (a Jiangsu village filed at
+    100° E would claim half of western China's land for Jiangsu)."""
+    from scipy.spatial import cKDTree
+
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, label) in enumerate(rows):
+        by_label[label].append(i)
+    drop: set[int] = set()
+    for members in by_label.values():
+        if len(members) < STRAY_MIN_PLACES:
+            continue
+        points = _unit(np.array([(rows[i][0], rows[i][1]) for i in members]))
+        distances, _ = cKDTree(points).query(points, k=2)
+        drop.update(i for i, d in zip(members, distances[:, 1], strict=True) if d * EARTH_KM > STRAY_KM)
+    return [row for i, row in enumerate(rows) if i not in drop]
+
+
 def division_points(iso_numeric: str, places: Iterable[tuple[float, float, str]]) -> dict[str, tuple[float, float]]:
     """Division label -> ``(lat, lon)``, the centroid of the country's land cells nearest to its places.
 
@@ -136,6 +157,7 @@ def division_points(iso_numeric: str, places: Iterable[tuple[float, float, str]]
     cells = land_cells(polygons)
     if not len(cells):
         return {}
+    rows = _without_strays(rows)
     labels = [label for _, _, label in rows]
     tree = cKDTree(_unit(np.array([(lat, lon) for lat, lon, _ in rows])))
     _, nearest = tree.query(_unit(cells))

@@ -33,6 +33,7 @@ _PROMINENCE: tuple[tuple[str, str, float, float], ...] = (
     ("A", "ADM2", 2.0, 0.5),
     ("P", "PPLC", 1.5, 1.0),
     ("P", "", 0.0, 1.0),
+    ("S", "AIRP", 5.0, 0.0),  # an airport news names (gazetteer/airports.py): "Heathrow" alone means it
     ("A", "", 3.0, 0.3),
     ("H", "", 2.0, 0.3),
     ("L", "", 2.0, 0.3),

@@ -12,22 +12,31 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from .datafiles import data_file, read_tsv, stoplist
-from .names import ABBREVIATION, normalize, prior
+from .datafiles import stoplist
+from .names import ABBREVIATION, normalize
+from .people import FUNCTION_WORD, mark_people, same_name
 from .place import Place
+from .wordlists import (
+    OFFICE_CUE,
+    Cue,
+    club_prefixes,
+    cues,
+    dotted_abbreviations,
+    frequent_given_names,
+    located_heads,
+    org_heads,
+)
 
 if TYPE_CHECKING:
     from .index import Gazetteer
 
 MAX_TOKENS = 6
-FUNCTION_WORD = 5.0  # Zipf frequency from which a capitalised word is "The", "In", "But": not part of a name
 _WORD = re.compile(r"[^\W\d_]+")
 _NEWLINE = re.compile("\n")
 # Lower-case words that occur inside names ("Isle of Man", "Côte d'Ivoire", "Rio de Janeiro").
@@ -37,7 +46,7 @@ _CONNECTORS = (
 )
 # What may stand between two capitalised words of one name: a space, a hyphen, an apostrophe or a full
 # stop, with connectors in between ("Bosnia and Herzegovina", "Stratford-upon-Avon", "St. Louis").
-_JOINER = r"(?: |\u00a0|-|‐|‑|['’]|\. ?|\.-)"
+_JOINER = r"(?: |\u00a0|-|‐|‑|['’]s |['’]|\. ?|\.-)"  # "Lao People's Democratic Republic"
 _GAP = re.compile(rf"{_JOINER}(?:(?:{'|'.join(_CONNECTORS)}){_JOINER})*")
 _NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
 
@@ -59,41 +68,19 @@ def _capitalised_word() -> re.Pattern[str]:
 
 _LIST_GAP = re.compile(r",\s*|,?\s+(?:and|or|y|et|und)\s+")
 _QUALIFIER_POSITION = re.compile(r"[^\W\d_]{2,}, $")  # "EDMONTON, " before the abbreviation
+_STREET_CONNECTOR = re.compile(r" (?:du|de|des|de la|del|of|the) [A-Z]")
+# A government office after a name ("Quebec Health Minister"): the name is a division's or country's.
+_OFFICE_AFTER = re.compile(r"(?: [A-Z][a-z]+){0,2} (?:Minister|Premier|Governor|Legislature)\b")
+_NAME_BEFORE = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]+ $")  # a capitalised word and one space
+_POSSESSIVE = ("'s", "’s")
+COMMON_PHRASE = 5.0  # Zipf of every word after the article of a name made of common words ("The City")
+_ARTICLES = frozenset(("The", "A", "An"))
+_STREET_ABBREVIATION = re.compile(r" (?:St|Ave|Rd|Blvd)\.?(?=[,;:)]| [a-z])")  # not "Paris St. Germain"
+_CONNECTED_AFTER = re.compile(r"(?: (?:de|du|des|del|della|di|da)|[ ]?d['’]) ?[A-Z]")
+_INNER_CAPITAL = re.compile(r"(?!Mc|Mac|De|La|Le|Du|Di|Da|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
+_SAINT = re.compile(r"(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sankt)\b")
+_NAME_GAPS = (" ", "'s ", "’s ", "' ", "’ ")  # "New York Times", "St. Paul's Hospital", "Magistrates’ Court"
 _SENTENCE_END = frozenset(".!?…\n\"“”‘'(«»:;•|*#>-–—")
-
-
-@dataclass(frozen=True)
-class Cue:
-    word: str
-    where: str  # "before" or "after"
-    prefixes: tuple[str, ...]  # "H.STM", "A.ADM1", "P", ...
-
-
-@cache
-def cues() -> dict[str, Cue]:
-    """Cue words by lower-case word (``data/cues.tsv``)."""
-    out = {}
-    for word, where, prefixes in read_tsv(data_file("cues.tsv")):
-        out[word] = Cue(word, where, tuple(p.strip() for p in prefixes.split(",") if p.strip()))
-    return out
-
-
-@cache
-def person_titles() -> frozenset[str]:
-    """Words that stand before a person's name (``data/person_titles.tsv``)."""
-    return frozenset(row[0] for row in read_tsv(data_file("person_titles.tsv")))
-
-
-_LOCATIVE = frozenset((
-    "in", "at", "from", "near", "to", "into", "across", "outside", "inside", "throughout", "via", "between",
-    "around", "toward", "towards", "en", "à", "de", "desde", "hacia",
-))
-
-
-@cache
-def org_heads() -> frozenset[str]:
-    """Words that end organisations' and buildings' names (``data/org_heads.tsv``)."""
-    return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")))
 
 
 @dataclass
@@ -121,6 +108,11 @@ class Toponym:
     person: bool = False  # the name is a person's in this text ("Christopher Steele", "Mr. Steele")
     organisation: bool = False  # part of an organisation's or building's name ("Tehran University")
     building: bool = False  # itself ends like a building's name ("White House")
+    street: bool = False  # itself ends like a street's or square's name ("Church Street")
+    common_words: bool = False  # every word of it is a common English word ("The City")
+    article: bool = False  # "the" stands before it ("the Amazon", "the Atlantic")
+    brand: bool = False  # written like a brand, with a capital inside ("VerDi")
+    institution: bool = False  # the organisation stands in the place ("Toronto General Hospital")
     locative: bool = False  # a preposition of place stands before it ("in Georgia", "from Kapan")
     tokens: tuple[int, int, int] = (0, 0, 0)  # region, first and last word index (for describing it)
 
@@ -225,7 +217,9 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     chosen: list[Toponym] = []
     taken_starts: list[int] = []  # the chosen spans, sorted; they never overlap
     taken_ends: list[int] = []
-    for r, i, j, end, key in sorted(grams, key=lambda g: (-(g[3] - per_region[g[0]][2][g[1]].start), g[3])):
+    # longest first, in capitalised words; of two as long, the earlier ("Peace River Valley" is not
+    # Peace + River Valley), then the one with a cue word ("Siunik region")
+    for r, i, j, end, key in sorted(grams, key=lambda g: (g[1] - g[2], per_region[g[0]][2][g[1]].start, -g[3])):
         hits = found.get(key)
         if not hits:
             continue
@@ -236,6 +230,15 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
             continue
         if any(kind == ABBREVIATION for _, kind in hits):
             ok, abbr_end = _is_abbreviation_ok(text, start, end)
+            # a division's abbreviation right after a name ends that name: "Plymouth Co.", "Boone CO."
+            if ok and (m := _NAME_BEFORE.search(text, max(0, start - 40), start)) and \
+                    gazetteer.zipf.get(m.group().strip().lower(), 0.0) < FUNCTION_WORD and \
+                    not any(p.kind == "country" for p, kind in hits if kind == ABBREVIATION):
+                ok = False
+            surface = text[start:abbr_end]
+            if ok and "." in surface.rstrip(".") and surface.casefold() not in dotted_abbreviations() and \
+                    not any(p.kind == "country" for p, kind in hits if kind == ABBREVIATION):
+                ok = False  # "M.D." is a degree: Maryland is "Md."; the dotted forms are written as listed
             hits = [h for h in hits if h[1] != ABBREVIATION or ok]
             if ok and any(kind == ABBREVIATION for _, kind in hits) and abbr_end <= per_region[r][1]:
                 end = abbr_end
@@ -247,25 +250,18 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
         chosen.append(Toponym(start, end, text[start:end], key, hits, n_words=j - i + 1,
                            zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0, tokens=(r, i, j)))
     chosen.sort(key=lambda s: s.start)
-    _describe(text, chosen, per_region, gazetteer.zipf)
-    _mark_people(text, chosen, per_region, gazetteer)
+    _describe(text, chosen, per_region, gazetteer.zipf, frequent_given_names())
+    mark_people(text, chosen, per_region, gazetteer)
     return chosen
-
-
-def _same_name(text: str, a: _Token, b: _Token, zipf: dict[str, float]) -> bool:
-    """Whether two neighbouring capitalised words read as parts of one proper name: one space apart,
-    both in capitals or neither ("WASHINGTON Barack Obama" is a dateline, then a name), and the first
-    not a capitalised function word ("The Laurel County Sheriff")."""
-    return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper() \
-        and zipf.get(a.text.lower(), 0.0) < FUNCTION_WORD
 
 
 def _continues(text: str, a: _Token, b: _Token) -> bool:
     """Whether the capitalised word ``b`` goes on the proper name that ``a`` ends ("New York Times")."""
-    return text[a.end:b.start] == " " and a.text.isupper() == b.text.isupper()
+    return text[a.end:b.start] in _NAME_GAPS and a.text.isupper() == b.text.isupper()
 
 
-def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float]) -> None:
+def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float],
+              given: Collection[str] = ()) -> None:
     """Fill in each span's clues: sentence position, embedding in a longer name, cues, qualifiers."""
     cue_words, heads = cues(), org_heads()
     titlecase_cache: dict[int, bool] = {}
@@ -288,19 +284,40 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
         # Not counting a capitalised function word ("The Laurel County Sheriff") or a change between
         # capitals and mixed case ("WASHINGTON Barack Obama" is a dateline, then a name).
-        before = first > 0 and _same_name(text, tokens[first - 1], tokens[first], zipf)
+        before = first > 0 and same_name(text, tokens[first - 1], tokens[first], zipf, given)
         after = last + 1 < len(tokens) and tokens[last].end == span.end and \
             _continues(text, tokens[last], tokens[last + 1])
         span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
         # A building's name that a small place also bears ("the White House" is not White House, Tenn.)
         span.building = span.n_words > 1 and tokens[last].text in heads
+        words = span.text.split()
+        span.common_words = len(words) > 1 and words[0] in _ARTICLES and \
+            all(zipf.get(w.lower(), 0.0) >= COMMON_PHRASE for w in words[1:])
+        if span.n_words > 1:
+            end_cue = cue_words.get(tokens[last].text.lower())
+            span.street = end_cue is not None and end_cue.prefixes == ("-",) and end_cue.where == "after"
+        span.street = span.street or _STREET_ABBREVIATION.match(text, span.end) is not None  # "69 Wooster St.,"
+        # "Ballon d'Or", "Stade de France": a connector and a capitalised word go on a longer, unknown name
+        span.after_of = span.after_of or _CONNECTED_AFTER.match(text, span.end) is not None
+        # "VerDi": a capital inside the word that no place of that name has is a brand's
+        span.brand = span.n_words == 1 and _INNER_CAPITAL.fullmatch(span.text) is not None and \
+            all(p.name != span.text for p, _ in span.candidates)
         k = last
         while k + 1 < len(tokens) and _continues(text, tokens[k], tokens[k + 1]):
             k += 1
+            possessive = text[tokens[k - 1].end:tokens[k - 1].end + 2] in _POSSESSIVE
             if tokens[k].text in heads:
                 span.organisation = True
+                # not "St. Paul's Hospital": a possessive names the person or saint it is named after
+                span.institution = tokens[k].text in located_heads() and not possessive
                 break
+            if possessive:  # "Toronto's Pearson International Airport": the town's, not its name
+                break
+        if first > 0 and (tokens[first - 1].text in club_prefixes() or span.text in heads) \
+                and _continues(text, tokens[first - 1], tokens[first]):
+            span.organisation = True  # "Real Madrid", "Deportivo La Coruna": a club; "City Hall" a building
         before_words = _words_before(text, max(a, span.start - 40), span.start)
+        span.article = bool(before_words) and before_words[-1].lower() == "the"
         if before_words:
             cue = cue_words.get(before_words[-1].lower())
             if cue and cue.where in ("before", "both"):
@@ -308,19 +325,43 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         if len(before_words) >= 2 and before_words[-1] in ("of", "de", "du", "del"):
             # "Republic of Armenia", "Treaty of Friendship"; not "Residents of Lachin" opening a sentence
             x_start = span.start - len(before_words[-1]) - len(before_words[-2]) - 2
-            span.after_of = before_words[-2][0].isupper() and not _sentence_initial(text, x_start, a)
+            span.after_of = span.after_of or (before_words[-2][0].isupper() and not _sentence_initial(text, x_start, a))
             cue = cue_words.get(before_words[-2].lower())  # "the province of X", "the city of X"
-            if before_words[-1] == "of" and cue and cue.where in ("before", "both"):
-                span.cue_before = cue
+            if cue and cue.where in ("before", "both") and (before_words[-1] == "of" or cue.prefixes == ("-",)):
+                span.cue_before = cue  # ... and "Gare du Nord", "Rue de Rivoli": a street's or building's
+            elif cue and cue.where == "dedication" and before_words[-1] == "of" and _SAINT.match(span.text):
+                span.cue_before = cue  # "the church of St. Peter": a dedication, not the town
+        if span.n_words == 1 and (cue := cue_words.get(span.key)) is not None and cue.prefixes == ("-",) \
+                and cue.where == "before" and _STREET_CONNECTOR.match(text, span.end):
+            span.cue_after = cue  # "Gare du Nord": the word that starts the name is not a place
         if (m := _NEXT_WORD.match(text, span.end)) is not None:
             cue = cue_words.get(m.group(1).lower())
             if cue and cue.where in ("after", "both"):
                 span.cue_after = cue
+            elif m.group(1)[0].isupper() and _OFFICE_AFTER.match(text, span.end):
+                span.cue_after = OFFICE_CUE  # "Quebec Health Minister", "Kharkiv Regional Governor"
     # Lists: "Vardenis, Sotk, Artanish", "Montana and Wyoming".
+    chains: list[list[Toponym]] = [[spans[0]]] if spans else []
     for a, b in pairwise(spans):
         if _LIST_GAP.fullmatch(text, a.end, b.start):
             a.siblings.append(b.key)
             b.siblings.append(a.key)
+            chains[-1].append(b)
+        else:
+            chains.append([b])
+    # A plural cue word says what every name of the list is: "the Donetsk and Luhansk regions", "the
+    # provinces of Helmand and Kandahar".
+    for chain in chains:
+        if len(chain) > 1:
+            last, first = chain[-1].cue_after, chain[0].cue_before
+            for span in chain:
+                if last is not None and last.word.endswith("s") and span.cue_after is None:
+                    span.cue_after = last
+                # ... and a dedication or a street's word before it: "the church of St. Peter and St. Paul"
+                if first is not None and (first.word.endswith("s") or (first.where == "dedication" and
+                                                                        _SAINT.match(span.text))) \
+                        and span.cue_before is None:
+                    span.cue_before = first
     # "X, Y": Y right after X and a comma, itself a span.
     by_start = {s.start: s for s in spans}
     for span in spans:
@@ -328,66 +369,3 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         if m and (nxt := by_start.get(span.end + m.end())) is not None:
             span.qualifier = nxt.key
             nxt.qualifies = True
-
-
-def strongest(span: Toponym) -> float:
-    """The prior of a span's likeliest candidate (:func:`gazetteer.names.prior`)."""
-    return max((prior(p, kind) for p, kind in span.candidates), default=0.0)
-
-
-def _mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazetteer) -> None:
-    """Find the names that belong to people in this text and mark their spans.
-
-    A one-word name is a person's when it follows a title ("President Obama", "Mr. Steele"), stands in
-    a pair of a known given name and a known surname or unknown word ("Kimberly Hacker", "Brooke
-    Henderson"; Faker's name lists), ends a
-    "First Last" pair whose first word is not a common English word and whose last word is not a
-    prominent place ("Christopher Steele", "Vladimir Isachenkov", but not "The Ukraine" or "CBC
-    Toronto"), or begins a pair whose last word is such a surname ("Georgia Stevens"). A mention with
-    a preposition of place before it ("in Georgia") keeps its place reading.
-    """
-    titles, stop, zipf = person_titles(), stoplist(), gazetteer.zipf
-    given_names, family_names = gazetteer.given_names, gazetteer.surnames
-    span_at = {s.start: s for s in spans}
-    named_first: set[str] = set()  # given names of pairs a name list confirms
-    surnames: dict[str, set[str]] = defaultdict(set)  # surname -> the words seen before it ("" for a title)
-    pairs: list[tuple[str, str]] = []  # (first, last) of two-word runs
-    for _a, _b, tokens in per_region:
-        run: list[_Token] = []
-        for tok in [*tokens, None]:
-            gap = text[run[-1].end:tok.start] if run and tok is not None else ""
-            if tok is not None and (not run or (gap == " " and _same_name(text, run[-1], tok, zipf))
-                                                        or (gap in (" ", ". ", ", ") and run[-1].text in titles)
-                                                        or (gap == ". " and len(run[-1].text) == 1)):
-                # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
-                run.append(tok)
-                continue
-            words = [normalize(t.text) for t in run]
-            titled = [k for k, t in enumerate(run[:-1]) if t.text in titles]
-            if titled:  # "The Russian President, Vladimir Putin": the words after the last title
-                for w in words[titled[-1] + 1:]:
-                    surnames[w].add("")
-            elif 2 <= len(run) <= 3 and text[run[-2].end:run[-1].start] == " ":
-                whole = span_at.get(run[0].start)
-                last = span_at.get(run[-1].start)
-                if not (whole and whole.end >= run[-1].end):  # not itself a place ("Red Deer")
-                    first = span_at.get(run[0].start)
-                    if words[0] in given_names and not run[-1].text.isupper() and (
-                            words[-1] in family_names or
-                            (zipf.get(words[-1], 0.0) < 3.0 and not last and not (first and strongest(first) >= 7.0))):
-                        surnames[words[-1]].add("")  # "Brooke Henderson", "Kimberly Hacker": a name list says so
-                        named_first.add(words[0])
-                    elif not (last and strongest(last) >= 5.0) and words[-2] not in stop \
-                            and zipf.get(words[0], 0.0) < 5.5:
-                        surnames[words[-1]].add(words[0])
-                if len(run) == 2:
-                    pairs.append((words[0], words[1]))
-            run = [tok] if tok is not None else []
-    # A first name needs its surname confirmed by another pair or a title: "Edmonton Oilers" alone
-    # does not make Edmonton a given name, "Georgia Stevens" with "Cory Stevens" does.
-    people = set(surnames) | named_first | {first for first, last in pairs if surnames.get(last, set()) - {first}}
-    for span in spans:
-        if span.n_words == 1 and span.key in people:
-            span.person = True
-        before = text[max(0, span.start - 14):span.start].split()
-        span.locative = bool(before) and before[-1].lower() in _LOCATIVE

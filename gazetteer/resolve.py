@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .geo import distance_km
-from .names import ALTERNATE, prior
+from .names import ALTERNATE, normalize, prior_of_name
 from .place import Place
 from .recognize import Toponym
 
@@ -38,7 +38,13 @@ CUE = 3.0  # "Lake X", "X province", "X corridor" and the candidate is of that k
 NEAR = ((50.0, 2.5), (200.0, 1.5), (500.0, 0.8))  # within km of another place the text names
 SIBLING = 1.5  # listed with names of the same kind ("Montana and Wyoming": both states)
 CAPITAL_OVER_DIVISION = 1.5  # "Moscow" the capital over "Moscow" the oblast
+CAPITAL_OF_NAMED = 1.0  # the capital of a country the text names, over namesakes near its other places
+CITY_OVER_DIVISION_POP = 50_000  # a town this large is what its division's name means, when alone
+DIVISION_YIELDS = 1.0  # ... and the division scores this much below it
 
+PASSES = 2  # context passes: the anchors' (and plausible readings'), then what the first settled
+PLAUSIBLE_GAP = 2.0  # an ambiguous name's readings this close to its best count as nearby points in pass 1
+PLAUSIBLE_CANDIDATES = 4  # ... at most this many of them
 ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
 STRONG = 3.0  # the least a name inside a longer run of capitalised words needs ("Toronto police", "MoD of
 #                Armenia"); weaker ones there are parts of other names
@@ -60,6 +66,8 @@ class Mention:
     place: Place
     confidence: float
     candidates: tuple[tuple[Place, float], ...] = ()  # runner-ups with their shares, best first
+    within: bool = False  # the name is part of an institution's or building's that stands in the place
+    #                       ("Toronto General Hospital"): the place is where it is, to the town's precision
 
     def to_dict(self) -> dict:
         """The ``atlas parse`` contract (``../shared/eval/README.md``), plus id, kind and runner-ups."""
@@ -68,6 +76,7 @@ class Mention:
             "start": self.start, "end": self.end, "text": self.text, "name": p.name,
             "lat": p.lat, "lon": p.lon, "country_code": p.country_code, "feature": p.feature,
             "confidence": round(self.confidence, 3), "geonameid": p.id, "kind": p.kind,
+            **({"geo_precision": "within"} if self.within else {}),
             "candidates": [{"geonameid": c.id, "name": c.name, "country_code": c.country_code,
                             "feature": c.feature, "lat": c.lat, "lon": c.lon, "share": round(s, 3)}
                            for c, s in self.candidates],
@@ -84,7 +93,14 @@ def _cue_fits(place: Place, span: Toponym) -> bool:
 HARD, SOFT = "hard", "soft"  # a soft rejection yields when another mention of the name is a place
 
 
-def _reject(span: Toponym, best: float, qualified: bool) -> str | None:
+def _bare_water(span: Toponym, top: Place) -> bool:
+    """A river's, sea's or ocean's short name without "the" ("Amazon series", "Virgin Atlantic"): English
+    says "the Amazon", "the Atlantic" for the water; without the article it is a company's or brand's."""
+    return span.n_words == 1 and not span.article and span.cue_after is None and top.feature_class == "H" \
+        and top.source != "geonames" and normalize(top.name) != span.key
+
+
+def _reject(span: Toponym, best: float, qualified: bool, top: Place | None = None) -> str | None:
     """Why a span is not a place (``HARD``: part of a longer name, a person, an acronym; ``SOFT``: a
     common word, which another mention of the same name can overrule), or ``None``.
     ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
@@ -95,14 +111,23 @@ def _reject(span: Toponym, best: float, qualified: bool) -> str | None:
         or (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
         or (span.after_of and best < 5.0)  # "Treaty of Friendship", "Ministry of Defence"
         or (len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates))  # "We" for Huế
-        or ((span.person or span.organisation) and not rescued)
+        or (span.person and not rescued)
+        # an organisation's name: "at Tehran University" is the university, unless "X, Y" says where
+        or (span.organisation and not span.institution and not qualified)
         or (span.building and best < 5.0)  # "the White House"
-        or (span.cue_after is not None and span.cue_after.prefixes == ("-",) and best < STREET_CEILING)  # streets
+        or (any(c is not None and c.prefixes == ("-",) for c in (span.cue_after, span.cue_before))
+            and best < STREET_CEILING)  # streets, squares, palaces: "Church Street", "Hotel Ukraina"
+        or (span.street and best < 5.0)  # "in Church Street" (a hamlet's name too), not "College Station"
+        or (span.brand and best < 9.0)  # "VerDi Import" is not Verdi, Nevada
+        # "The City" (an alternate name of Oakville): common words, and no place's own name
+        or (span.common_words and all(kind == ALTERNATE for _, kind in span.candidates))
         # "UN", "AFP", "IN": acronyms, unless "LOUISVILLE, KY"
         or (span.all_caps and letters <= 3 and best < 9.0 and not span.text.endswith(".") and not qualified)
     )
     if hard:
         return HARD
+    if top is not None and _bare_water(span, top) and not rescued:
+        return SOFT
     common = span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
         span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0)  # "Police", "Steele", "Amber"
     if common or (span.lowercase_elsewhere and (span.sentence_initial or span.titlecase_line) and best < 9.0):
@@ -126,8 +151,11 @@ class _Name:
         for place, kind in self.spans[0].candidates:
             if place.id not in kinds or kind < kinds[place.id][1]:
                 kinds[place.id] = (place, kind)
-        self.base = sorted(((p, prior(p, k) + (CUE if any(_cue_fits(p, s) for s in self.spans) else 0.0))
-                            for p, k in kinds.values()), key=lambda t: -t[1])[:MAX_CANDIDATES]
+        cued = {p.id for p, _ in kinds.values() if any(_cue_fits(p, s) for s in self.spans)}
+        scores = {p.id: prior_of_name(p, k, self.key) for p, k in kinds.values()}
+        _namesakes_yield(kinds, scores, cued)
+        self.base = sorted(((p, scores[p.id] + (CUE if p.id in cued else 0.0)) for p, _ in kinds.values()
+                            if scores[p.id] is not None), key=lambda t: -t[1])[:MAX_CANDIDATES]
         self.scored = self.base
         self.division_countries = frozenset(p.country_code for p, _ in self.base if p.feature_code == "ADM1")
         self.siblings = frozenset(k for s in self.spans for k in s.siblings if k != self.key)
@@ -139,6 +167,30 @@ class _Name:
     @property
     def margin(self) -> float:
         return self.scored[0][1] - self.scored[1][1] if len(self.scored) > 1 else 99.0
+
+
+def _namesakes_yield(kinds: dict[int, tuple[Place, int]], scores: dict[int, float | None], cued: set[int]) -> None:
+    """A name shared by a place and the division around it, when nothing says which is meant.
+
+    - A country and places inside it ("Panama", "Kuwait", "Mexico"): the country; its namesakes inside
+      it are dropped unless a cue word fits them ("Panama province", "the city of Panama").
+    - A first-level division and its large town of the same name ("Aleppo", "Donetsk", "Quebec"):
+      the town, unless a cue word says division ("Aleppo province", "Donetsk oblast"); the division
+      then scores just below the town, so that being listed with divisions can still tip it.
+    """
+    countries = {p.country_code for p, k in kinds.values() if p.feature_code.startswith("PCL") and k != ALTERNATE}
+    towns: dict[tuple[str | None, str | None], float] = {}
+    for p, _k in kinds.values():
+        if p.kind == "town" and p.population >= CITY_OVER_DIVISION_POP:
+            key = (p.country_code, p.admin1)
+            towns[key] = max(towns.get(key, -99.0), scores[p.id] or 0.0)
+    for pid, (p, _k) in kinds.items():
+        if pid in cued or p.feature_code.startswith("PCL"):
+            continue
+        if p.country_code in countries:
+            scores[pid] = None
+        elif p.feature_code == "ADM1" and (town := towns.get((p.country_code, p.admin1))) is not None:
+            scores[pid] = min(scores[pid] or 0.0, town - DIVISION_YIELDS)
 
 
 def resolve(spans: Sequence[Toponym]) -> list[Mention]:
@@ -154,7 +206,7 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     names: dict[str, _Name] = {}
     for key, name in everything.items():
         in_pair = [key in qualified and ((key, s.qualifier) in real_pairs or s.qualifies) for s in name.spans]
-        verdicts = [_reject(s, name.base[0][1], q) for s, q in zip(name.spans, in_pair, strict=True)]
+        verdicts = [_reject(s, name.base[0][1], q, name.base[0][0]) for s, q in zip(name.spans, in_pair, strict=True)]
         # One reading per name: where a mention is placed by an "X, Y" pair ("COLUMBIA, Ky."), its
         # namesakes rejected only as common words ("of Columbia") are that place too.
         overrule = any(q and v is None for q, v in zip(in_pair, verdicts, strict=True))
@@ -168,8 +220,13 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
                (n.best.feature_code.startswith("PCL") or n.margin >= ANCHOR_MARGIN)}
     qualifiers = _qualifier_pairs(names)
     # Pass 2: score everything in that context; then once more with the context pass 2 settled.
-    for _ in range(2):
-        context = _Context(anchors, qualifiers)
+    # Pass 1 also counts the plausible readings of the ambiguous names as nearby points, so that two
+    # ambiguous names can place each other ("Edmonton" and "Enfield": the two London suburbs).
+    plausible = [(k, p.lat, p.lon) for k, n in names.items() if k not in anchors
+                 for p, sc in n.base[:PLAUSIBLE_CANDIDATES] if sc >= n.base[0][1] - PLAUSIBLE_GAP and _is_local(p)
+                 and p.kind != "province"]
+    for i in range(PASSES):
+        context = _Context(anchors, qualifiers, plausible if i == 0 else ())
         for name in names.values():
             name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in name.base), key=lambda t: -t[1])
         anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT}
@@ -182,7 +239,8 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
         shares = _softmax([s for _, s in name.scored])
         runner_ups = tuple((p, sh) for (p, _), sh in zip(name.scored[1:4], shares[1:4], strict=False))
         for span in name.spans:
-            mentions.append(Mention(span.start, span.end, span.text, best_place, shares[0], runner_ups))
+            mentions.append(Mention(span.start, span.end, span.text, best_place, shares[0], runner_ups,
+                                    within=span.institution))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -191,7 +249,8 @@ class _Context:
     """What the anchor names tell about the text: its countries, divisions and points. A name never
     counts as context for itself."""
 
-    def __init__(self, anchors: dict[str, _Name], qualifiers: dict[str, list[Place]]) -> None:
+    def __init__(self, anchors: dict[str, _Name], qualifiers: dict[str, list[Place]],
+                 plausible: Sequence[tuple[str, float, float]] = ()) -> None:
         self.qualifiers = qualifiers
         self.best = {k: n.best for k, n in anchors.items()}
         self.countries_named = Counter(p.country_code for p in self.best.values() if p.feature_code.startswith("PCL"))
@@ -200,7 +259,7 @@ class _Context:
         self.local = {k: p for k, p in self.best.items() if _is_local(p)}
         self.countries_of_places = Counter(p.country_code for p in self.local.values())
         self.divisions_of_places = Counter((p.country_code, p.admin1) for p in self.local.values() if p.admin1)
-        self.points = [(k, p.lat, p.lon) for k, p in self.local.items() if p.kind != "province"]
+        self.points = [(k, p.lat, p.lon) for k, p in self.local.items() if p.kind != "province"] + list(plausible)
 
     def bonus(self, place: Place, name: _Name) -> float:
         own = self.best.get(name.key)
@@ -218,14 +277,18 @@ class _Context:
         if place.feature_code.startswith("PCL"):
             score += CONTAINS_OTHERS if of_places > 0 else 0.0
         elif named > 0:
-            score += COUNTRY_NAMED
+            # its capital is what a country's text most often means ("in France" ... "Paris")
+            score += COUNTRY_NAMED + (CAPITAL_OF_NAMED if place.feature_code == "PPLC" else 0.0)
         elif of_places > 0:
             score += COUNTRY_OF_OTHERS
         if place.feature_code == "ADM1":
             inside = count(self.divisions_of_places, division, own_local, lambda p: (p.country_code, p.admin1))
             score += CONTAINS_OTHERS if place.admin1 and inside > 0 else 0.0
-        elif place.admin1 and count(self.divisions_named, division, own, lambda p: (p.country_code, p.admin1)
-                                    if p.feature_code == "ADM1" else None) > 0:
+        elif place.admin1 and cc not in name.division_countries and \
+                count(self.divisions_named, division, own, lambda p: (p.country_code, p.admin1)
+                      if p.feature_code == "ADM1" else None) > 0:
+            # not for a town that shares its name with another division of its country: "Wyoming"
+            # in a text naming Ohio is the state, not Wyoming, Ohio ("X, Y" still says so)
             score += DIVISION_NAMED
         if place.feature_code == "PPLC" and cc in name.division_countries:
             score += CAPITAL_OVER_DIVISION
@@ -235,16 +298,19 @@ class _Context:
             score += SIBLING
         if place.kind not in ("country", "continent", "region"):
             reach = NEAR[-1][0] / 111.0  # degrees of latitude: farther points cannot be near
+            reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
             nearest = min((distance_km((place.lat, place.lon), (lat, lon)) for key, lat, lon in self.points
-                           if key != name.key and abs(lat - place.lat) <= reach), default=None)
+                           if key != name.key and abs(lat - place.lat) <= reach
+                           and min(abs(lon - place.lon), 360.0 - abs(lon - place.lon)) <= reach_lon), default=None)
             if nearest is not None:
                 score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
         return score
 
 
 def _pair_fits(x: _Name, y: _Name) -> bool:
-    """Whether "X, Y" reads as a place and where it is: one of Y's places contains one of X's."""
-    xs = [p for p, _ in x.base[:QUALIFIER_CANDIDATES]]
+    """Whether "X, Y" reads as a place and where it is: one of Y's places contains one of X's (any of
+    X's: "COLUMBIA, Ky." is the small Columbia, not one of the ten larger ones)."""
+    xs = [p for p, _ in x.base]
     return any(contains(q, p) for q, _ in y.base[:QUALIFIER_CANDIDATES] for p in xs)
 
 

