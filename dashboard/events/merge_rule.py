@@ -17,7 +17,8 @@ class Rule:
     min_shared: int = 4  # ... and at least this many content words in common
     same_deaths_shared: int = 2  # the same death count given in both: this many words in common suffice
     max_candidates: int = 300  # reports read per new report through the indexes (newest first) ...
-    per_cluster: int = 3  # ... of them at most this many of one event
+    per_cluster: int = 3  # ... of them at most this many of one event, among ...
+    max_scan: int = 2000  # ... the newest this many reports under the keys and buckets
     month_days: int = 92  # a period this long at most is keyed by its months, a longer one by its years ...
     bucket_years: int = 3  # ... when it covers this many at most (longer ones, and undated ones: "*")
     story_days: int = 10  # a report is current when its date ends at most this many days before publication

@@ -271,16 +271,17 @@ def _matches(db: sqlite3.Connection, aid: str, rep: Report, keys: set[str], rule
     # The candidates: the reports under those keys and buckets whose dates overlap, of other articles, whose
     # types and death counts do not differ (the checks of same_event SQL can make); of each event the
     # newest rule.per_cluster (one report of an event is enough to join it: a big event's many reports
-    # must not crowd out the others), then the newest rule.max_candidates of those.
+    # must not crowd out the others), then the newest rule.max_candidates of those; read among the newest
+    # rule.max_scan reports under the keys (a big story's month holds thousands).
     sql = ("SELECT cluster, current, words, date, date_last, event_type, fatalities FROM (SELECT r.id, r.cluster, "
            "r.current, r.words, r.date, r.date_last, r.event_type, r.fatalities, row_number() OVER (PARTITION BY "
            f"r.cluster ORDER BY r.id DESC) AS n FROM report r WHERE r.id IN (SELECT k.report FROM report_key k "
-           f"WHERE ({where}) {dated}) AND r.article != ? AND (r.event_type IS NULL OR ? IS NULL OR "
-           "r.event_type = ?) AND (r.fatalities IS NULL OR ? IS NULL OR r.fatalities = ?)) WHERE n <= ? "
-           "ORDER BY id DESC LIMIT ?")
+           f"WHERE ({where}) {dated}ORDER BY k.report DESC LIMIT ?) AND r.article != ? AND (r.event_type IS NULL "
+           "OR ? IS NULL OR r.event_type = ?) AND (r.fatalities IS NULL OR ? IS NULL OR r.fatalities = ?)) "
+           "WHERE n <= ? ORDER BY id DESC LIMIT ?")
     dates = (rep.date_last or rep.date, rep.date) if rep.date else ()
-    params = (*key_params, *dates, aid, rep.event_type, rep.event_type, rep.fatalities, rep.fatalities,
-              rule.per_cluster, rule.max_candidates)
+    params = (*key_params, *dates, rule.max_scan, aid, rep.event_type, rep.event_type, rep.fatalities,
+              rep.fatalities, rule.per_cluster, rule.max_candidates)
     out: dict[tuple[int, bool], None] = {}
     for cluster, current, w, date, date_last, etype, deaths in db.execute(sql, params):
         if (cluster, bool(current)) not in out and same_event(rep, Report(_stored_words(w), date, date_last,
@@ -311,11 +312,14 @@ def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule
     stories: set[int] = set()
     if clusters:
         marks = ",".join("?" * len(clusters))
+        # The events this article reports with a strong report (read once: a correlated subquery per row
+        # re-read every report of a big event for each of its reports).
+        own = sorted(c for (c,) in db.execute("SELECT DISTINCT cluster FROM report WHERE article = ? AND strong = 1",
+                                              (aid,)))
         rows = db.execute(
-            "SELECT s.story, count(DISTINCT r.cluster), max(r.strong OR EXISTS (SELECT 1 FROM report o WHERE "
-            "o.cluster = r.cluster AND o.article = ? AND o.strong = 1)) FROM report r JOIN article_story s "
-            f"ON s.article = r.article WHERE r.cluster IN ({marks}) AND r.current = 1 AND r.article != ? "
-            "GROUP BY s.article", (aid, *sorted(clusters), aid)).fetchall()
+            f"SELECT s.story, count(DISTINCT r.cluster), max(r.strong OR r.cluster IN ({','.join('?' * len(own))})) "
+            f"FROM report r JOIN article_story s ON s.article = r.article WHERE r.cluster IN ({marks}) AND "
+            "r.current = 1 AND r.article != ? GROUP BY s.article", (*own, *sorted(clusters), aid)).fetchall()
         stories = {story for story, shared, strong in rows if shared >= rule.story_shared or strong}
     if stories:
         story = min(stories)
@@ -339,8 +343,10 @@ def _dates_from_story(db: sqlite3.Connection, clusters: set[int], story: int) ->
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         undated += db.execute(
-            "SELECT r.cluster, r.article, r.sent_start FROM report r JOIN article a ON a.id = r.article "
-            "JOIN article_story s ON s.article = r.article WHERE r.date IS NULL AND a.published IS NULL "
+            # (CROSS JOIN keeps SQLite's order: the undated reports of these events through index
+            # report_cluster_date first, never every article of a big story)
+            "SELECT r.cluster, r.article, r.sent_start FROM report r CROSS JOIN article a CROSS JOIN article_story s "
+            "WHERE a.id = r.article AND s.article = r.article AND r.date IS NULL AND a.published IS NULL "
             f"AND s.story = ? AND r.cluster IN ({','.join('?' * len(chunk))})", (story, *chunk)).fetchall()
     best: dict[int, tuple | None] = {}
     for cluster, aid, start in undated:

@@ -753,3 +753,9 @@ INSERT INTO report_key (key, date, date_last, report)
     UNION ALL SELECT key || '@Y' || year, date, date_last, report FROM years
     UNION ALL SELECT key || '@*', date, date_last, report FROM old WHERE date IS NULL OR (days > 92 AND years >= 3);
 DELETE FROM report_key WHERE instr(key, '@') = 0;
+
+-- version 10
+-- Reports by event and date: the undated reports of an event (those a dated report of their story dates,
+-- dashboard/events/stories.py) are one index seek, not a walk over every report of a big event.
+DROP INDEX IF EXISTS report_cluster;
+CREATE INDEX IF NOT EXISTS report_cluster_date ON report(cluster, date);
