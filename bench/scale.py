@@ -170,7 +170,7 @@ def measure_app(home: Path, repeat: int, browser: Any, profile: bool = False) ->
                 flt = replace(flt, start=day)
                 change(f"from {day}", flt, set_start_date(visit, day))
             for label, field, text in (("countries off", "countries", "Show country-level places"),
-                                       ("undated off", "undated", "Include undated articles")):
+                                       ("undated off", "undated", "Include undated events")):
                 flt = replace(flt, **{field: False})
                 change(label, flt, lambda t=text: page.get_by_text(t).click())
             if page.get_by_role("textbox", name="Sentences containing").count():
