@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,22 @@ def overlap(a, b) -> bool:
     return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
 
 
-def check_labels(frame, at_least: int = 5) -> dict:
-    """The names on the map: the busiest places in view named, no two names overlapping, and no name
-    over a marker, a cluster or a country's pill."""
-    frame.wait_for_timeout(500)  # (the names follow the map's moves after markercluster's animation)
-    got = frame.evaluate(LAYOUT)
+def check_labels(frame, at_least: int = 5, settle: float = 4.0) -> dict:
+    """The names on the map once they have settled: the busiest places in view named, no two names
+    overlapping, and no name over a marker, a cluster or a country's pill. The names follow the map's
+    moves after markercluster's animations (and a loaded machine's late frames): the layout is read
+    again every half second for up to ``settle`` seconds, and the last reading must pass."""
+    deadline = time.monotonic() + settle
+    while True:
+        frame.wait_for_timeout(500)
+        try:
+            return _labels_ok(frame.evaluate(LAYOUT), at_least)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
+def _labels_ok(got: dict, at_least: int) -> dict:
     labels, icons = got["labels"], got["icons"]
     assert len(labels) >= at_least, labels
     boxes = [label[2:] for label in labels]
