@@ -55,10 +55,9 @@ def _report(started: float) -> None:
     SECONDS["store.copies"] += copies_s
     link = SECONDS.pop("store.link_total", 0.0)
     steps = {k: round(v, 2) for k, v in SECONDS.items()}
-    new_steps = link  # copies, same events, stories: all of link_article
     print("stages: " + json.dumps({"total_seconds": round(total, 2), "seconds": steps,
-                                   "link_seconds": round(link, 2),
-                                   "link_share": round(new_steps / total, 3) if total else 0.0,
+                                   "link_seconds": round(link, 2),  # copies, same events, stories: link_article
+                                   "link_share": round(link / total, 3) if total else 0.0,
                                    "shares": {k: round(v / total, 3) for k, v in steps.items()} if total else {}}),
           file=sys.stderr, flush=True)
 

@@ -27,35 +27,46 @@ def cues() -> dict[str, Cue]:
 
 
 @cache
+def _tagged(name: str) -> dict[str, frozenset[str]]:
+    """The words of a word list (``data/NAME``) by the tag in its second column (``""``: none), read once."""
+    out: dict[str, set[str]] = {}
+    for row in read_tsv(data_file(name)):
+        out.setdefault(row[1] if len(row) > 1 else "", set()).add(row[0])
+    return {tag: frozenset(words) for tag, words in out.items()}
+
+
+def _all(name: str, but: str | None = None) -> frozenset[str]:
+    return frozenset().union(*(words for tag, words in _tagged(name).items() if tag != but))
+
+
+@cache
 def person_titles() -> frozenset[str]:
     """Words that stand before a person's name (``data/person_titles.tsv``)."""
-    return frozenset(row[0] for row in read_tsv(data_file("person_titles.tsv")) if row[1:2] != ["kin"])
+    return _all("person_titles.tsv", but="kin")
 
 
 @cache
 def kin_words() -> frozenset[str]:
     """Lower-case words for relatives before a given name ("his wife, Dora"): ``person_titles.tsv``, "kin"."""
-    return frozenset(row[0] for row in read_tsv(data_file("person_titles.tsv")) if row[1:2] == ["kin"])
-
-
+    return _tagged("person_titles.tsv").get("kin", frozenset())
 
 
 @cache
 def org_heads() -> frozenset[str]:
     """Words that end organisations' and buildings' names (``data/org_heads.tsv``)."""
-    return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")))
+    return _all("org_heads.tsv")
 
 
 @cache
 def located_heads() -> frozenset[str]:
     """The heads of institutions and buildings that stand in the place they are named after."""
-    return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")) if row[1:2] == ["located"])
+    return _tagged("org_heads.tsv").get("located", frozenset())
 
 
 @cache
 def club_prefixes() -> frozenset[str]:
     """Words that open a sports club's name before a place name ("Real Madrid", "Deportivo La Coruna")."""
-    return frozenset(row[0] for row in read_tsv(data_file("org_heads.tsv")) if row[1:2] == ["club"])
+    return _tagged("org_heads.tsv").get("club", frozenset())
 
 
 @cache

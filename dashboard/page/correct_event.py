@@ -2,8 +2,7 @@
 its sentence's events, their ACLED event type and sub-type and their deaths; and the event across articles
 its sentence reports (split it out of a wrongly merged event, merge another event at the place into it).
 Kept apart from machine output like place corrections, and undoable; the buttons act in callbacks, so the
-whole page shows the change in the same run. The type, deaths and event forms are in
-:mod:`dashboard.page.correct_kind`."""
+whole page shows the change in the same run."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -108,8 +107,9 @@ def undo_date(path: str, article: str, sent_start: int) -> None:
 
 
 # -- type and deaths ------------------------------------------------------------------------------------
-def sentence_token(record: EventRecord) -> str:
-    return f"{record.article_id}:{record.sent_start}"
+def sentence_token(article: str, sent_start: int) -> str:
+    """A sentence's token in the forms' session keys: ``article:sent_start``."""
+    return f"{article}:{sent_start}"
 
 
 def _preset(key: str, value: object, options: Sequence[object] | None = None) -> None:
@@ -121,7 +121,8 @@ def _preset(key: str, value: object, options: Sequence[object] | None = None) ->
 
 def kind_form(path: str, record: EventRecord) -> None:
     """The ACLED event type and sub-type of ``record``'s sentence, and its deaths, each with Apply and Undo."""
-    token, args = sentence_token(record), (path, record.article_id, record.sent_start)
+    args = (path, record.article_id, record.sent_start)
+    token = sentence_token(record.article_id, record.sent_start)
     type_key, sub_key = k.fix_sentence("type", token), k.fix_sentence("sub_type", token)
     _preset(type_key, record.event_type or NONE, list(TYPE_LABELS))
     chosen = st.selectbox("Event type of this sentence", list(TYPE_LABELS), key=type_key,
@@ -154,7 +155,7 @@ def kind_form(path: str, record: EventRecord) -> None:
 
 
 def apply_type(path: str, article: str, sent_start: int) -> None:
-    state, token = st.session_state, f"{article}:{sent_start}"
+    state, token = st.session_state, sentence_token(article, sent_start)
     chosen, sub = state.get(k.fix_sentence("type", token)), state.get(k.fix_sentence("sub_type", token))
     event_type = None if chosen in (None, NONE) else chosen
     try:
@@ -171,7 +172,7 @@ def _count(value: object) -> int | None:
 
 
 def apply_deaths(path: str, article: str, sent_start: int) -> None:
-    state, token = st.session_state, f"{article}:{sent_start}"
+    state, token = st.session_state, sentence_token(article, sent_start)
     low, high = _count(state.get(k.fix_sentence("deaths", token))), _count(state.get(k.fix_sentence("deaths_high",
                                                                                                    token)))
     try:
@@ -190,7 +191,7 @@ def undo_fix(what: str, path: str, article: str, sent_start: int) -> None:
     except StoreError as exc:
         flash("error", f"Nothing was undone: {exc}")
         return
-    token = f"{article}:{sent_start}"
+    token = sentence_token(article, sent_start)
     for field in {"type": ("type", "sub_type"), "deaths": ("deaths", "deaths_high")}.get(what, ()):
         st.session_state.pop(k.fix_sentence(field, token), None)
     flash("success" if undone else "info", f"Undone: the sentence's {WHAT[what]} is as before again." if undone
@@ -219,7 +220,7 @@ def cluster_form(path: str, record: EventRecord) -> None:
     if len(data.event_reports(path, record.cluster_id)) > 1:
         st.button("Split this report from its event", key=k.FIX_SPLIT, on_click=split, args=args,
                   help="When it reports another event than the other articles do: it becomes an event of its own.")
-    offered = {f"{c['article_id']}:{c['sent_start']}": c
+    offered = {sentence_token(c['article_id'], c['sent_start']): c
                for c in data.merge_candidates(path, record.article_id, record.sent_start, record.place_id)}
     if offered:
         if state.get(k.FIX_MERGE) not in offered:

@@ -21,7 +21,6 @@ report is no longer stored (its sentence changed on a re-read) does nothing.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -58,10 +57,6 @@ def event_reports(keys: str = "json_each(?)") -> str:
             "= k.value WHERE NOT EXISTS (SELECT 1 FROM corrected_cluster y WHERE y.report = o.id) UNION ALL "
             f"SELECT o.id, o.article, o.sent_start, o.sent_end, y.cluster FROM {keys} k JOIN corrected_cluster y ON "
             "y.cluster = k.value JOIN report o ON o.id = y.report)")
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 # -- the event each report is in now ------------------------------------------------------------------
@@ -138,11 +133,12 @@ def _event_size(db: sqlite3.Connection, report_id: int) -> int:
 
 def split_report(db: sqlite3.Connection, article_id: str, sent_start: int, author: str) -> int:
     """:meth:`Store.split_report` inside its transaction."""
+    from .writes import now  # (writes imports this module)
     rid, _ = report_event(db, article_id, sent_start)
     if _event_size(db, rid) < 2:
         raise StoreError("this report is the only one of its event; nothing was split")
     cur = db.execute("INSERT INTO cluster_correction (action, article, sent_start, author, created_at) "
-                     "VALUES ('split', ?, ?, ?, ?)", (article_id, sent_start, author, _now()))
+                     "VALUES ('split', ?, ?, ?, ?)", (article_id, sent_start, author, now()))
     derive_clusters(db)
     return cur.lastrowid
 
@@ -150,13 +146,14 @@ def split_report(db: sqlite3.Connection, article_id: str, sent_start: int, autho
 def merge_events(db: sqlite3.Connection, article_id: str, sent_start: int, other_article: str, other_start: int,
                  author: str) -> int:
     """:meth:`Store.merge_events` inside its transaction."""
+    from .writes import now
     _, into = report_event(db, article_id, sent_start)
     _, moved = report_event(db, other_article, other_start)
     if into == moved:
         raise StoreError("the two reports are of one event already; nothing was merged")
     cur = db.execute("INSERT INTO cluster_correction (action, article, sent_start, other_article, other_sent_start, "
                      "author, created_at) VALUES ('merge', ?, ?, ?, ?, ?, ?)",
-                     (article_id, sent_start, other_article, other_start, author, _now()))
+                     (article_id, sent_start, other_article, other_start, author, now()))
     derive_clusters(db)
     return cur.lastrowid
 

@@ -232,9 +232,7 @@ def correct_role(db: sqlite3.Connection, article_id: str, start: int, end: int, 
 
 def correct_date(db: sqlite3.Connection, article_id: str, sent_start: int, when: Any, author: str) -> int:
     """:meth:`Store.correct_date` inside its transaction."""
-    if not db.execute("SELECT 1 FROM mention WHERE article = ? AND sent_start = ?",
-                      (article_id, sent_start)).fetchone():
-        raise StoreError(f"no event in a sentence at {sent_start} of article {article_id}; nothing was corrected")
+    require_sentence(db, article_id, sent_start)
     if when is None or when.value is None:
         row = (None, None, None, None)
     else:
