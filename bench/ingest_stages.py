@@ -5,7 +5,9 @@ the ones a user sees) with timers wrapped around the steps it calls: reading the
 the events, and storing, of which the steps of issue 10 (wire copies: the MinHash signature and the LSH
 lookup; same events: the candidates read through ``report_key`` and compared; stories: joining one and
 dating from it). At exit it prints one line ``stages: {json}`` to stderr: seconds per step and the share
-of the whole run. ``bench/scale.py`` runs it as its ingest step.
+of the whole run. ``bench/scale.py`` runs it as its ingest step. With worker processes (``--workers N``,
+the default for a big folder) reading, geoparsing and the events run in them, out of these clocks' sight:
+``--workers 0`` clocks every step in one process.
 
     .venv/bin/python -m bench.ingest_stages FOLDER   (ATLAS_HOME: the store to fill)
 """
@@ -20,19 +22,21 @@ from collections.abc import Callable
 from typing import Any
 
 import dashboard.ingest as ingest
-from dashboard.events import copies, stories
+import dashboard.parse_pool as parse_pool
+from dashboard.events import copies, link_index, stories
 from dashboard.store.db import Store
 
 SECONDS: Counter[str] = Counter()
 STEPS = {  # step -> (module or class, attribute)
     "read": (ingest, "read_article"),
-    "geoparse": (ingest, "geoparse"),
-    "events": (ingest, "read_events"),
+    "geoparse": (parse_pool, "geoparse"),
+    "events": (parse_pool, "read_events"),
     "store": (Store, "add_article"),
     "store.copies": (stories, "signature"),
     "store.copies.lookup": (copies.CopyIndex, "original"),
     "store.copies.index": (stories, "copy_index"),
     "store.same_events": (stories, "_matches"),
+    "store.link_index": (link_index, "link_index"),
     "store.stories": (stories, "_join_story"),
     "store.story_dates": (stories, "_dates_from_story"),
     "store.link_total": (stories, "link_article"),

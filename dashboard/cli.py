@@ -25,6 +25,7 @@ from .errors import AtlasError
 from .events import LITERAL, Event, EventDate, Reading, read_events
 from .export import export_failure, open_atomically, silence_stdout, write_rows
 from .ingest import FAILED, FileResult, IngestInterrupted, ingest_paths
+from .parse_pool import MIN_FILES
 from .reader import Article, read_article
 from .store import KIND_GROUPS, EventFilter, Store
 from .store.check import check_store
@@ -152,7 +153,7 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO =
         bar = None if args.quiet else ProgressBar(err)
         try:
             report = _with_sigterm(lambda: ingest_paths(args.paths, store, gazetteer, progress=bar,
-                                                        reparse=args.reparse))
+                                                        reparse=args.reparse, workers=args.workers))
         except IngestInterrupted as exc:
             report = exc.report
             if bar and bar.enabled:
@@ -177,6 +178,12 @@ def _iso_date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-09-13") from None
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of processes from 0 to 64")
+    return int(text)
 
 
 def _confidence(text: str) -> float:
@@ -389,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="report failures only, no progress bar")
     p.add_argument("--reparse", action="store_true",
                    help="read articles already stored again (new roles, dates, places; corrections kept)")
+    p.add_argument("--workers", type=_workers, default=None, metavar="N",
+                   help="processes that read and geoparse while this one stores (0: none; default: one per "
+                        f"core but one, at most 4, for {MIN_FILES} files or more)")
 
     p = _command(sub, "export", cmd_export, "write the stored events (filtered, with corrections) as CSV or GeoJSON",
                  epilog="CSV has ACLED-like columns; GeoJSON is RFC 7946. The store is $ATLAS_HOME/atlas.sqlite.")

@@ -23,17 +23,18 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import gazetteer as gz
-from gazetteer.geoparse import geoparse
 
 from .errors import ArticleError, AtlasError, StoreError
-from .events import read_events
+from .ingest_report import ADDED, DUPLICATE, FAILED, REPARSED, FileResult, IngestReport
+from .parse_pool import Parsed, default_workers, parse_article
+from .parse_pool import parsed as parsed_sources
 from .reader import Article, article_from_bytes, article_from_text, read_article
-from .terminal import path_text, terminal_safe
+from .terminal import path_text
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -41,85 +42,6 @@ UPLOAD_TYPES = ("txt", "html", "htm", "md")  # what the page's file picker offer
 MAX_NAME = 200  # characters of a file name kept for display
 PASTED = "pasted text"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-ADDED, DUPLICATE, FAILED, REPARSED = "added", "duplicate", "failed", "reparsed"
-
-
-@dataclass
-class FileResult:
-    """What happened to one file. ``reason`` is a short code when it failed (the reader's ``empty``,
-    ``binary``, ``too-large``, ``encoding``, ``unreadable``, ``not-a-file``, or ``missing``, ``geoparse``,
-    ``store``). :meth:`line` is safe to print: control characters in names and titles are escaped."""
-
-    path: str
-    status: str
-    article_id: str | None = None
-    title: str | None = None
-    mentions: int = 0
-    events: int = 0
-    reason: str | None = None
-    message: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    def line(self) -> str:
-        return terminal_safe(self._line())
-
-    def _line(self) -> str:
-        if self.status == FAILED:
-            return f"failed     {self.path}: {self.reason}: {self.message}"
-        what = f"{self.mentions} place mentions, {self.events} events" if self.status in (ADDED, REPARSED) \
-            else "already stored"
-        title = f" “{self.title}”" if self.title else ""
-        warn = f" ({len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}: " \
-               f"{'; '.join(self.warnings)})" if self.warnings else ""
-        return f"{self.status:<10} {self.path}: {what}{title}{warn}"
-
-
-@dataclass
-class IngestReport:
-    results: list[FileResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files in folders that are not articles by their suffix
-    seconds: float = 0.0
-    total: int = 0  # files to read (those that do not exist included)
-    interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before every file was read
-    hidden: int = 0  # hidden files and folders (names starting with ".") in folders, left out
-
-    def _count(self, status: str) -> int:
-        return sum(r.status == status for r in self.results)
-
-    @property
-    def added(self) -> int:
-        return self._count(ADDED)
-
-    @property
-    def duplicates(self) -> int:
-        return self._count(DUPLICATE)
-
-    @property
-    def failed(self) -> int:
-        return self._count(FAILED)
-
-    @property
-    def reparsed(self) -> int:
-        return self._count(REPARSED)
-
-    def summary(self) -> str:
-        parts = [f"{self.added} added", f"{self.duplicates} already stored", f"{self.failed} failed"]
-        if self.reparsed:
-            parts.insert(1, f"{self.reparsed} read again")
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
-        if self.hidden:
-            parts.append(f"{self.hidden} hidden skipped (files and folders named .*)")
-        head = f"interrupted after {len(self.results)} of {self.total} files" if self.interrupted \
-            else f"{len(self.results)} files"
-        return f"{head}: " + ", ".join(parts) + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
-
-    @property
-    def rate(self) -> float:
-        """Files read per second (added, already stored or failed alike)."""
-        return len(self.results) / self.seconds if self.seconds > 0 else 0.0
-
 
 @dataclass(frozen=True)
 class Source:
@@ -195,7 +117,7 @@ def file_sources(files: Iterable[Path], relative_to: Path | None = None) -> Iter
         name = os.path.relpath(path, relative_to) if relative_to else str(path)
         label = path_text(name)
         note = () if label == name else ("the file name is not valid UTF-8: its bytes are shown escaped (\\xNN)",)
-        yield Source(label, lambda path=path, label=label, note=note: _named(read_article(path), label, note))
+        yield Source(label, _FileRead(path, label, note))
 
 
 def upload_sources(files: Iterable[Any]) -> Iterator[Source]:
@@ -204,13 +126,13 @@ def upload_sources(files: Iterable[Any]) -> Iterator[Source]:
     for item in files:
         name, data = item if isinstance(item, tuple) else (getattr(item, "name", None), item.getvalue())
         label = display_name(name)
-        yield Source(label, lambda data=data, label=label: article_from_bytes(data, label))
+        yield Source(label, _BytesRead(data, label))
 
 
 def text_source(text: str, name: str = PASTED) -> Source:
     """Pasted text (title on its first line) as a source."""
     label = display_name(name, PASTED)
-    return Source(label, lambda: article_from_text(text, label))
+    return Source(label, _TextRead(text, label))
 
 
 def display_name(name: Any, fallback: str = "upload") -> str:
@@ -220,6 +142,34 @@ def display_name(name: Any, fallback: str = "upload") -> str:
     if len(text) > MAX_NAME:
         text = "…" + text[-(MAX_NAME - 1):]
     return text or fallback
+
+
+@dataclass(frozen=True)
+class _FileRead:  # the readers of sources are plain data, so a worker process can be sent them
+    path: Path
+    label: str
+    note: tuple[str, ...]
+
+    def __call__(self) -> Article:
+        return _named(read_article(self.path), self.label, self.note)
+
+
+@dataclass(frozen=True)
+class _BytesRead:
+    data: bytes
+    label: str
+
+    def __call__(self) -> Article:
+        return article_from_bytes(self.data, self.label)
+
+
+@dataclass(frozen=True)
+class _TextRead:
+    text: str
+    label: str
+
+    def __call__(self) -> Article:
+        return article_from_text(self.text, self.label)
 
 
 def _named(article: Article, name: str, warnings: tuple[str, ...] = ()) -> Article:
@@ -272,24 +222,24 @@ class CommitWindow:
 
 
 def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | None = None,
-                   reparse: bool = False, window: CommitWindow | None = None) -> FileResult:
-    """Geoparse one article, read its roles, dates and events, and store it (all or nothing). An article
-    already stored is left as it is, unless ``reparse``: then its mentions and events are read again
-    (corrections, kept apart, still apply). With ``window``, it is opened just before the commit (the
-    caller closes it once the result is counted)."""
+                   reparse: bool = False, window: CommitWindow | None = None,
+                   parsed: Parsed | None = None) -> FileResult:
+    """Geoparse one article (unless ``parsed`` holds it geoparsed already), read its roles, dates and
+    events, and store it (all or nothing). An article already stored is left as it is, unless
+    ``reparse``: then its mentions and events are read again (corrections, kept apart, still apply).
+    With ``window``, it is opened just before the commit (the caller closes it once the result is
+    counted)."""
     name = path or article.source
     result = FileResult(name, DUPLICATE, article.id, article.title, warnings=tuple(article.warnings))
     stored = store.has_article(article.id)
     if stored and not reparse:
         return result
-    try:
-        mentions = geoparse(article.text, gazetteer, article.content_spans)
-        reading = read_events(article, mentions)
-    except AtlasError:
-        raise
-    except Exception as exc:  # a geoparser bug must not stop the other files
-        return FileResult(name, FAILED, article.id, article.title, reason="geoparse",
-                          message=f"{type(exc).__name__}: {exc}")
+    if parsed is None or (parsed.reading is None and not parsed.failure):
+        parsed = parse_article(name, article, gazetteer)
+    if parsed.failure:
+        reason, message = parsed.failure
+        return FileResult(name, FAILED, article.id, article.title, reason=reason, message=message)
+    mentions, reading = parsed.mentions, parsed.reading
     done = replace(result, status=REPARSED if stored else ADDED, mentions=len(mentions), events=len(reading.events))
     if window:
         window.open(done)
@@ -299,15 +249,27 @@ def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | 
     return result
 
 
+def store_parsed(store: Any, gazetteer: Any, parsed: Parsed, *, reparse: bool = False,
+                 window: CommitWindow | None = None) -> FileResult:
+    """Store one parsed source; a reader's or the store's refusal becomes a failed result."""
+    if parsed.article is None:
+        reason, message = parsed.failure or ("unreadable", "the file could not be read")
+        return FileResult(parsed.label, FAILED, reason=reason, message=message)
+    try:
+        return ingest_article(store, gazetteer, parsed.article, path=parsed.label, reparse=reparse, window=window,
+                              parsed=parsed)
+    except StoreError as exc:
+        return FileResult(parsed.label, FAILED, reason="store", message=str(exc))
+
+
 def ingest_source(store: Any, gazetteer: Any, source: Source, *, reparse: bool = False,
                   window: CommitWindow | None = None) -> FileResult:
     """Read and ingest one source; a reader's or the store's refusal becomes a failed result."""
     try:
-        return ingest_article(store, gazetteer, source.read(), path=source.label, reparse=reparse, window=window)
+        article = source.read()
     except ArticleError as exc:
         return FileResult(source.label, FAILED, reason=exc.reason, message=str(exc))
-    except StoreError as exc:
-        return FileResult(source.label, FAILED, reason="store", message=str(exc))
+    return store_parsed(store, gazetteer, Parsed(source.label, article), reparse=reparse, window=window)
 
 
 Progress = Callable[[int, int, FileResult], None]
@@ -324,32 +286,68 @@ class IngestInterrupted(KeyboardInterrupt):
 
 
 def ingest(sources: Iterable[Source], store: Any, gazetteer: Any, *, report: IngestReport | None = None,
-           progress: Progress | None = None, reparse: bool = False) -> IngestReport:
+           progress: Progress | None = None, reparse: bool = False, workers: int = 0) -> IngestReport:
     """Ingest each source in order; ``progress(done, total, result)`` after each. The one loop behind
-    :func:`ingest_paths`, :func:`ingest_uploads` and :func:`ingest_text`."""
+    :func:`ingest_paths`, :func:`ingest_uploads` and :func:`ingest_text`. With ``workers``, the sources
+    are read and geoparsed in that many processes (:mod:`dashboard.parse_pool`) and stored here, in order."""
     started = time.perf_counter()
     items = list(sources)
     report = report or IngestReport()
     report.total = report.total or len(report.results) + len(items)
     window = CommitWindow()
-    try:
-        for i, source in enumerate(items, 1):
-            try:
-                result = ingest_source(store, gazetteer, source, reparse=reparse, window=window)
-                report.results.append(result)
-            except KeyboardInterrupt:
-                _count_if_committed(window.pending, store, report)
-                raise
-            finally:
-                window.close()  # a signal held during the commit is raised here, once the result is counted
-            if progress:
-                progress(i, len(items), result)
-    except KeyboardInterrupt as exc:
-        report.interrupted = True
-        report.seconds = time.perf_counter() - started
-        raise IngestInterrupted(report) from exc
+    written: list[int] = []  # report.results indexes of articles written since the batch's last commit
+    with store.batch() as batch:  # articles committed together every half second (dashboard/store/batch.py)
+        try:
+            for i, one in enumerate(parsed_sources(items, gazetteer, workers=workers, store_path=store.path,
+                                                   is_stored=None if reparse else store.has_article), 1):
+                try:
+                    result = store_parsed(store, gazetteer, one, reparse=reparse, window=window)
+                    report.results.append(result)
+                    _written(batch, report, written)
+                except KeyboardInterrupt:
+                    _commit(batch, report, written)  # stored before the one being written is looked for
+                    _count_if_committed(window.pending, store, report)
+                    raise
+                finally:
+                    window.close()  # a signal held during the commit is raised here, once the result is counted
+                if progress:
+                    progress(i, len(items), result)
+            _commit(batch, report, written)
+        except KeyboardInterrupt as exc:
+            _commit(batch, report, written)
+            report.interrupted = True
+            report.seconds = time.perf_counter() - started
+            raise IngestInterrupted(report) from exc
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _written(batch: Any, report: IngestReport, written: list[int]) -> None:
+    """After an article: note it if it waits in the batch for the commit; settle the batch."""
+    last = report.results[-1]
+    if last.status in (ADDED, REPARSED) and batch.pending:
+        written.append(len(report.results) - 1)
+    _settle(batch, report, written, last.message if last.reason == "store" else None)
+
+
+def _settle(batch: Any, report: IngestReport, written: list[int], why: str | None = None) -> None:
+    """Forget the articles a commit stored; report those a failed commit lost as failed (``why``)."""
+    if batch.lost:
+        for k in written:
+            r = report.results[k]
+            report.results[k] = FileResult(r.path, FAILED, r.article_id, r.title, reason="store",
+                                           message=why or "the store's commit failed; nothing of it was stored")
+        batch.lost = 0
+    if not batch.pending:
+        written.clear()
+
+
+def _commit(batch: Any, report: IngestReport, written: list[int]) -> None:
+    try:
+        batch.commit()
+    except StoreError as exc:
+        _settle(batch, report, written, str(exc))
+    written.clear()
 
 
 def _count_if_committed(pending: FileResult | None, store: Any, report: IngestReport) -> None:
@@ -366,13 +364,14 @@ def _count_if_committed(pending: FileResult | None, store: Any, report: IngestRe
 
 def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, gazetteer: Any, *,
                  progress: Progress | None = None, relative_to: Path | None = None,
-                 reparse: bool = False) -> IngestReport:
+                 reparse: bool = False, workers: int | None = 0) -> IngestReport:
     """Ingest every article file under ``paths``. With ``relative_to``, files are named relative to that
-    folder (in the report and the store)."""
+    folder (in the report and the store). ``workers``: processes that parse (``None``: one per core but
+    the writer's, for a batch big enough to be worth starting them: :func:`default_workers`)."""
     files, failed, skipped, hidden = collect(paths)
     report = IngestReport(list(failed), skipped, total=len(failed) + len(files), hidden=hidden)
     return ingest(file_sources(files, relative_to), store, gazetteer, report=report, progress=progress,
-                  reparse=reparse)
+                  reparse=reparse, workers=default_workers(len(files)) if workers is None else workers)
 
 
 def ingest_uploads(store: Any, gazetteer: Any, files: Iterable[Any], *,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import dashboard.ingest as ingest_mod
+import dashboard.parse_pool as parse_pool
 from dashboard.errors import ArticleError
 from dashboard.ingest import ADDED, FAILED, FileResult, IngestInterrupted, collect, ingest_paths
 from dashboard.reader import read_article
@@ -282,7 +282,7 @@ def test_an_interrupt_before_the_commit_stores_and_counts_nothing(store, gazette
     def geoparse(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_mod, "geoparse", geoparse)
+    monkeypatch.setattr(parse_pool, "geoparse", geoparse)
     with pytest.raises(IngestInterrupted) as caught:
         ingest_paths([three], store, gazetteer)
     assert caught.value.report.added == store.counts()["articles"] == 0

@@ -395,12 +395,12 @@ def test_ingest_reports_every_file(store, gazetteer, tmp_path):
 
 
 def test_a_geoparser_failure_is_reported_and_stores_nothing(store, gazetteer, tmp_path, monkeypatch):
-    import dashboard.ingest as ingest_mod
+    import dashboard.parse_pool as parse_pool
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(ingest_mod, "geoparse", boom)
+    monkeypatch.setattr(parse_pool, "geoparse", boom)
     (tmp_path / "a.txt").write_text("Shelling hit Goris.\n", encoding="utf-8")
     (result,) = ingest_paths([tmp_path / "a.txt"], store, gazetteer).results
     assert (result.status, result.reason, result.message) == (FAILED, "geoparse", "RuntimeError: kaput")

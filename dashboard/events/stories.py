@@ -8,10 +8,11 @@
   only. A new article whose estimated Jaccard similarity with a stored one reaches ``copy_jaccard`` is
   its copy (``copy_of``: the first ingested of them); a copy counts as an article, not as a source.
 * **Same events.** Each sentence with events (and each place-less sentence with a date or deaths) is a
-  *report* (``report``). A new report is compared only with candidates found through the indexed
-  ``report_key`` table (its places, the countries and provinces holding them, or the places they hold,
-  each under the time buckets its date period may overlap: months, years or ``*``, so the lookup reads
-  the reports of those months, never every report of a country; of each event its newest few); two
+  *report* (``report``). A new report is compared only with candidates found through its keys
+  (``report_key``: its places, the countries and provinces holding them, or the places they hold, each
+  under the time buckets its date period may overlap: months, years or ``*``, so the lookup reads the
+  reports of those months, never every report of a country; of each event its newest few), which the
+  writer holds in memory (:mod:`dashboard.events.link_index`); two
   reports are the same event when :func:`same_event` says so. A report joining reports of several
   clusters merges them.
 * **Stories.** Articles that share a cluster through *current* reports (dated near their article's
@@ -27,7 +28,6 @@ corpus the test makes).
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .copies import copy_index, outlet, signature, signature_blob
+from .link_index import LinkIndex, Stored, link_index
 from .merge_rule import RULE, Rule
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*", re.UNICODE)
@@ -177,9 +178,12 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
             own = db.execute("SELECT outlet FROM article_copy WHERE article = ?", (copy_of,)).fetchone()[0]
         db.execute("INSERT INTO article_copy (article, signature, outlet, copy_of, similarity) VALUES (?, ?, ?, ?, ?)",
                    (aid, signature_blob(m), own, copy_of, found[1] if found else None))
+    reports = link_index(db)
+    reports.drop_article(aid)
     db.execute("DELETE FROM report WHERE article = ?", (aid,))  # a re-read article is linked anew
     db.execute("DELETE FROM article_story WHERE article = ?", (aid,))
     published = article.published.isoformat() if article.published else None
+    reports.set_article(aid, published is not None)
     # The article's reports: one per sentence with events, with its places; and place-less ones.
     by_sentence: dict[tuple[int, int], dict[str, Any]] = {}
     for e in events:
@@ -214,6 +218,7 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
         rep = Report(words(article.text[start:end], rule.stem), first, last, getattr(e, "event_type", None),
                      getattr(e, "fatalities", None))
         current = _current(published, first, last, rule)
+        stems = " ".join(sorted(rep.words))
         strong = int(current and when is not None and when.source == "text")
         stored, query = set(), set()
         for pid in r["places"]:
@@ -221,13 +226,13 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
                 s, q = place_keys(place_rows[pid])
                 stored |= s
                 query |= q
-        matches = _matches(db, aid, rep, query, rule)
+        matches = _matches(reports, aid, rep, query, rule)
         clusters = {c for c, _ in matches}
         cur = db.execute(
             "INSERT INTO report (article, sent_start, sent_end, date, date_last, date_value, date_precision, "
             "event_type, fatalities, words, current, strong, cluster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (aid, start, end, first, last, value, precision, rep.event_type, rep.fatalities,
-             " ".join(sorted(rep.words)), int(current), strong))
+             stems, int(current), strong))
         rid = cur.lastrowid
         cluster = min(clusters) if clusters else rid
         db.execute("UPDATE report SET cluster = ? WHERE id = ?", (cluster, rid))
@@ -235,15 +240,20 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
         if others:
             db.execute(f"UPDATE report SET cluster = ? WHERE cluster IN ({','.join('?' * len(others))})",
                        (cluster, *others))
+        keyed = [f"{k}@{b}" for k in sorted(stored) for b in stored_buckets(first, last)]
         db.executemany("INSERT INTO report_key (key, date, date_last, report) VALUES (?, ?, ?, ?)",
-                       [(f"{k}@{b}", first, last, rid) for k in sorted(stored) for b in stored_buckets(first, last)])
+                       [(k, first, last, rid) for k in keyed])
+        reports.merge(others, cluster)
+        reports.add(rid, Stored(aid, start, rep.words, first, last, value, precision, rep.event_type, rep.fatalities,
+                                current, bool(strong), cluster), keyed)
         touched.add(cluster)
         if current:
             story_links |= {c for c, cur_ in matches if cur_}
             strong_links.update({c: strong for c, cur_ in matches if cur_})
-    story_links = {c for c in story_links if c in _final(db, story_links)}
-    story = _join_story(db, aid, story_links, rule)
-    _dates_from_story(db, touched, story)
+    story_links = {c for c in story_links if reports.find(c) == c}  # those not merged into another since
+    story = _join_story(db, reports, aid, story_links, rule)
+    _dates_from_story(db, reports, touched, story)
+    reports.linked(db)
 
 
 def _current(published: str | None, first: str | None, last: str | None, rule: Rule) -> bool:
@@ -255,72 +265,27 @@ def _current(published: str | None, first: str | None, last: str | None, rule: R
     return last >= edge
 
 
-def _matches(db: sqlite3.Connection, aid: str, rep: Report, keys: set[str], rule: Rule) -> list[tuple[int, bool]]:
+def _matches(index: LinkIndex, aid: str, rep: Report, keys: set[str], rule: Rule) -> list[tuple[int, bool]]:
     """(cluster, current) of the stored reports of other articles that are the same event as ``rep``:
-    candidates by place keys and overlapping dates through ``report_key``'s index (never every report)."""
+    candidates by place keys and overlapping dates (:class:`~dashboard.events.link_index.LinkIndex`,
+    never every report)."""
     if not keys:
         return []
     buckets = query_buckets(rep.date, rep.date_last, rule)
-    if buckets is None:  # every bucket of each key: its range of key strings
-        where = " OR ".join("(k.key >= ? AND k.key < ?)" for _ in keys)
-        key_params: tuple = tuple(x for k in sorted(keys) for x in (f"{k}@", f"{k}A"))  # "A" follows "@"
-    else:
-        full = [f"{k}@{b}" for k in sorted(keys) for b in buckets]
-        where, key_params = f"k.key IN ({','.join('?' * len(full))})", tuple(full)
-    dated = "AND ((k.date <= ? AND k.date_last >= ?) OR k.date IS NULL) " if rep.date else ""
-    # The candidates: the reports under those keys and buckets whose dates overlap, of other articles, whose
-    # types and death counts do not differ (the checks of same_event SQL can make); of each event the
-    # newest rule.per_cluster (one report of an event is enough to join it: a big event's many reports
-    # must not crowd out the others), then the newest rule.max_candidates of those; read among the newest
-    # rule.max_scan reports under the keys (a big story's month holds thousands).
-    sql = ("SELECT cluster, current, words, date, date_last, event_type, fatalities FROM (SELECT r.id, r.cluster, "
-           "r.current, r.words, r.date, r.date_last, r.event_type, r.fatalities, row_number() OVER (PARTITION BY "
-           f"r.cluster ORDER BY r.id DESC) AS n FROM report r WHERE r.id IN (SELECT k.report FROM report_key k "
-           f"WHERE ({where}) {dated}ORDER BY k.report DESC LIMIT ?) AND r.article != ? AND (r.event_type IS NULL "
-           "OR ? IS NULL OR r.event_type = ?) AND (r.fatalities IS NULL OR ? IS NULL OR r.fatalities = ?)) "
-           "WHERE n <= ? ORDER BY id DESC LIMIT ?")
-    dates = (rep.date_last or rep.date, rep.date) if rep.date else ()
-    params = (*key_params, *dates, rule.max_scan, aid, rep.event_type, rep.event_type, rep.fatalities,
-              rep.fatalities, rule.per_cluster, rule.max_candidates)
+    names = sorted(keys) if buckets is None else [f"{k}@{b}" for k in sorted(keys) for b in buckets]
     out: dict[tuple[int, bool], None] = {}
-    for cluster, current, w, date, date_last, etype, deaths in db.execute(sql, params):
-        if (cluster, bool(current)) not in out and same_event(rep, Report(_stored_words(w), date, date_last,
-                                                                          etype, deaths), rule):
-            out[cluster, bool(current)] = None
+    for cluster, s in index.candidates(aid, names, rep.date, rep.date_last, rep.event_type, rep.fatalities):
+        if (cluster, s.current) not in out and same_event(
+                rep, Report(s.words, s.date, s.date_last, s.event_type, s.fatalities), rule):
+            out[cluster, s.current] = None
     return list(out)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _stored_words(text: str) -> frozenset[str]:
-    """A stored report's words (``report.words``: space-separated), parsed once per process (wire copies
-    and quoted sentences store the same words many times)."""
-    return frozenset(text.split())
-
-
-def _final(db: sqlite3.Connection, clusters: set[int]) -> set[int]:
-    """The clusters among ``clusters`` that still exist (a later report may have merged some)."""
-    if not clusters:
-        return set()
-    marks = ",".join("?" * len(clusters))
-    return {r[0] for r in db.execute(f"SELECT DISTINCT cluster FROM report WHERE cluster IN ({marks})",
-                                     sorted(clusters))}
-
-
-def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule) -> int:
+def _join_story(db: sqlite3.Connection, index: LinkIndex, aid: str, clusters: set[int], rule: Rule) -> int:
     """The article's story: its own, or the one of the articles it shares current events with (stories
     it links are merged into the oldest)."""
-    stories: set[int] = set()
-    if clusters:
-        marks = ",".join("?" * len(clusters))
-        # The events this article reports with a strong report (read once: a correlated subquery per row
-        # re-read every report of a big event for each of its reports).
-        own = sorted(c for (c,) in db.execute("SELECT DISTINCT cluster FROM report WHERE article = ? AND strong = 1",
-                                              (aid,)))
-        rows = db.execute(
-            f"SELECT s.story, count(DISTINCT r.cluster), max(r.strong OR r.cluster IN ({','.join('?' * len(own))})) "
-            f"FROM report r JOIN article_story s ON s.article = r.article WHERE r.cluster IN ({marks}) AND "
-            "r.current = 1 AND r.article != ? GROUP BY s.article", (*own, *sorted(clusters), aid)).fetchall()
-        stories = {story for story, shared, strong in rows if shared >= rule.story_shared or strong}
+    stories = index.linked_stories(aid, clusters, rule) if clusters else set()
+    rest: list[int] = []
     if stories:
         story = min(stories)
         rest = sorted(stories - {story})
@@ -330,37 +295,19 @@ def _join_story(db: sqlite3.Connection, aid: str, clusters: set[int], rule: Rule
     else:
         story = db.execute("SELECT seq FROM article_copy WHERE article = ?", (aid,)).fetchone()[0]
     db.execute("INSERT INTO article_story (article, story) VALUES (?, ?)", (aid, story))
+    index.file_story(aid, story, rest)
     return story
 
 
-def _dates_from_story(db: sqlite3.Connection, clusters: set[int], story: int) -> None:
+def _dates_from_story(db: sqlite3.Connection, index: LinkIndex, clusters: set[int], story: int) -> None:
     """Undated sentences of undated articles of ``story`` (the new article's, the only one whose dated
     reports changed) in ``clusters`` take the date of a dated report of the story in the same cluster:
-    one dated by its own words first, then the earliest."""
+    one dated by its own words first, then the earliest (:meth:`LinkIndex.story_dates`)."""
     from ..store.writes import derive_events
-    ids = sorted(clusters)
-    undated = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        undated += db.execute(
-            # (CROSS JOIN keeps SQLite's order: the undated reports of these events through index
-            # report_cluster_date first, never every article of a big story)
-            "SELECT r.cluster, r.article, r.sent_start FROM report r CROSS JOIN article a CROSS JOIN article_story s "
-            "WHERE a.id = r.article AND s.article = r.article AND r.date IS NULL AND a.published IS NULL "
-            f"AND s.story = ? AND r.cluster IN ({','.join('?' * len(chunk))})", (story, *chunk)).fetchall()
-    best: dict[int, tuple | None] = {}
-    for cluster, aid, start in undated:
-        if cluster not in best:
-            best[cluster] = db.execute(
-                "SELECT r.date, r.date_last, r.date_value, r.date_precision FROM report r JOIN article_story s "
-                "ON s.article = r.article WHERE r.cluster = ? AND r.date IS NOT NULL AND s.story = ? "
-                "ORDER BY r.strong DESC, r.date, r.date_last LIMIT 1", (cluster, story)).fetchone()
-        dated = best[cluster]
-        if dated is None:
-            continue
+    for other, start, dated in index.story_dates({index.find(c) for c in clusters}, story):
         cur = db.execute("UPDATE mention SET date = ?, date_last = ?, date_value = ?, date_precision = ?, "
                          "date_source = 'story' WHERE article = ? AND sent_start = ? AND (date IS NULL OR "
                          "(date_source = 'story' AND NOT (date IS ? AND date_last IS ? AND date_value IS ? AND "
-                         "date_precision IS ?)))", (*dated, aid, start, *dated))
+                         "date_precision IS ?)))", (*dated, other, start, *dated))
         if cur.rowcount:  # the sentence's events take the new date
-            derive_events(db, aid, start)
+            derive_events(db, other, start)

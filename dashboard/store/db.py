@@ -31,7 +31,9 @@ from typing import Any
 import platformdirs
 
 from ..errors import StoreError
+from ..events import link_index
 from . import clusters, writes
+from .batch import BATCH_SECONDS, Batch
 from .check import diagnose, open_error
 from .reads import Reads
 from .schema import SCHEMA_VERSION, migrate
@@ -116,6 +118,7 @@ class Store(Reads, clusters.ClusterReads):
                 self._db.close()
             raise open_error(self.path, exc) from exc
         self._lock = threading.RLock()
+        self._batch: Batch | None = None
         self._timeout = timeout
         self._idle: list[_Reader] = []  # read connections free for the next query
         self._pool_lock = threading.Lock()
@@ -232,9 +235,29 @@ class Store(Reads, clusters.ClusterReads):
             yield run
 
     @contextmanager
+    def batch(self, seconds: float = BATCH_SECONDS) -> Iterator[Batch]:
+        """Inside, this thread's writes share transactions committed every ``seconds`` (each write still
+        all or nothing: :mod:`.batch`); the last is committed when the block ends, whatever ends it."""
+        if self._batch is not None:
+            yield self._batch
+            return
+        self._batch = batch = Batch(self, seconds)
+        try:
+            yield batch
+        finally:
+            self._batch = None
+            batch.commit()
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if anything in the block raises. Bumps the
-        store's generation, so caches keyed on :meth:`generation` see the change."""
+        store's generation, so caches keyed on :meth:`generation` see the change. In this thread's
+        :meth:`batch`, a savepoint of the batch's transaction instead."""
+        batch = self._batch
+        if batch is not None and batch.thread == threading.get_ident():
+            with batch.savepoint() as db:
+                yield db
+            return
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -247,6 +270,7 @@ class Store(Reads, clusters.ClusterReads):
             except BaseException as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
+                link_index.forget(self._db)  # the writer's in-memory link index held what was rolled back
                 if isinstance(exc, sqlite3.Error):
                     raise StoreError(f"writing to the event store {self.path} failed ({exc}); nothing was "
                                      "written") from exc

@@ -308,6 +308,9 @@ def undo(db: sqlite3.Connection, table: str, article_id: str, start: int, end: i
     return cur.rowcount > 0
 
 
+_PLACE_COLUMNS = ("name", "lat", "lon", "country", "fclass", "fcode", "kind", "population", "admin1", "source")
+
+
 def upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
     """Copy gazetteer places into the store (the store stands alone), updating those already there."""
     db.executemany(
@@ -315,7 +318,8 @@ def upsert_places(db: sqlite3.Connection, places: Iterable[Any]) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
         "lat = excluded.lat, lon = excluded.lon, country = excluded.country, fclass = excluded.fclass, "
         "fcode = excluded.fcode, kind = excluded.kind, population = excluded.population, "
-        "admin1 = excluded.admin1, source = excluded.source",
+        "admin1 = excluded.admin1, source = excluded.source WHERE " + " OR ".join(
+            f"{c} IS NOT excluded.{c}" for c in _PLACE_COLUMNS),  # (a row left as it is is not written again)
         [(p.id, p.name, p.lat, p.lon, p.country_code, p.feature_class, p.feature_code, p.kind,
           p.population, p.admin1, p.source) for p in places])
 
