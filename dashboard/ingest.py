@@ -244,7 +244,7 @@ def ingest_article(store: Any, gazetteer: Any, article: Article, *, path: str | 
     if window:
         window.open(done)
     if store.add_article(article, mentions, reading.events, roles=reading.roles, parser=parser_version(gazetteer),
-                         replace=stored, inferred=reading.inferred):
+                         replace=stored, inferred=reading.inferred, signature=parsed.signature):
         return done
     return result
 

@@ -48,6 +48,7 @@ class Parsed:
     reading: Reading | None = None
     failure: tuple[str, str] | None = None
     stored: bool = False
+    signature: bytes | None = None  # its wire-copy signature (dashboard.events.copies), made here
 
 
 def parse_source(source: Any, gazetteer: Any, is_stored: Any = None) -> Parsed:
@@ -62,10 +63,13 @@ def parse_source(source: Any, gazetteer: Any, is_stored: Any = None) -> Parsed:
 
 
 def parse_article(label: str, article: Article, gazetteer: Any) -> Parsed:
-    """Geoparse an article and read its events; a geoparser bug becomes a failure (the other files go on)."""
+    """Geoparse an article, read its events and make its wire-copy signature; a geoparser bug becomes a
+    failure (the other files go on)."""
+    from .events.copies import signature, signature_blob  # (datasketch: imported when the first article is read)
     try:
         mentions = geoparse(article.text, gazetteer, article.content_spans)
-        return Parsed(label, article, mentions, read_events(article, mentions))
+        return Parsed(label, article, mentions, read_events(article, mentions),
+                      signature=signature_blob(signature(article.text)))
     except AtlasError:
         raise
     except Exception as exc:

@@ -32,7 +32,8 @@ def signature_blob(m: MinHash) -> bytes:
     return np.asarray(m.hashvalues, dtype="<u4").tobytes()
 
 
-def _minhash(blob: bytes, rule: Rule = RULE) -> MinHash:
+def from_blob(blob: bytes, rule: Rule = RULE) -> MinHash:
+    """A signature stored (or sent by a worker process) as :func:`signature_blob` made it."""
     return MinHash(num_perm=rule.num_perm, scheme=rule.scheme, permutations=_permutations(rule),
                    hashvalues=np.frombuffer(blob, dtype="<u4").astype(np.uint32))
 
@@ -52,7 +53,7 @@ class CopyIndex:
             self.seq = seq
             if article in self.signatures:
                 continue
-            m = _minhash(blob, self.rule)
+            m = from_blob(blob, self.rule)
             self.signatures[article] = m
             self.lsh.insert(article, m)
 

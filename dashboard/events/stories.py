@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .copies import copy_index, outlet, signature, signature_blob
+from .copies import copy_index, from_blob, outlet, signature, signature_blob
 from .link_index import LinkIndex, Stored, link_index
 from .merge_rule import RULE, Rule
 
@@ -163,14 +163,16 @@ def query_buckets(first: str | None, last: str | None, rule: Rule = RULE) -> lis
 
 # -- at ingest -----------------------------------------------------------------------------------------
 def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], inferred: Sequence[Any],
-                 mentions: Sequence[Any], rule: Rule = RULE) -> None:
+                 mentions: Sequence[Any], rule: Rule = RULE, sig: bytes | None = None) -> None:
     """Find the new (or re-read) article's copies, its events' clusters and its story, inside the
-    caller's transaction (:func:`dashboard.store.writes.write_article`)."""
+    caller's transaction (:func:`dashboard.store.writes.write_article`). ``sig``: the article's MinHash
+    signature when it was made already (:func:`~dashboard.events.copies.signature_blob`, by the process
+    that parsed it)."""
     aid = article.id
     index = copy_index(db)
     row = db.execute("SELECT 1 FROM article_copy WHERE article = ?", (aid,)).fetchone()
     if row is None:
-        m = signature(article.text, rule)
+        m = from_blob(sig, rule) if sig else signature(article.text, rule)
         found = index.original(db, aid, m)
         copy_of = found[0] if found else None
         own = outlet(article.url, article.source)

@@ -279,7 +279,7 @@ class Store(Reads, clusters.ClusterReads):
     # -- writing -----------------------------------------------------------------------------------------
     def add_article(self, article: Any, mentions: Sequence[Any], events: Sequence[Any], *, parser: str,
                     roles: Sequence[Any] | None = None, replace: bool = False,
-                    inferred: Sequence[Any] = ()) -> bool:
+                    inferred: Sequence[Any] = (), signature: bytes | None = None) -> bool:
         """Store an article (:class:`dashboard.reader.Article`) with its mentions
         (``gazetteer.geoparse.Mention``), their roles (:class:`dashboard.events.Role`, one per mention; by
         default each mention takes its event's) and events (:class:`dashboard.events.Event`, whose
@@ -290,9 +290,10 @@ class Store(Reads, clusters.ClusterReads):
         The events give each mention its sentence and date; the stored events are derived from the
         mentions (one per sentence and place they name, corrections applied: ``effective_event``).
         ``inferred`` (:class:`dashboard.events.InferredEvent`) are the place-less sentences that report
-        something: kept as reports for linking events across articles, never as events of the map."""
+        something: kept as reports for linking events across articles, never as events of the map.
+        ``signature``: the article's wire-copy signature when the process that parsed it made it."""
         with self.transaction() as db:
-            return writes.write_article(db, article, mentions, events, roles, parser, replace, inferred)
+            return writes.write_article(db, article, mentions, events, roles, parser, replace, inferred, signature)
 
     def correct(self, article_id: str, start: int, end: int, place: Any, *, author: str = "") -> int:
         """Record that the mention at ``[start, end)`` of an article names ``place``: a

@@ -39,7 +39,8 @@ def stamp() -> str:
 
 
 def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any], events: Sequence[Any],
-                  roles: Sequence[Any] | None, parser: str, replace: bool, inferred: Sequence[Any] = ()) -> bool:
+                  roles: Sequence[Any] | None, parser: str, replace: bool, inferred: Sequence[Any] = (),
+                  signature: bytes | None = None) -> bool:
     """:meth:`Store.add_article` inside its transaction; then its copies, clusters and story
     (:func:`dashboard.events.stories.link_article`; ``inferred``: its place-less events, reports only)."""
     article_id = article.id
@@ -86,7 +87,7 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
     derive_events(db, article_id)
     from ..events.stories import link_article
     corrected = in_corrected_events(db, article_id)
-    link_article(db, article, events, inferred, mentions)
+    link_article(db, article, events, inferred, mentions, sig=signature)
     if corrected or in_corrected_events(db, article_id):  # its clusters changed under cluster corrections
         derive_clusters(db)
     return True
