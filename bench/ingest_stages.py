@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import resource
 import sys
 import time
 from collections import Counter
@@ -59,7 +60,12 @@ def _report(started: float) -> None:
     SECONDS["store.copies"] += copies_s
     link = SECONDS.pop("store.link_total", 0.0)
     steps = {k: round(v, 2) for k, v in SECONDS.items()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print("stages: " + json.dumps({"total_seconds": round(total, 2), "seconds": steps,
+                                   # CPU time of the writer (this process) and of the worker processes that
+                                   # parsed: on a shared machine, what the run cost whatever the others took
+                                   "writer_cpu_seconds": round(time.process_time(), 2),
+                                   "workers_cpu_seconds": round(children.ru_utime + children.ru_stime, 2),
                                    "link_seconds": round(link, 2),  # copies, same events, stories: link_article
                                    "link_share": round(link / total, 3) if total else 0.0,
                                    "shares": {k: round(v / total, 3) for k, v in steps.items()} if total else {}}),

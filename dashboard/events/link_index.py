@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .merge_rule import RULE, Rule
@@ -61,7 +61,7 @@ class LinkIndex:
         self.reports: dict[int, Stored] = {}
         self.keys_of: dict[int, list[str]] = {}
         self.by_article: dict[str, list[int]] = {}
-        self.entries: dict[str, dict[tuple[str | None, str | None], dict[int, list[int]]]] = {}
+        self.entries: dict[str, dict[str | None, dict[str | None, dict[int, list[int]]]]] = {}
         self.buckets_of: dict[str, dict[str, None]] = {}  # place key -> its "<key>@<bucket>" entries
         self.parent: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}  # cluster -> its reports
@@ -112,7 +112,7 @@ class LinkIndex:
         day) and event type: a lookup reads the reports of its days and type, and those of longer or no
         dates and of no type, only."""
         day = stored.date if stored.date is not None and stored.date == stored.date_last else None
-        return self.entries.setdefault(key, {}).setdefault((day, stored.event_type), {})
+        return self.entries.setdefault(key, {}).setdefault(day, {}).setdefault(stored.event_type, {})
 
     def _file(self, key: str, rid: int) -> None:
         self.keys_of.setdefault(rid, []).append(key)
@@ -214,12 +214,7 @@ class LinkIndex:
                         or (event_type and s.event_type and s.event_type != event_type)
                         or (fatalities is not None and s.fatalities is not None and s.fatalities != fatalities))
         budget = rule.max_scan  # reports read at most, as the store's query did
-        lists = ((day, etype, entry) for key in keys
-                 for name in (reversed(self.buckets_of.get(key, {})) if "@" not in key else (key,))  # newest first
-                 for (day, etype), entry in self.entries.get(name, {}).items())
-        for day, etype, entry in lists:
-            if (date and day is not None and not date <= day <= last) or (event_type and etype and etype != event_type):
-                continue
+        for entry in self._lists(keys, date, last, event_type):
             taken = 0  # the newest max_candidates of an entry are all the newest of all can take from it
             for cluster in reversed(entry):
                 if taken >= rule.max_candidates or budget <= 0:
@@ -235,6 +230,26 @@ class LinkIndex:
         picked = [(rid, c) for c, rids in found.items() for rid in sorted(set(rids))[-rule.per_cluster:]]
         picked.sort(reverse=True)
         return [(c, self.reports[rid]) for rid, c in picked[:rule.max_candidates]]
+
+    def _lists(self, keys: list[str], date: str | None, last: str | None,
+               event_type: str | None) -> Iterator[dict[int, list[int]]]:
+        """The lists of clusters under ``keys`` (newest buckets first) of the days and types that may match."""
+        for key in keys:
+            for name in (reversed(self.buckets_of.get(key, {})) if "@" not in key else (key,)):
+                by_day = self.entries.get(name)
+                if not by_day:
+                    continue
+                if date is None:
+                    days = list(by_day.values())
+                elif date == last:
+                    days = [d for d in (by_day.get(date), by_day.get(None)) if d]
+                else:
+                    days = [v for day, v in by_day.items() if day is None or date <= day <= last]
+                for by_type in days:
+                    if event_type is None:
+                        yield from by_type.values()
+                    else:
+                        yield from (t for t in (by_type.get(event_type), by_type.get(None)) if t)
 
     def linked_stories(self, article: str, clusters: set[int], rule: Rule = RULE) -> set[int]:
         """The stories ``article`` joins: those of the articles with current reports in ``clusters`` (of a
