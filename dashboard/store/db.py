@@ -143,6 +143,7 @@ class Store(Reads, clusters.ClusterReads):
         for reader in idle:
             reader.db.close()
         with self._lock:
+            link_index.forget(self._db)  # (the writer's in-memory index goes with its connection)
             self._db.close()
 
     def __enter__(self) -> Store:
