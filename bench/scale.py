@@ -337,6 +337,8 @@ def report(results: dict[str, Any]) -> bool:
         if stages:
             print(f"    cross-article steps (copies, same events, stories): {100 * stages['link_share']:.1f} % "
                   "of the ingest")
+            print(f"    CPU: the writer {stages.get('writer_cpu_seconds')} s, the parsing workers "
+                  f"{stages.get('workers_cpu_seconds')} s (the writer stores in order: its CPU bounds the rate)")
     app = results.get("app")
     if app:
         print(f"app      {app['articles']} articles, {app['events']} events, {app['places']} places; "
