@@ -41,6 +41,8 @@ def normalize(name: str) -> str:
     ('nakhichevan', 'nagorno karabakh', 'us')
     """
     if name.isascii():  # most names: skip the Unicode work
+        if name.isalpha():  # one plain word (most spans of a text): nothing to drop or separate
+            return name.lower()
         return _SPACE.sub(" ", name.lower().translate(_DROP)).strip()
     text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
     text = "".join(c for c in text if not unicodedata.combining(c))

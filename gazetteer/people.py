@@ -67,7 +67,7 @@ def mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazettee
                 # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
                 run.append(tok)
                 continue
-            words = [normalize(t.text) for t in run]
+            words = [t.key for t in run]
             titled = [k for k, t in enumerate(run[:-1]) if t.text in titles]
             if titled:  # "The Russian President, Vladimir Putin": the words after the last title
                 for w in words[titled[-1] + 1:]:

@@ -105,7 +105,6 @@ def _reject(span: Toponym, best: float, qualified: bool, top: Place | None = Non
     common word, which another mention of the same name can overrule), or ``None``.
     ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
     rescued = qualified or (span.locative and not span.embedded)
-    letters = sum(c.isalpha() for c in span.text)
     hard = (
         (span.embedded == "middle" and not span.titlecase_line)
         or (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
@@ -122,7 +121,8 @@ def _reject(span: Toponym, best: float, qualified: bool, top: Place | None = Non
         # "The City" (an alternate name of Oakville): common words, and no place's own name
         or (span.common_words and all(kind == ALTERNATE for _, kind in span.candidates))
         # "UN", "AFP", "IN": acronyms, unless "LOUISVILLE, KY"
-        or (span.all_caps and letters <= 3 and best < 9.0 and not span.text.endswith(".") and not qualified)
+        or (span.all_caps and sum(c.isalpha() for c in span.text) <= 3 and best < 9.0 and not span.text.endswith(".")
+            and not qualified)
     )
     if hard:
         return HARD
@@ -151,7 +151,8 @@ class _Name:
         for place, kind in self.spans[0].candidates:
             if place.id not in kinds or kind < kinds[place.id][1]:
                 kinds[place.id] = (place, kind)
-        cued = {p.id for p, _ in kinds.values() if any(_cue_fits(p, s) for s in self.spans)}
+        cued = {p.id for p, _ in kinds.values() if any(_cue_fits(p, s) for s in self.spans)} \
+            if any(s.cue_before or s.cue_after for s in self.spans) else set()
         scores = {p.id: prior_of_name(p, k, self.key) for p, k in kinds.values()}
         _namesakes_yield(kinds, scores, cued)
         self.base = sorted(((p, scores[p.id] + (CUE if p.id in cued else 0.0)) for p, _ in kinds.values()
@@ -178,6 +179,8 @@ def _namesakes_yield(kinds: dict[int, tuple[Place, int]], scores: dict[int, floa
       the town, unless a cue word says division ("Aleppo province", "Donetsk oblast"); the division
       then scores just below the town, so that being listed with divisions can still tip it.
     """
+    if len(kinds) < 2:  # a single place has no namesake to yield to
+        return
     countries = {p.country_code for p, k in kinds.values() if p.feature_code.startswith("PCL") and k != ALTERNATE}
     towns: dict[tuple[str | None, str | None], float] = {}
     for p, _k in kinds.values():
@@ -228,7 +231,8 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     for i in range(PASSES):
         context = _Context(anchors, qualifiers, plausible if i == 0 else ())
         for name in names.values():
-            name.scored = sorted(((p, s + context.bonus(p, name)) for p, s in name.base), key=lambda t: -t[1])
+            name.scored = sorted(((p, s + b) for (p, s), b in zip(name.base, context.bonuses(name), strict=True)),
+                                 key=lambda t: -t[1])
         anchors = {k: n for k, n in names.items() if n.scored[0][1] >= ACCEPT}
 
     mentions = []
@@ -261,50 +265,69 @@ class _Context:
         self.divisions_of_places = Counter((p.country_code, p.admin1) for p in self.local.values() if p.admin1)
         self.points = [(k, p.lat, p.lon) for k, p in self.local.items() if p.kind != "province"] + list(plausible)
 
-    def bonus(self, place: Place, name: _Name) -> float:
-        own = self.best.get(name.key)
-        own_local = self.local.get(name.key)
+    def bonuses(self, name: _Name) -> list[float]:
+        """What the context adds to each of ``name.base``'s candidates, in that order. What depends on the
+        name alone (its own reading taken out of the counts, the other names' points) is found once."""
+        own, own_local = self.best.get(name.key), self.local.get(name.key)
+        # the keys the name's own reading adds to each counter, taken out again (_NOTHING: none)
+        own_country = own_division = _NOTHING
+        if own is not None:
+            own_country = own.country_code if own.feature_code.startswith("PCL") else None
+            own_division = (own.country_code, own.admin1) if own.feature_code == "ADM1" else None
+        own_local_country = own_local.country_code if own_local is not None else _NOTHING
+        own_local_division = (own_local.country_code, own_local.admin1) if own_local is not None else _NOTHING
+        qualifiers = self.qualifiers.get(name.key, ())
+        sibling_levels = {_level(self.best[k]) for k in name.siblings if k in self.best}
+        points = [(lat, lon) for key, lat, lon in self.points if key != name.key]
+        out = []
+        for place, _ in name.base:
+            cc = place.country_code
+            division = (cc, place.admin1)
+            named = self.countries_named.get(cc, 0) - (own_country == cc)
+            of_places = self.countries_of_places.get(cc, 0) - (own_local_country == cc)
+            score = 0.0
+            if place.feature_code.startswith("PCL"):
+                score += CONTAINS_OTHERS if of_places > 0 else 0.0
+            elif named > 0:
+                # its capital is what a country's text most often means ("in France" ... "Paris")
+                score += COUNTRY_NAMED + (CAPITAL_OF_NAMED if place.feature_code == "PPLC" else 0.0)
+            elif of_places > 0:
+                score += COUNTRY_OF_OTHERS
+            if place.feature_code == "ADM1":
+                inside = self.divisions_of_places.get(division, 0) - (own_local_division == division)
+                score += CONTAINS_OTHERS if place.admin1 and inside > 0 else 0.0
+            elif place.admin1 and cc not in name.division_countries and \
+                    self.divisions_named.get(division, 0) - (own_division == division) > 0:
+                # not for a town that shares its name with another division of its country: "Wyoming"
+                # in a text naming Ohio is the state, not Wyoming, Ohio ("X, Y" still says so)
+                score += DIVISION_NAMED
+            if place.feature_code == "PPLC" and cc in name.division_countries:
+                score += CAPITAL_OVER_DIVISION
+            if any(contains(y, place) or contains(place, y) for y in qualifiers):
+                score += QUALIFIED
+            if _level(place) in sibling_levels:
+                score += SIBLING
+            if place.kind not in ("country", "continent", "region"):
+                score += _near(place, points)
+            out.append(score)
+        return out
 
-        def count(counter: Counter, key, mine: Place | None, of) -> int:
-            return counter.get(key, 0) - (1 if mine is not None and of(mine) == key else 0)
 
-        cc = place.country_code
-        division = (cc, place.admin1)
-        named = count(self.countries_named, cc, own, lambda p: p.country_code
-                      if p.feature_code.startswith("PCL") else None)
-        of_places = count(self.countries_of_places, cc, own_local, lambda p: p.country_code)
-        score = 0.0
-        if place.feature_code.startswith("PCL"):
-            score += CONTAINS_OTHERS if of_places > 0 else 0.0
-        elif named > 0:
-            # its capital is what a country's text most often means ("in France" ... "Paris")
-            score += COUNTRY_NAMED + (CAPITAL_OF_NAMED if place.feature_code == "PPLC" else 0.0)
-        elif of_places > 0:
-            score += COUNTRY_OF_OTHERS
-        if place.feature_code == "ADM1":
-            inside = count(self.divisions_of_places, division, own_local, lambda p: (p.country_code, p.admin1))
-            score += CONTAINS_OTHERS if place.admin1 and inside > 0 else 0.0
-        elif place.admin1 and cc not in name.division_countries and \
-                count(self.divisions_named, division, own, lambda p: (p.country_code, p.admin1)
-                      if p.feature_code == "ADM1" else None) > 0:
-            # not for a town that shares its name with another division of its country: "Wyoming"
-            # in a text naming Ohio is the state, not Wyoming, Ohio ("X, Y" still says so)
-            score += DIVISION_NAMED
-        if place.feature_code == "PPLC" and cc in name.division_countries:
-            score += CAPITAL_OVER_DIVISION
-        if any(contains(y, place) or contains(place, y) for y in self.qualifiers.get(name.key, ())):
-            score += QUALIFIED
-        if name.siblings and any(k in self.best and _level(self.best[k]) == _level(place) for k in name.siblings):
-            score += SIBLING
-        if place.kind not in ("country", "continent", "region"):
-            reach = NEAR[-1][0] / 111.0  # degrees of latitude: farther points cannot be near
-            reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
-            nearest = min((distance_km((place.lat, place.lon), (lat, lon)) for key, lat, lon in self.points
-                           if key != name.key and abs(lat - place.lat) <= reach
-                           and min(abs(lon - place.lon), 360.0 - abs(lon - place.lon)) <= reach_lon), default=None)
-            if nearest is not None:
-                score += next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
-        return score
+_NOTHING = object()  # no reading of its own: nothing to take out of the context's counts
+
+
+def _near(place: Place, points: Sequence[tuple[float, float]]) -> float:
+    """The bonus for the other places of the text nearest to ``place`` (:data:`NEAR`)."""
+    reach = NEAR[-1][0] / 111.0  # degrees of latitude: farther points cannot be near
+    band = [(lat, lon) for lat, lon in points if abs(lat - place.lat) <= reach]
+    if not band:  # most candidates: nothing else of the text at their latitude
+        return 0.0
+    reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
+    nearest = min((distance_km((place.lat, place.lon), (lat, lon)) for lat, lon in band
+                   if min(abs(lon - place.lon), 360.0 - abs(lon - place.lon)) <= reach_lon), default=None)
+    if nearest is None:
+        return 0.0
+    return next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
 
 
 def _pair_fits(x: _Name, y: _Name) -> bool:

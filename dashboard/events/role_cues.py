@@ -56,6 +56,7 @@ class Phrases:
     stems: set[str] = field(default_factory=set)
     longest_stem: int = 0
     longest: int = 1
+    _seen: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def add(self, words: tuple[str, ...], weight: float) -> None:
         self.table[words] = weight
@@ -64,14 +65,22 @@ class Phrases:
             if word.endswith("*"):
                 self.stems.add(word[:-1])
                 self.longest_stem = max(self.longest_stem, len(word) - 1)
+        self._seen.clear()
 
-    def _variants(self, word: str) -> list[str]:
+    def _variants(self, word: str) -> tuple[str, ...]:
         """``word`` and the stems it starts with, as they are written in the table (longest first)."""
+        try:
+            return self._seen[word]
+        except KeyError:
+            pass
         out = [word]
         for k in range(min(len(word), self.longest_stem), 2, -1):
             if word[:k] in self.stems:
                 out.append(word[:k] + "*")
-        return out
+        if len(self._seen) > _MEMO_SIZE:
+            self._seen.clear()
+        self._seen[word] = variants = tuple(out)
+        return variants
 
     def match(self, words: Sequence[str]) -> tuple[int, float] | None:
         """(length, weight) of the longest phrase that ends ``words``."""
