@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from dashboard.events import date_label
-from dashboard.ingest import FileResult, IngestReport, ingest_seeds, ingest_text, ingest_uploads
 from dashboard.page.markers import PlaceSummary, Sample, Spot, frame_of, marker_data, spots, what_happened
 from dashboard.store import (
     Correction,
@@ -28,6 +27,9 @@ from dashboard.store import (
     StoredArticle,
     StoredMention,
 )
+
+if TYPE_CHECKING:
+    from dashboard.ingest import FileResult, IngestReport
 
 PANEL_EVENTS = 40  # events listed for the selected place (newest first)
 POPUP_SAMPLES = 3  # sentences quoted in a marker's popup
@@ -52,6 +54,9 @@ def load_gazetteer() -> Any:
 @st.cache_resource(show_spinner="A new store: adding the sample articles from seeds/ …")
 def seed_store(path: str) -> Any:
     """Ingest ``seeds/`` into an empty store, once per store and server."""
+    # (the ingest and the gazetteer: about 0.3 s to import, needed only to add articles)
+    from dashboard.ingest import ingest_seeds
+
     store = open_store(path)
     if not store.is_empty():
         return None
@@ -308,9 +313,13 @@ def merge_candidates(path: str, article: str, sent_start: int, place_id: int) ->
 
 # -- adding articles -----------------------------------------------------------------------------------
 def add_files(path: str, files: Sequence[Any], progress: Callable[..., None]) -> IngestReport:
+    from dashboard.ingest import ingest_uploads
+
     return ingest_uploads(open_store(path), load_gazetteer(), files, progress=progress)
 
 
 def add_text(path: str, text: str) -> FileResult:
     """Ingest pasted text (its title on the first line)."""
+    from dashboard.ingest import ingest_text
+
     return ingest_text(open_store(path), load_gazetteer(), text)

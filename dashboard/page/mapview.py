@@ -49,6 +49,7 @@ JS = [
     ("topojson", f"{STATIC}/topojson/topojson-client.min.js"),
     ("markercluster", f"{STATIC}/markercluster/leaflet.markercluster.js"),
     ("atlas_basemap", f"{STATIC_URL}/basemap-detail.js"),  # the basemap's detail (NaturalEarth)
+    ("atlas_reports", f"{STATIC_URL}/reports.js"),  # the frame reports once the map is usable (see the file)
 ]
 CSS = [
     ("leaflet_css", f"{STATIC}/leaflet/leaflet.css"),

@@ -3,9 +3,10 @@ progress bar and a report on each file (added, already in the store, or failed a
 done by :mod:`dashboard.ingest` (through :mod:`dashboard.page.data`); file names are only ever shown, escaped."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from dashboard.ingest import ADDED, DUPLICATE, UPLOAD_TYPES, FileResult, IngestReport
 from dashboard.page import keys as k
 from dashboard.page.data import add_files, add_text
 from dashboard.page.markup import escape
@@ -16,13 +17,20 @@ from dashboard.reader.article import MAX_ARTICLE_BYTES
 # to this (tests/test_app.py checks the three agree).
 UPLOAD_LIMIT_MB = MAX_ARTICLE_BYTES // (1024 * 1024)
 
-STATUS = {ADDED: "added", DUPLICATE: "already in the store", "failed": "failed"}
+if TYPE_CHECKING:
+    from dashboard.ingest import FileResult, IngestReport
+# (dashboard.ingest is imported when the box is open or has a report: with the gazetteer it takes 0.3 s,
+# which a page that only shows the map does not need)
+
 REASONS = {"empty": "empty", "binary": "not text", "too-large": "too large", "encoding": "unreadable encoding",
            "unreadable": "unreadable", "geoparse": "could not be parsed", "store": "could not be stored"}
 
 
 def report_html(report: IngestReport) -> str:
     """The per-file report as a small table; every name and message escaped."""
+    from dashboard.ingest import ADDED, DUPLICATE, FAILED
+
+    status = {ADDED: "added", DUPLICATE: "already in the store", FAILED: "failed"}
     rows = []
     for r in report.results:
         if r.status == ADDED:
@@ -33,7 +41,7 @@ def report_html(report: IngestReport) -> str:
             detail = f"{REASONS.get(r.reason or '', r.reason or '')}: {r.message or ''}"
         title = f"“{r.title}”" if r.title else ""
         rows.append(f'<tr class="atlas-upload-{escape(r.status)}" data-reason="{escape(r.reason or "")}">'
-                    f'<td class="atlas-upload-name">{escape(r.path)}</td><td>{escape(STATUS.get(r.status, r.status))}'
+                    f'<td class="atlas-upload-name">{escape(r.path)}</td><td>{escape(status.get(r.status, r.status))}'
                     f'</td><td>{escape(title)}</td><td>{escape(detail)}</td></tr>')
     summary = (f"{len(report.results)} file{'s' if len(report.results) != 1 else ''}: {report.added} added, "
                f"{report.duplicates} already in the store, {report.failed} failed")
@@ -59,6 +67,8 @@ def add_articles(path: str, expanded: bool) -> None:
     with box:
         if not box.open:
             return
+        from dashboard.ingest import UPLOAD_TYPES, IngestReport
+
         round_ = state.setdefault(k.UPLOAD_ROUND, 0)
         files = st.file_uploader("Article files (.txt, .html, .htm, .md)", type=list(UPLOAD_TYPES),
                                  accept_multiple_files=True, key=k.uploads(round_),
