@@ -11,12 +11,15 @@ caller's process (the page's uploads, small batches).
 
 Worker processes are started with ``spawn`` (never ``fork``: the writer holds open SQLite connections)
 and ignore Ctrl-C: the writer alone decides what happens on an interrupt (it cancels what is queued).
+A worker whose writer was killed (SIGKILL, a crash) ends within :data:`ORPHAN_CHECK` seconds.
 """
 from __future__ import annotations
 
 import os
 import signal
 import sqlite3
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +37,7 @@ from .reader import Article
 CHUNK = 8  # sources per task sent to a worker
 AHEAD = 4  # chunks per worker parsed ahead of the writer
 MIN_FILES = 64  # fewer files than this are parsed in the writer's process (starting workers costs ~1 s)
+ORPHAN_CHECK = 0.5  # seconds between a worker's checks that the writer is alive
 
 
 @dataclass
@@ -120,6 +124,14 @@ _WORKER: dict[str, Any] = {}
 
 def _start(index_path: str, store_path: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the writer handles Ctrl-C
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the writer was killed (SIGKILL: it could not stop us): end with it
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=orphaned, name="atlas-parent-watch", daemon=True).start()
     from gazetteer import Gazetteer
 
     _WORKER["gazetteer"] = Gazetteer(Path(index_path))

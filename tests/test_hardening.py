@@ -56,6 +56,28 @@ def start_ingest(folder: Path, home: Path, log: Path, *extra: str) -> subprocess
                                 stderr=subprocess.STDOUT, env={**os.environ, "ATLAS_HOME": str(home)})
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux: /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def stored_articles(path: Path) -> int | None:
     """The number of articles committed to the store at ``path``, read by a connection of its own (read
     only, so it never creates the file); ``None`` while there is no store yet."""
@@ -128,8 +150,14 @@ def test_an_ingest_killed_part_way_leaves_whole_articles_and_a_rerun_completes_i
                 assert proc.poll() is None, f"atlas ingest ended before it could be killed:\n{log.read_text()}"
                 assert time.monotonic() < deadline, f"no progress:\n{log.read_text()}"
                 time.sleep(0.01)
+            workers = _children(proc.pid)  # 300 files: parsed in a worker process (dashboard/parse_pool.py)
+            assert workers, f"atlas ingest of 300 files parses in a worker process:\n{log.read_text()}"
             os.kill(proc.pid, signal.SIGKILL)
             assert proc.wait(30) == -signal.SIGKILL
+            deadline = time.monotonic() + 10
+            while any(_alive(w) for w in workers):  # the worker ends with its writer (never an orphan)
+                assert time.monotonic() < deadline, f"worker processes {workers} outlived the killed atlas ingest"
+                time.sleep(0.1)
         finally:
             if proc.poll() is None:
                 proc.kill()
