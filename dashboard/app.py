@@ -76,7 +76,7 @@ class View:
 
 def main() -> None:
     st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
-    st.html(style("page.css"))
+    st.markdown(style("page.css"), unsafe_allow_html=True)
     first_page = begin_run()
     say = partial(warn, first_page=first_page)
     path = str(store_path())
