@@ -43,6 +43,8 @@ import shapefile
 import shapely
 from shapely.geometry import LineString, Polygon, shape
 
+from gazetteer.outlines import join_arcs, topo_arcs
+
 OUT = Path(__file__).resolve().parent / "static" / "basemap"
 CACHE = Path(platformdirs.user_cache_dir("news-atlas")) / "basemap"
 VERSION = 1  # bump when the files' shape changes: the build runs again
@@ -142,27 +144,11 @@ def read_rivers(tgz: Path) -> list[LineString]:
     with tarfile.open(tgz) as t:
         member = t.extractfile("package/dist/world_50m.json")
         topo = json.load(member) if member else {}
-    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-
-    def line(indices: list[int]) -> list[tuple[float, float]]:
-        points: list[tuple[float, float]] = []
-        for i in indices:
-            part = arcs[i] if i >= 0 else arcs[~i][::-1]
-            points.extend(part[1:] if points else part)
-        return points
-
+    arcs = topo_arcs(topo)
     rivers = []
     for g in topo["objects"]["rivers"]["geometries"]:
         parts = [g["arcs"]] if g["type"] == "LineString" else g.get("arcs", [])
-        rivers.extend(LineString(p) for p in (line(a) for a in parts) if len(p) > 1)
+        rivers.extend(LineString(p) for p in (join_arcs(arcs, a) for a in parts) if len(p) > 1)
     return rivers
 
 

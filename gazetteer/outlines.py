@@ -29,22 +29,10 @@ def country_polygons() -> dict[str, list[list[Ring]]]:
     """ISO 3166 numeric code (no leading zeros) -> polygons, each a list of rings (outer first)."""
     with open(data_file("countries-110m.json"), encoding="utf-8") as fh:
         topo = json.load(fh)
-    scale, shift = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * scale[0] + shift[0], y * scale[1] + shift[1]))
-        arcs.append(points)
+    arcs = topo_arcs(topo)
 
     def ring(indices: list[int]) -> Ring:
-        out: Ring = []
-        for i in indices:
-            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
-            out.extend(pts if not out else pts[1:])
-        return _unwrap(out)
+        return _unwrap(join_arcs(arcs, indices))
 
     countries: dict[str, list[list[Ring]]] = {}
     for geom in topo["objects"]["countries"]["geometries"]:
@@ -53,6 +41,30 @@ def country_polygons() -> dict[str, list[list[Ring]]]:
         polygons = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"]
         countries[str(geom["id"]).lstrip("0")] = [[ring(r) for r in poly] for poly in polygons]
     return countries
+
+
+def topo_arcs(topo: dict) -> list[Ring]:
+    """A quantized TopoJSON's arcs as ``(lon, lat)`` points (delta-decoded, then scaled and shifted)."""
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def join_arcs(arcs: list[Ring], indices: Iterable[int]) -> Ring:
+    """The points of a TopoJSON line or ring: its arcs in order (``~i``: arc ``i`` reversed), each shared
+    end point once."""
+    out: Ring = []
+    for i in indices:
+        part = arcs[i] if i >= 0 else arcs[~i][::-1]
+        out.extend(part[1:] if out else part)
+    return out
 
 
 def _unwrap(ring: Ring) -> Ring:

@@ -11,6 +11,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .merge_rule import RULE, Rule
+from .writer_state import PerConnection
 
 
 def signature(text: str, rule: Rule = RULE) -> MinHash:
@@ -72,18 +73,14 @@ class CopyIndex:
         return None if best is None else (best[1], best[2])
 
 
-_INDEXES: dict[int, tuple[sqlite3.Connection, CopyIndex]] = {}
+_INDEXES: PerConnection[CopyIndex] = PerConnection(CopyIndex)
 
 
 def copy_index(db: sqlite3.Connection) -> CopyIndex:
     """The LSH index of the store on ``db`` (built from the store on first use), up to date."""
-    held = _INDEXES.get(id(db))
-    if held is None or held[0] is not db:
-        if len(_INDEXES) > 16:
-            _INDEXES.pop(next(iter(_INDEXES)))
-        held = _INDEXES[id(db)] = (db, CopyIndex())
-    held[1].refresh(db)
-    return held[1]
+    index = _INDEXES.get(db)
+    index.refresh(db)
+    return index
 
 
 def outlet(url: str | None, source: str) -> str:

@@ -8,7 +8,9 @@ country's month, a big event's every report joined to its story); this index hol
 memory, so linking reads no row:
 
 * ``reports``: each stored report (:class:`Stored`) and the cluster (event) it was filed under; merges
-  of clusters are followed through ``parent`` (a union-find), ``members`` lists each event's reports;
+  of clusters are followed through ``parent`` (a union-find); of each event, its current reports (that
+  link stories), its undated reports of undated articles and its dated ones (best first: they date the
+  others);
 * ``entries``: ``<place key>@<time bucket>`` (``report_key``), then the day of a report dated to one day
   (else ``None``) and its event type, to its clusters, newest last, each with its newest
   :data:`~dashboard.events.merge_rule.RULE` ``.per_cluster`` reports (one report of an event is enough
@@ -19,7 +21,8 @@ memory, so linking reads no row:
 The store stays the truth: the index is filled from it on first use and kept in step by the writer's own
 changes, and only trusted while the store's ``links`` counter (bumped by every linked article, in the
 same transaction) is the one it expects. Another process's linked article makes the next link rebuild
-it; so does a rollback of the writer's own transaction (:func:`forget`).
+it; so does a rollback of the writer's own transaction
+(:func:`dashboard.events.writer_state.forget`).
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .merge_rule import RULE, Rule
+from .writer_state import PerConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ _COLUMNS = ("article, sent_start, words, date, date_last, date_value, date_preci
 
 
 class LinkIndex:
-    """Reports by ``<key>@<bucket>``, events' members and articles' stories of one store, for one writer."""
+    """Reports by ``<key>@<bucket>``, events' reports and articles' stories of one store, for one writer."""
 
     def __init__(self, rule: Rule = RULE) -> None:
         self.rule = rule
@@ -64,7 +68,6 @@ class LinkIndex:
         self.entries: dict[str, dict[str | None, dict[str | None, dict[int, list[int]]]]] = {}
         self.buckets_of: dict[str, dict[str, None]] = {}  # place key -> its "<key>@<bucket>" entries
         self.parent: dict[int, int] = {}
-        self.members: dict[int, list[int]] = {}  # cluster -> its reports
         self.current: dict[int, list[int]] = {}  # cluster -> its current reports (what links stories)
         self.undated_of: dict[int, list[int]] = {}  # cluster -> its undated reports of undated articles
         self.dated_of: dict[int, list[tuple[tuple, int]]] = {}  # cluster -> (dating order, report), best first
@@ -76,36 +79,32 @@ class LinkIndex:
         self.links: int | None = None  # the store's links counter the index matches
 
     # -- keeping in step with the store --------------------------------------------------------------------
-    def sync(self, db: sqlite3.Connection) -> None:
-        """Rebuild from the store unless its ``links`` counter is the one the index matches."""
-        row = db.execute("SELECT value FROM meta WHERE key = 'links'").fetchone()
-        links = int(row[0]) if row else 0
-        if links != self.links:
-            self._load(db)
-            self.links = links
-
-    def linked(self, db: sqlite3.Connection) -> None:
-        """Count one linked article in the store (inside the writer's transaction) and in the index."""
-        db.execute("INSERT INTO meta (key, value) VALUES ('links', 1) "
-                   "ON CONFLICT (key) DO UPDATE SET value = value + 1")
-        self.links = (self.links or 0) + 1
-
-    def _load(self, db: sqlite3.Connection) -> None:
-        self.__init__(self.rule)  # type: ignore[misc]
+    @classmethod
+    def from_store(cls, db: sqlite3.Connection, links: int, rule: Rule = RULE) -> LinkIndex:
+        """The index of what the store on ``db`` holds, whose ``links`` counter is ``links``."""
+        index = cls(rule)
+        index.links = links
         sets: dict[str, frozenset[str]] = {}  # one set for the many reports with the same words (copies, quotes)
         for rid, article, start, words, *row in db.execute(f"SELECT id, {_COLUMNS} FROM report ORDER BY id"):
             ws = sets.get(words)
             if ws is None:
                 ws = sets[words] = frozenset(words.split())
             stored = Stored(article, start, ws, *row[:6], bool(row[6]), bool(row[7]), row[8])
-            self.reports[rid] = stored
-            self.by_article.setdefault(stored.article, []).append(rid)
-        self.undated = {aid for (aid,) in db.execute("SELECT id FROM article WHERE published IS NULL")}
-        for rid, stored in self.reports.items():
-            self._member(rid, stored)
+            index.reports[rid] = stored
+            index.by_article.setdefault(stored.article, []).append(rid)
+        index.undated = {aid for (aid,) in db.execute("SELECT id FROM article WHERE published IS NULL")}
+        for rid, stored in index.reports.items():
+            index._member(rid, stored)
         for key, rid in db.execute("SELECT key, report FROM report_key ORDER BY report"):
-            self._file(key, rid)
-        self.story_of = dict(db.execute("SELECT article, story FROM article_story"))
+            index._file(key, rid)
+        index.story_of = dict(db.execute("SELECT article, story FROM article_story"))
+        return index
+
+    def linked(self, db: sqlite3.Connection) -> None:
+        """Count one linked article in the store (inside the writer's transaction) and in the index."""
+        db.execute("INSERT INTO meta (key, value) VALUES ('links', 1) "
+                   "ON CONFLICT (key) DO UPDATE SET value = value + 1")
+        self.links = (self.links or 0) + 1
 
     def _entry(self, key: str, stored: Stored) -> dict[int, list[int]]:
         """The clusters under ``key`` of the reports of ``stored``'s day (``None`` when its date is not one
@@ -125,7 +124,6 @@ class LinkIndex:
 
     def _member(self, rid: int, stored: Stored) -> None:
         root = self.find(stored.cluster)
-        self.members.setdefault(root, []).append(rid)
         if stored.current:
             self.current.setdefault(root, []).append(rid)
         if stored.date is None and stored.article in self.undated:
@@ -145,7 +143,7 @@ class LinkIndex:
         """The writer merged ``clusters`` into the cluster ``into`` (lists joined newest last)."""
         for c in clusters:
             self.parent[c] = into
-            for lists in (self.members, self.current, self.undated_of, self.dated_of):
+            for lists in (self.current, self.undated_of, self.dated_of):
                 joined = sorted([*lists.pop(into, []), *lists.pop(c, [])])
                 if joined:
                     lists[into] = joined
@@ -162,7 +160,7 @@ class LinkIndex:
                 else:
                     entry.pop(stored.cluster, None)
             root = self.find(stored.cluster)
-            for lists in (self.members, self.current, self.undated_of):
+            for lists in (self.current, self.undated_of):
                 if root in lists:
                     lists[root] = [r for r in lists[root] if r != rid]
             if root in self.dated_of:
@@ -302,20 +300,15 @@ def _dating(s: Stored) -> tuple:
     return (not s.strong, s.date, s.date_last)
 
 
-_INDEXES: dict[int, tuple[sqlite3.Connection, LinkIndex]] = {}
+_INDEXES: PerConnection[LinkIndex] = PerConnection(LinkIndex)
 
 
 def link_index(db: sqlite3.Connection) -> LinkIndex:
-    """The link index of the store on ``db`` (built from the store on first use), up to date."""
-    held = _INDEXES.get(id(db))
-    if held is None or held[0] is not db:
-        if len(_INDEXES) > 16:
-            _INDEXES.pop(next(iter(_INDEXES)))
-        held = _INDEXES[id(db)] = (db, LinkIndex())
-    held[1].sync(db)
-    return held[1]
-
-
-def forget(db: sqlite3.Connection) -> None:
-    """The writer's transaction on ``db`` was rolled back: the index no longer matches the store."""
-    _INDEXES.pop(id(db), None)
+    """The link index of the store on ``db``, rebuilt from the store unless its ``links`` counter is the
+    one the index matches (another writer linked articles since)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'links'").fetchone()
+    links = int(row[0]) if row else 0
+    index = _INDEXES.peek(db)
+    if index is None or index.links != links:
+        index = _INDEXES.put(db, LinkIndex.from_store(db, links))
+    return index

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import StoreError
-from ..events import link_index
+from ..events import writer_state
 
 BATCH_SECONDS = 0.5  # a batch's transaction is committed this often
 
@@ -52,7 +52,7 @@ class Batch:
             yield db
             db.execute("RELEASE article")
         except BaseException as exc:
-            link_index.forget(db)  # the writer's link index held what is rolled back
+            writer_state.forget(db)  # the writer's indexes held what is rolled back
             if db.in_transaction:
                 db.execute("ROLLBACK TO article")
                 db.execute("RELEASE article")
@@ -78,7 +78,7 @@ class Batch:
             n = self.pending
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            link_index.forget(db)
+            writer_state.forget(db)
             self._end(lost=True)
             raise StoreError(f"writing to the event store {self.store.path} failed ({exc}); the last {n} "
                              "articles were not stored: run the same command again to add them") from exc

@@ -31,7 +31,7 @@ from typing import Any
 import platformdirs
 
 from ..errors import StoreError
-from ..events import link_index
+from ..events import writer_state
 from . import clusters, writes
 from .batch import BATCH_SECONDS, Batch
 from .check import diagnose, open_error
@@ -143,7 +143,7 @@ class Store(Reads, clusters.ClusterReads):
         for reader in idle:
             reader.db.close()
         with self._lock:
-            link_index.forget(self._db)  # (the writer's in-memory index goes with its connection)
+            writer_state.forget(self._db)  # (the writer's indexes go with its connection)
             self._db.close()
 
     def __enter__(self) -> Store:
@@ -271,7 +271,7 @@ class Store(Reads, clusters.ClusterReads):
             except BaseException as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                link_index.forget(self._db)  # the writer's in-memory link index held what was rolled back
+                writer_state.forget(self._db)  # the writer's indexes held what was rolled back
                 if isinstance(exc, sqlite3.Error):
                     raise StoreError(f"writing to the event store {self.path} failed ({exc}); nothing was "
                                      "written") from exc
