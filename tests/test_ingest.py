@@ -25,6 +25,15 @@ def collection(tmp_path_factory, gazetteer) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def long_collection(tmp_path_factory, gazetteer) -> Path:
+    """Enough articles that a signal sent once a few are committed (every half second) comes well before
+    the end, whatever the machine's speed."""
+    out = tmp_path_factory.mktemp("long_collection")
+    corpus.generate(out, 1000, seed=6, gaz=gazetteer)
+    return out
+
+
 @pytest.fixture
 def store(tmp_path):
     with Store(tmp_path / "home" / "atlas.sqlite") as s:
@@ -100,7 +109,8 @@ def run_atlas_until(collection: Path, home: Path, articles: int, sig: int) -> su
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_atlas_ingest_interrupted_says_what_it_did(tmp_path, collection, sig):
+def test_atlas_ingest_interrupted_says_what_it_did(tmp_path, long_collection, sig):
+    collection = long_collection
     home = tmp_path / "home"
     files = sorted(collection.glob("*/*.txt"))
     done = run_atlas_until(collection, home, 10, sig)
