@@ -194,7 +194,7 @@ def test_sigkill_mid_write_leaves_nothing(home, tmp_path):
         sys.path.insert(0, {str(ROOT)!r})
         from dashboard.store import Store, writes
         from tests import fixtures as t
-        def slow(db, *args):
+        def slow(db, *args, **kwargs):
             print("inside", flush=True)
             time.sleep(60)
         writes.derive_events = slow

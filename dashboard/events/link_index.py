@@ -202,52 +202,62 @@ class LinkIndex:
         """(cluster now, report) of the stored reports of other articles under ``keys`` (``<key>@<bucket>``,
         or a bare place key: every bucket of it) whose dates overlap ``[date, date_last]`` and whose type
         and death count do not differ: of each event its newest ``per_cluster``, of them the newest
-        ``max_candidates``."""
+        ``max_candidates``.
+
+        The lists read hold the reports of the looked-up days and type only (:meth:`_lists`), so a type
+        never differs and a date only needs checking in the lists of longer or no dates: the loop checks
+        what a list may get wrong, nothing more (it runs for every cluster of every list read)."""
         rule, last = self.rule, date_last or date
         found: dict[int, list[int]] = {}
-        reports = self.reports
-
-        def fits(s: Stored) -> bool:  # of another article, dates overlapping, type and deaths not different
-            return not (s.article == article or (date and s.date and (s.date > last or s.date_last < date))
-                        or (event_type and s.event_type and s.event_type != event_type)
-                        or (fatalities is not None and s.fatalities is not None and s.fatalities != fatalities))
-        budget = rule.max_scan  # reports read at most, as the store's query did
-        for entry in self._lists(keys, date, last, event_type):
+        reports, find = self.reports, self.find
+        most, budget = rule.max_candidates, rule.max_scan  # reports read at most, as the store's query did
+        for entry, check_dates in self._lists(keys, date, last, event_type):
             taken = 0  # the newest max_candidates of an entry are all the newest of all can take from it
-            for cluster in reversed(entry):
-                if taken >= rule.max_candidates or budget <= 0:
+            for cluster, rids in reversed(entry.items()):
+                if taken >= most or budget <= 0:
                     break
-                rids = entry[cluster]
                 budget -= len(rids)
-                kept = [rid for rid in rids if fits(reports[rid])]
+                kept = []
+                for rid in rids:
+                    s = reports[rid]
+                    if s.article == article or (check_dates and s.date and (s.date > last or s.date_last < date)) \
+                            or (fatalities is not None and s.fatalities is not None and s.fatalities != fatalities):
+                        continue
+                    kept.append(rid)
                 if kept:
-                    found.setdefault(self.find(cluster), []).extend(kept)
+                    found.setdefault(find(cluster), []).extend(kept)
                     taken += len(kept)
             if budget <= 0:
                 break
-        picked = [(rid, c) for c, rids in found.items() for rid in sorted(set(rids))[-rule.per_cluster:]]
+        per_cluster = rule.per_cluster
+        picked = [(rid, c) for c, rids in found.items() for rid in sorted(set(rids))[-per_cluster:]]
         picked.sort(reverse=True)
-        return [(c, self.reports[rid]) for rid, c in picked[:rule.max_candidates]]
+        return [(c, reports[rid]) for rid, c in picked[:most]]
 
     def _lists(self, keys: list[str], date: str | None, last: str | None,
-               event_type: str | None) -> Iterator[dict[int, list[int]]]:
-        """The lists of clusters under ``keys`` (newest buckets first) of the days and types that may match."""
+               event_type: str | None) -> Iterator[tuple[dict[int, list[int]], bool]]:
+        """The lists of clusters under ``keys`` (newest buckets first) of the days and types that may match,
+        each with whether its reports' dates must still be checked (those of longer or no dates, when
+        ``date`` is given: a list of one day in ``[date, last]`` overlaps it)."""
         for key in keys:
             for name in (reversed(self.buckets_of.get(key, {})) if "@" not in key else (key,)):
                 by_day = self.entries.get(name)
                 if not by_day:
                     continue
                 if date is None:
-                    days = list(by_day.values())
+                    days = [(v, False) for v in by_day.values()]
                 elif date == last:
-                    days = [d for d in (by_day.get(date), by_day.get(None)) if d]
+                    days = [(d, day is None) for day, d in ((date, by_day.get(date)), (None, by_day.get(None))) if d]
                 else:
-                    days = [v for day, v in by_day.items() if day is None or date <= day <= last]
-                for by_type in days:
+                    days = [(v, day is None) for day, v in by_day.items() if day is None or date <= day <= last]
+                for by_type, check_dates in days:
                     if event_type is None:
-                        yield from by_type.values()
+                        for t in by_type.values():
+                            yield t, check_dates
                     else:
-                        yield from (t for t in (by_type.get(event_type), by_type.get(None)) if t)
+                        for t in (by_type.get(event_type), by_type.get(None)):
+                            if t:
+                                yield t, check_dates
 
     def linked_stories(self, article: str, clusters: set[int], rule: Rule = RULE) -> set[int]:
         """The stories ``article`` joins: those of the articles with current reports in ``clusters`` (of a

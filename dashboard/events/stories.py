@@ -79,10 +79,13 @@ class Report:
     fatalities: int | None
 
 
-def same_event(a: Report, b: Report, rule: Rule = RULE) -> bool:
+def same_event(a: Report, b: Report | Stored, rule: Rule = RULE) -> bool:
     """Two reports (whose places agree: the candidates' query sees to it) are one event when their dates
     overlap (an undated one overlaps any), their types agree (when both have one), their death counts
     agree (when both give one) and their words say the same thing (:func:`similarity`)."""
+    shared = len(a.words & b.words)
+    if shared < min(rule.same_deaths_shared, rule.min_shared):  # too few words in common, whatever the rest
+        return False
     if a.date and b.date and (a.date > (b.date_last or b.date) or b.date > (a.date_last or a.date)):
         return False
     if a.event_type and b.event_type and a.event_type != b.event_type:
@@ -93,7 +96,6 @@ def same_event(a: Report, b: Report, rule: Rule = RULE) -> bool:
         nums_a, nums_b = numbers(a.words), numbers(b.words)
         if nums_a and nums_b and not nums_a & nums_b:
             return False
-    shared = len(a.words & b.words)
     if a.fatalities is not None and a.fatalities == b.fatalities and shared >= rule.same_deaths_shared:
         return True
     return shared >= rule.min_shared and similarity(a.words, b.words) >= rule.min_similarity
@@ -277,8 +279,7 @@ def _matches(index: LinkIndex, aid: str, rep: Report, keys: set[str], rule: Rule
     names = sorted(keys) if buckets is None else [f"{k}@{b}" for k in sorted(keys) for b in buckets]
     out: dict[tuple[int, bool], None] = {}
     for cluster, s in index.candidates(aid, names, rep.date, rep.date_last, rep.event_type, rep.fatalities):
-        if (cluster, s.current) not in out and same_event(
-                rep, Report(s.words, s.date, s.date_last, s.event_type, s.fatalities), rule):
+        if (cluster, s.current) not in out and same_event(rep, s, rule):  # (a Stored has a Report's fields)
             out[cluster, s.current] = None
     return list(out)
 

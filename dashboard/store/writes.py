@@ -84,7 +84,7 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
              *_role(roles[i] if roles is not None else e), *_when(e), *_kind(e)))
         db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
                        [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
-    derive_events(db, article_id)
+    derive_events(db, article_id, sentences_stored=True)
     from ..events.stories import link_article
     corrected = in_corrected_events(db, article_id)
     link_article(db, article, events, inferred, mentions, sig=signature)
@@ -131,14 +131,18 @@ def _kind(event: Any) -> tuple[Any, ...]:
             None if low is None else int(low), None if high is None or low is None else int(high))
 
 
-def derive_events(db: sqlite3.Connection, article_id: str, sent_start: int | None = None) -> None:
+def derive_events(db: sqlite3.Connection, article_id: str, sent_start: int | None = None, *,
+                  sentences_stored: bool = False) -> None:
     """Make the events of an article (or of its sentence starting at ``sent_start``) those that
-    ``effective_event`` defines from its mentions and corrections now."""
+    ``effective_event`` defines from its mentions and corrections now (``sentences_stored``: the caller
+    stored every sentence its mentions are in, as :func:`write_article` does)."""
     where, params = "article = ?", [article_id]
     if sent_start is not None:
         where, params = f"{where} AND sent_start = ?", [article_id, sent_start]
     db.execute(f"DELETE FROM event WHERE {where}", params)
     db.execute(f"INSERT INTO event ({DERIVED}) SELECT {DERIVED} FROM effective_event WHERE {where}", params)
+    if sentences_stored:
+        return
     # Every event's sentence text is stored (write_article stores them); any missing one is cut here.
     db.execute("INSERT OR IGNORE INTO sentence (article, start, end, text) SELECT e.article, e.sent_start, "
                "e.sent_end, (SELECT substr(a.text, e.sent_start + 1, e.sent_end - e.sent_start) FROM article a "
