@@ -53,6 +53,9 @@ report_sentences   every report of the event (across articles): a JSON array of 
                    offsets in the article's text ([start, end), Python string indices), oldest report first
                    (as GDELT's mentions table: one per article and sentence), the oldest 100 when there are
                    more (``reports`` counts them all). In the CSV, JSON text; in the GeoJSON, an array
+corrected_by       who made the corrections in force on this row (its place, role, date, type, deaths, event),
+                   "; "-separated: the logged-in user, or on a single analyst's page the OS user; empty when none
+corrected_at       when the latest of them was made (UTC, ISO 8601); empty when none
 =================  ================================================================================
 
 CSV: UTF-8, comma-separated, RFC 4180 quoting, CRLF line ends. A text cell that starts with ``=``,
@@ -88,7 +91,8 @@ COLUMNS = ("event_id", "event_date", "time_precision", "place", "latitude", "lon
            "country_code", "place_kind", "place_id", "place_as_written", "sentence", "article_title", "url",
            "source_file", "article_id", "confidence", "corrected", "date_value", "date_last", "date_source",
            "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high",
-           "reports", "sources", "cluster_id", "story_id", "outlets", "report_sentences")
+           "reports", "sources", "cluster_id", "story_id", "outlets", "report_sentences", "corrected_by",
+           "corrected_at")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
 GEO_PRECISION = {"town": 1, "site": 1, "district": 2, "terrain": 2, "water": 2, "route": 2,
                  "province": 3, "region": 3, "country": 3, "continent": 3}
@@ -157,6 +161,8 @@ def record(row: EventRecord) -> dict[str, Any]:
         "report_sentences": [{"article_id": a, "start": start, "end": end, "outlet": outlet,
                               "sentence": _SPACES.sub(" ", text).strip()}
                              for a, start, end, outlet, text in row.report_sentences],
+        "corrected_by": "; ".join(row.corrected_by) or None,
+        "corrected_at": row.corrected_at,
     }
 
 

@@ -69,7 +69,7 @@ def test_csv_columns_and_values(filled):
         "story_id": kapan["story_id"], "outlets": "example.com",
         "report_sentences": json.dumps([{"article_id": make_article(*A2022).id, "start": 35, "end": 64,
                                          "outlet": "example.com", "sentence": "Shelling hit Kapan and Goris."}],
-                                       separators=(",", ":"))}
+                                       separators=(",", ":")), "corrected_by": "", "corrected_at": ""}
     text_of = filled.article(kapan["article_id"]).text
     assert text_of[35:64] == "Shelling hit Kapan and Goris."  # the offsets are the article's
     assert int(kapan["reports"]) >= 1 and int(kapan["sources"]) >= 1 and int(kapan["cluster_id"]) > 0

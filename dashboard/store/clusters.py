@@ -137,7 +137,7 @@ def split_report(db: sqlite3.Connection, article_id: str, sent_start: int, autho
     rid, _ = report_event(db, article_id, sent_start)
     if _event_size(db, rid) < 2:
         raise StoreError("this report is the only one of its event; nothing was split")
-    cur = db.execute("INSERT INTO cluster_correction (action, article, sent_start, author, created_at) "
+    cur = db.execute("INSERT INTO cluster_correction_log (action, article, sent_start, author, created_at) "
                      "VALUES ('split', ?, ?, ?, ?)", (article_id, sent_start, author, now()))
     derive_clusters(db)
     return cur.lastrowid
@@ -151,8 +151,8 @@ def merge_events(db: sqlite3.Connection, article_id: str, sent_start: int, other
     _, moved = report_event(db, other_article, other_start)
     if into == moved:
         raise StoreError("the two reports are of one event already; nothing was merged")
-    cur = db.execute("INSERT INTO cluster_correction (action, article, sent_start, other_article, other_sent_start, "
-                     "author, created_at) VALUES ('merge', ?, ?, ?, ?, ?, ?)",
+    cur = db.execute("INSERT INTO cluster_correction_log (action, article, sent_start, other_article, "
+                     "other_sent_start, author, created_at) VALUES ('merge', ?, ?, ?, ?, ?, ?)",
                      (article_id, sent_start, other_article, other_start, author, now()))
     derive_clusters(db)
     return cur.lastrowid
@@ -161,13 +161,15 @@ def merge_events(db: sqlite3.Connection, article_id: str, sent_start: int, other
 NAMES_REPORT = ("(article = ? AND sent_start = ?) OR (other_article = ? AND other_sent_start = ?)")
 
 
-def undo_cluster(db: sqlite3.Connection, article_id: str, sent_start: int) -> bool:
-    """:meth:`Store.undo_cluster` inside its transaction: the latest split or merge naming the report."""
-    key = (article_id, sent_start, article_id, sent_start)
-    cur = db.execute(f"DELETE FROM cluster_correction WHERE id = (SELECT max(id) FROM cluster_correction WHERE "
-                     f"{NAMES_REPORT})", key)
+def undo_cluster(db: sqlite3.Connection, article_id: str, sent_start: int, author: str = "") -> bool:
+    """:meth:`Store.undo_cluster` inside its transaction: the latest split or merge naming the report, marked
+    undone by ``author`` (kept in ``cluster_correction_log``)."""
+    from .writes import mark_undone
+
+    undone = mark_undone(db, "cluster_correction", NAMES_REPORT, (article_id, sent_start, article_id, sent_start),
+                         author)
     derive_clusters(db)
-    return cur.rowcount > 0
+    return undone
 
 
 # -- reads (mixed into Store) -------------------------------------------------------------------------

@@ -311,12 +311,13 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return writes.correct_place_every_mention(db, article_id, start, end, place, author)
 
-    def undo_correction(self, article_id: str, start: int, end: int) -> bool:
+    def undo_correction(self, article_id: str, start: int, end: int, *, author: str = "") -> bool:
         """Take back the latest place correction of a mention (the one before it, or the machine's place,
         counts again), with the rest of its group (:meth:`correct_every_mention`). ``False`` when the
-        mention has none."""
+        mention has none. Every undo is kept: the row stays in the correction's log, marked undone by
+        ``author`` and when (as every ``undo_*`` here)."""
         with self.transaction() as db:
-            return writes.undo(db, "correction", article_id, start, end)
+            return writes.undo(db, "correction", article_id, start, end, author=author)
 
     def correct_role(self, article_id: str, start: int, end: int, role: str, *, author: str = "") -> int:
         """Record a person's reading of the mention at ``[start, end)``: ``literal`` (where it happened) or
@@ -324,10 +325,10 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return writes.correct_role(db, article_id, start, end, role, author)
 
-    def undo_role(self, article_id: str, start: int, end: int) -> bool:
+    def undo_role(self, article_id: str, start: int, end: int, *, author: str = "") -> bool:
         """Take back the latest role correction of a mention."""
         with self.transaction() as db:
-            return writes.undo(db, "role_correction", article_id, start, end)
+            return writes.undo(db, "role_correction", article_id, start, end, author=author)
 
     def correct_date(self, article_id: str, sent_start: int, when: Any, *, author: str = "") -> int:
         """Give the events of the sentence starting at ``sent_start`` a person's date
@@ -335,10 +336,10 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return writes.correct_date(db, article_id, sent_start, when, author)
 
-    def undo_date(self, article_id: str, sent_start: int) -> bool:
+    def undo_date(self, article_id: str, sent_start: int, *, author: str = "") -> bool:
         """Take back the latest date correction of a sentence."""
         with self.transaction() as db:
-            return writes.undo(db, "date_correction", article_id, sent_start)
+            return writes.undo(db, "date_correction", article_id, sent_start, author=author)
 
     # -- corrections of what an event is, and of events across articles (version 8) ------------------
     def correct_type(self, article_id: str, sent_start: int, event_type: str | None,
@@ -348,10 +349,10 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return writes.correct_type(db, article_id, sent_start, event_type, sub_event_type, author)
 
-    def undo_type(self, article_id: str, sent_start: int) -> bool:
+    def undo_type(self, article_id: str, sent_start: int, *, author: str = "") -> bool:
         """Take back the latest type correction of a sentence."""
         with self.transaction() as db:
-            return writes.undo(db, "type_correction", article_id, sent_start)
+            return writes.undo(db, "type_correction", article_id, sent_start, author=author)
 
     def correct_deaths(self, article_id: str, sent_start: int, fatalities: int | None,
                        fatalities_high: int | None = None, *, author: str = "") -> int:
@@ -360,10 +361,10 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return writes.correct_deaths(db, article_id, sent_start, fatalities, fatalities_high, author)
 
-    def undo_deaths(self, article_id: str, sent_start: int) -> bool:
+    def undo_deaths(self, article_id: str, sent_start: int, *, author: str = "") -> bool:
         """Take back the latest deaths correction of a sentence."""
         with self.transaction() as db:
-            return writes.undo(db, "deaths_correction", article_id, sent_start)
+            return writes.undo(db, "deaths_correction", article_id, sent_start, author=author)
 
     def split_report(self, article_id: str, sent_start: int, *, author: str = "") -> int:
         """Take the report of the sentence at ``sent_start`` out of the event across articles it was merged
@@ -378,10 +379,10 @@ class Store(Reads, clusters.ClusterReads):
         with self.transaction() as db:
             return clusters.merge_events(db, article_id, sent_start, other_article, other_sent_start, author)
 
-    def undo_cluster(self, article_id: str, sent_start: int) -> bool:
+    def undo_cluster(self, article_id: str, sent_start: int, *, author: str = "") -> bool:
         """Take back the latest split or merge that names the report of a sentence."""
         with self.transaction() as db:
-            return clusters.undo_cluster(db, article_id, sent_start)
+            return clusters.undo_cluster(db, article_id, sent_start, author)
 
 
 __all__ = ["SCHEMA_VERSION", "STORE_NAME", "Store", "data_dir", "store_path"]

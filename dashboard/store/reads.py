@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from .authorship import correction_marks
 from .clusters import CLUSTER, event_reports
 from .filters import EventFilter
 from .records import (
@@ -59,12 +60,16 @@ _MENTION_COLUMNS = (
     "coalesce(p.kind, '') AS kind, p.country, m.confidence, m.corrected, m.machine_place AS machine_place_id, "
     "mp.name AS machine_place_name, m.role, m.role_confidence, m.role_corrected, m.filed_from "
     "FROM effective_mention m LEFT JOIN place p ON p.id = m.place LEFT JOIN place mp ON mp.id = m.machine_place")
-_CORRECTION_COLUMNS = (
+_CORRECTION_SELECT = (
     "c.id, c.article AS article_id, c.start, c.end, coalesce(m.text, '') AS text, c.place AS place_id, "
     "cp.name AS place_name, m.place AS machine_place_id, mp.name AS machine_place_name, a.title, c.author, "
-    "c.created_at FROM correction c LEFT JOIN place cp ON cp.id = c.place "
+    "c.created_at{more} FROM {table} c LEFT JOIN place cp ON cp.id = c.place "
     "LEFT JOIN mention m ON m.article = c.article AND m.start = c.start AND m.end = c.end "
     "LEFT JOIN place mp ON mp.id = m.place LEFT JOIN article a ON a.id = c.article")
+# The corrections in force (the view), and every one ever made, undone ones marked (the log: version 11).
+_CORRECTION_COLUMNS, _CORRECTION_LOG_COLUMNS = (
+    _CORRECTION_SELECT.format(table="correction", more=""),
+    _CORRECTION_SELECT.format(table="correction_log", more=", c.undone_by, c.undone_at"))
 
 
 DEFAULT_FILTER = EventFilter()  # where the places where something happened are, at any date
@@ -259,7 +264,8 @@ class Reads:
                       report_sentences: bool = True) -> list[EventRecord]:
         """Every event under ``flt`` with its place and article, newest first, undated last (the table's
         and the exports' rows), each with the actors of its sentence and (unless ``report_sentences`` is
-        false: the table needs none) every report of its event across articles."""
+        false: the table needs neither) every report of its event across articles and who corrected it, when
+        (:mod:`.authorship`)."""
         return list(self.iter_event_records(flt, limit=limit, report_sentences=report_sentences))
 
     def iter_event_records(self, flt: EventFilter = DEFAULT_FILTER, *, limit: int | None = None,
@@ -293,12 +299,15 @@ class Reads:
                 clusters = {r["cluster_id"] for r in kept if r["cluster_id"] is not None}
                 reports = cluster_reports(run, clusters, REPORTS_LISTED) if report_sentences else {}
                 totals = cluster_totals(run, clusters, outlets=True)
+                marks = correction_marks(run, ((r["article_id"], r["sent_start"], r["place_id"]) for r in kept)
+                                         ) if report_sentences else {}
                 for r in kept:
                     own = ((r["article_id"], r["sent_start"], r["sent_end"], r["outlet"] or r["source"],
                             r["sentence"]),)
                     yield from_row(EventRecord, r, mention=(r["mention_start"], r["mention_end"]),
                                    actors=cast.get((r["article_id"], r["sent_start"]), {}).get("actors", ()),
                                    report_sentences=reports.get(r["cluster_id"], own) if report_sentences else (),
+                                   **marks.get((r["article_id"], r["sent_start"], r["place_id"]), {}),
                                    **totals.get(r["cluster_id"], {"outlets": (own[0][3],)}))
 
     def timeline(self, flt: EventFilter = DEFAULT_FILTER) -> list[DayCount]:
@@ -391,8 +400,9 @@ class Reads:
 
     # -- corrections -------------------------------------------------------------------------------------------
     def correction_history(self, article_id: str, start: int, end: int) -> list[Correction]:
-        """Every place correction of a mention, oldest first (the last one counts)."""
-        rows = self._rows(f"SELECT {_CORRECTION_COLUMNS} WHERE c.article = ? AND c.start = ? AND c.end = ? "
+        """Every place correction of a mention, oldest first, undone ones too (``undone_at`` set): the last
+        one in force counts."""
+        rows = self._rows(f"SELECT {_CORRECTION_LOG_COLUMNS} WHERE c.article = ? AND c.start = ? AND c.end = ? "
                           "ORDER BY c.id", (article_id, start, end))
         return [from_row(Correction, r) for r in rows]
 

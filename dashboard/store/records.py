@@ -216,6 +216,8 @@ class EventRecord:
     report_sentences: tuple[tuple[str, int, int, str, str], ...] = ()
     type_corrected: bool = False  # a person chose the event type (dashboard/store/writes.py correct_type)
     deaths_corrected: bool = False  # a person gave the deaths
+    corrected_by: tuple[str, ...] = ()  # who made the corrections in force on this row (.authorship)
+    corrected_at: str | None = None  # ... the latest of them, UTC ISO 8601
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +255,10 @@ class Correction:
     machine_place_id: int | None
     machine_place_name: str | None
     title: str | None
-    author: str
-    created_at: str
+    author: str  # who made it (the logged-in user; on a single analyst's page, the OS user)
+    created_at: str  # UTC, ISO 8601
+    undone_by: str | None = None  # who took it back (kept in the history: version 11)
+    undone_at: str | None = None  # ... and when; None while it counts
 
 
 @dataclass(frozen=True, slots=True)

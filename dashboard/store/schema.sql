@@ -759,3 +759,104 @@ DELETE FROM report_key WHERE instr(key, '@') = 0;
 -- dashboard/events/stories.py) are one index seek, not a walk over every report of a big event.
 DROP INDEX IF EXISTS report_cluster;
 CREATE INDEX IF NOT EXISTS report_cluster_date ON report(cluster, date);
+
+-- version 11
+-- Corrections keep their history: an undo no longer deletes a row. Each correction table becomes an
+-- append-only log (<table>_log) whose rows say who made them and when (author, created_at, as before) and,
+-- once undone, who undid them and when (undone_by, undone_at; NULL while in force). A view with the old
+-- table's name holds the rows in force, so every reader still takes a span's or sentence's latest row
+-- there (the latest wins); writers insert into the log and undo by marking a row. The views that read
+-- the corrections are dropped first (a rename checks the whole schema) and made again as in version 8.
+DROP VIEW effective_event;
+DROP VIEW effective_mention;
+ALTER TABLE correction RENAME TO correction_log;
+ALTER TABLE correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW correction AS
+SELECT id, article, start, end, place, author, created_at
+FROM correction_log WHERE undone_at IS NULL;
+
+ALTER TABLE role_correction RENAME TO role_correction_log;
+ALTER TABLE role_correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE role_correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW role_correction AS
+SELECT id, article, start, end, role, author, created_at
+FROM role_correction_log WHERE undone_at IS NULL;
+
+ALTER TABLE date_correction RENAME TO date_correction_log;
+ALTER TABLE date_correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE date_correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW date_correction AS
+SELECT id, article, sent_start, date_value, date, date_last, date_precision, author, created_at
+FROM date_correction_log WHERE undone_at IS NULL;
+
+ALTER TABLE type_correction RENAME TO type_correction_log;
+ALTER TABLE type_correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE type_correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW type_correction AS
+SELECT id, article, sent_start, event_type, sub_event_type, author, created_at
+FROM type_correction_log WHERE undone_at IS NULL;
+
+ALTER TABLE deaths_correction RENAME TO deaths_correction_log;
+ALTER TABLE deaths_correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE deaths_correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW deaths_correction AS
+SELECT id, article, sent_start, fatalities, fatalities_high, author, created_at
+FROM deaths_correction_log WHERE undone_at IS NULL;
+
+ALTER TABLE cluster_correction RENAME TO cluster_correction_log;
+ALTER TABLE cluster_correction_log ADD COLUMN undone_by TEXT;
+ALTER TABLE cluster_correction_log ADD COLUMN undone_at TEXT;  -- UTC, ISO 8601; NULL: in force
+CREATE VIEW cluster_correction AS
+SELECT id, action, article, sent_start, other_article, other_sent_start, author, created_at
+FROM cluster_correction_log WHERE undone_at IS NULL;
+
+CREATE VIEW effective_mention AS
+SELECT m.id, m.article, m.start, m.end, m.text, m.sent_start, m.sent_end,
+       CASE WHEN dc.id IS NULL THEN m.date ELSE dc.date END AS date,
+       CASE WHEN dc.id IS NULL THEN m.date_last ELSE dc.date_last END AS date_last,
+       CASE WHEN dc.id IS NULL THEN m.date_value ELSE dc.date_value END AS date_value,
+       CASE WHEN dc.id IS NULL THEN m.date_source WHEN dc.date_value IS NULL THEN NULL ELSE 'user' END
+           AS date_source,
+       CASE WHEN dc.id IS NULL THEN m.date_precision ELSE dc.date_precision END AS date_precision,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_start END AS date_expr_start,
+       CASE WHEN dc.id IS NULL THEN m.date_expr_end END AS date_expr_end,
+       m.place AS machine_place, m.confidence AS machine_confidence,
+       CASE WHEN c.id IS NULL THEN m.place ELSE c.place END AS place,
+       CASE WHEN c.id IS NULL THEN m.confidence ELSE 1.0 END AS confidence,
+       c.id IS NOT NULL AS corrected,
+       m.role AS machine_role,
+       CASE WHEN rc.id IS NULL THEN m.role ELSE rc.role END AS role,
+       CASE WHEN rc.id IS NULL THEN m.role_confidence ELSE 1.0 END AS role_confidence,
+       rc.id IS NOT NULL AS role_corrected,
+       dc.id IS NOT NULL AS date_corrected,
+       m.filed_from,
+       CASE WHEN tc.id IS NULL THEN m.event_type ELSE tc.event_type END AS event_type,
+       CASE WHEN tc.id IS NULL THEN m.sub_event_type ELSE tc.sub_event_type END AS sub_event_type,
+       CASE WHEN fc.id IS NULL THEN m.fatalities ELSE fc.fatalities END AS fatalities,
+       CASE WHEN fc.id IS NULL THEN m.fatalities_high ELSE fc.fatalities_high END AS fatalities_high,
+       tc.id IS NOT NULL AS type_corrected,
+       fc.id IS NOT NULL AS deaths_corrected
+FROM mention m
+LEFT JOIN correction c ON c.id = (SELECT max(l.id) FROM correction l
+                                  WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN role_correction rc ON rc.id = (SELECT max(l.id) FROM role_correction l
+                                         WHERE l.article = m.article AND l.start = m.start AND l.end = m.end)
+LEFT JOIN date_correction dc ON dc.id = (SELECT max(l.id) FROM date_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start)
+LEFT JOIN type_correction tc ON tc.id = (SELECT max(l.id) FROM type_correction l
+                                         WHERE l.article = m.article AND l.sent_start = m.sent_start)
+LEFT JOIN deaths_correction fc ON fc.id = (SELECT max(l.id) FROM deaths_correction l
+                                           WHERE l.article = m.article AND l.sent_start = m.sent_start);
+
+CREATE VIEW effective_event AS
+SELECT em.article, em.id AS mention, min(em.start) AS mention_start, em.end AS mention_end,
+       em.sent_start, em.sent_end, em.place,
+       CASE WHEN sum(em.role = 'literal') > 0 THEN 'literal' ELSE 'associative' END AS role,
+       em.role_confidence, max(em.role_corrected) > 0 AS role_corrected,
+       em.date, em.date_last, em.date_value, em.date_source, em.date_precision, em.date_expr_start,
+       em.date_expr_end, em.date_corrected, em.confidence, em.corrected,
+       em.event_type, em.sub_event_type, em.fatalities, em.fatalities_high, em.type_corrected, em.deaths_corrected
+FROM effective_mention em
+WHERE em.place IS NOT NULL AND em.sent_start IS NOT NULL
+GROUP BY em.article, em.sent_start, em.place;

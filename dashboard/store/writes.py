@@ -177,7 +177,7 @@ def correct_place(db: sqlite3.Connection, article_id: str, start: int, end: int,
     else:
         upsert_places(db, [place])
         place_id = place.id
-    cur = db.execute("INSERT INTO correction (article, start, end, place, author, created_at) "
+    cur = db.execute("INSERT INTO correction_log (article, start, end, place, author, created_at) "
                      "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, place_id, author, created_at or stamp()))
     derive_mention_events(db, article_id, start, end)
     return cur.lastrowid
@@ -209,16 +209,18 @@ def correct_place_every_mention(db: sqlite3.Connection, article_id: str, start: 
             for a, b in same_name(db.execute(ARTICLE_MENTIONS, (article_id,)), text)]
 
 
-def undo_place(db: sqlite3.Connection, article_id: str, start: int, end: int) -> bool:
+def undo_place(db: sqlite3.Connection, article_id: str, start: int, end: int, author: str = "") -> bool:
     """Take back the latest place correction of a mention with the rest of its group (the corrections
-    written with it: one "every mention of this name" correction), re-deriving the events they touched."""
+    written with it: one "every mention of this name" correction), re-deriving the events they touched.
+    The rows stay in ``correction_log``, marked undone by ``author`` now."""
     latest = db.execute("SELECT article, place, author, created_at FROM correction WHERE id = (SELECT max(id) "
                         "FROM correction WHERE article = ? AND start = ? AND end = ?)", (article_id, start, end)
                         ).fetchone()
     if latest is None:
         return False
     spans = sorted(set(db.execute(f"SELECT start, end FROM correction WHERE {GROUP}", tuple(latest))))
-    db.execute(f"DELETE FROM correction WHERE {GROUP}", tuple(latest))
+    db.execute(f"UPDATE correction_log SET undone_by = ?, undone_at = ? WHERE undone_at IS NULL AND {GROUP}",
+               (author, stamp(), *latest))
     for a, b in spans:
         derive_mention_events(db, article_id, a, b)
     return True
@@ -229,7 +231,7 @@ def correct_role(db: sqlite3.Connection, article_id: str, start: int, end: int, 
     if role not in ROLES:
         raise StoreError(f"a role is 'literal' (where it happened) or 'associative' (an actor), not {role!r}")
     require_mention(db, article_id, start, end)
-    cur = db.execute("INSERT INTO role_correction (article, start, end, role, author, created_at) "
+    cur = db.execute("INSERT INTO role_correction_log (article, start, end, role, author, created_at) "
                      "VALUES (?, ?, ?, ?, ?, ?)", (article_id, start, end, role, author, now()))
     derive_mention_events(db, article_id, start, end)
     return cur.lastrowid
@@ -245,8 +247,8 @@ def correct_date(db: sqlite3.Connection, article_id: str, sent_start: int, when:
             raise StoreError(f"unknown date precision {when.precision!r}; use one of {', '.join(PRECISIONS)}")
         first, last = when.period()
         row = (when.value, first.isoformat(), last.isoformat(), when.precision)
-    cur = db.execute("INSERT INTO date_correction (article, sent_start, date_value, date, date_last, date_precision, "
-                     "author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    cur = db.execute("INSERT INTO date_correction_log (article, sent_start, date_value, date, date_last, "
+                     "date_precision, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (article_id, sent_start, *row, author, now()))
     derive_events(db, article_id, sent_start)
     return cur.lastrowid
@@ -267,7 +269,7 @@ def correct_type(db: sqlite3.Connection, article_id: str, sent_start: int, event
     if sub_event_type is not None and sub_event_type not in TYPES.get(event_type, ()):
         raise StoreError(f"{sub_event_type!r} is not a sub-event type of {event_type or 'no type'}")
     require_sentence(db, article_id, sent_start)
-    cur = db.execute("INSERT INTO type_correction (article, sent_start, event_type, sub_event_type, author, "
+    cur = db.execute("INSERT INTO type_correction_log (article, sent_start, event_type, sub_event_type, author, "
                      "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                      (article_id, sent_start, event_type, sub_event_type, author, now()))
     derive_events(db, article_id, sent_start)
@@ -286,7 +288,7 @@ def correct_deaths(db: sqlite3.Connection, article_id: str, sent_start: int, fat
         raise StoreError(f"the highest figure ({fatalities_high}) is below the count ({fatalities})")
     high = None if fatalities_high == fatalities else fatalities_high
     require_sentence(db, article_id, sent_start)
-    cur = db.execute("INSERT INTO deaths_correction (article, sent_start, fatalities, fatalities_high, author, "
+    cur = db.execute("INSERT INTO deaths_correction_log (article, sent_start, fatalities, fatalities_high, author, "
                      "created_at) VALUES (?, ?, ?, ?, ?, ?)", (article_id, sent_start, fatalities, high, author, now()))
     derive_events(db, article_id, sent_start)
     return cur.lastrowid
@@ -295,22 +297,29 @@ def correct_deaths(db: sqlite3.Connection, article_id: str, sent_start: int, fat
 SENTENCE_CORRECTIONS = ("date_correction", "type_correction", "deaths_correction")  # by (article, sent_start)
 
 
-def undo(db: sqlite3.Connection, table: str, article_id: str, start: int, end: int | None = None) -> bool:
-    """Delete the latest row of a correction ``table`` for a mention span (or a sentence, for dates,
-    types and deaths) and re-derive the events it touched."""
+def mark_undone(db: sqlite3.Connection, table: str, where: str, params: Sequence[Any], author: str) -> bool:
+    """Mark the latest row in force of a correction ``table`` (its view) that ``where`` selects as undone by
+    ``author`` now, in ``<table>_log``; whether there was one. The row is kept: the history is never erased."""
+    cur = db.execute(f"UPDATE {table}_log SET undone_by = ?, undone_at = ? WHERE id = (SELECT max(id) FROM {table} "
+                     f"WHERE {where})", (author, stamp(), *params))
+    return cur.rowcount > 0
+
+
+def undo(db: sqlite3.Connection, table: str, article_id: str, start: int, end: int | None = None,
+         author: str = "") -> bool:
+    """Take back the latest correction in force of ``table`` for a mention span (or a sentence, for dates,
+    types and deaths), marked undone by ``author``, and re-derive the events it touched."""
     if table in SENTENCE_CORRECTIONS:
-        cur = db.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table} "
-                         "WHERE article = ? AND sent_start = ?)", (article_id, start))
+        undone = mark_undone(db, table, "article = ? AND sent_start = ?", (article_id, start), author)
         derive_events(db, article_id, start)
-        return cur.rowcount > 0
+        return undone
     if table == "correction":
-        return undo_place(db, article_id, start, end)
+        return undo_place(db, article_id, start, end, author)
     if table != "role_correction":
         raise StoreError(f"no correction table {table!r}")
-    cur = db.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table} WHERE article = ? "
-                     "AND start = ? AND end = ?)", (article_id, start, end))
+    undone = mark_undone(db, table, "article = ? AND start = ? AND end = ?", (article_id, start, end), author)
     derive_mention_events(db, article_id, start, end)
-    return cur.rowcount > 0
+    return undone
 
 
 _PLACE_COLUMNS = ("name", "lat", "lon", "country", "fclass", "fcode", "kind", "population", "admin1", "source")
