@@ -26,6 +26,7 @@ import streamlit as st
 from dashboard.errors import AtlasError
 from dashboard.page import keys as k
 from dashboard.page.assets import style
+from dashboard.page.auth import gate
 from dashboard.page.correct import corrections_list
 from dashboard.page.correct_event import correction_forms
 from dashboard.page.data import load_place_list, load_records, overview, place_info, seed_if_empty
@@ -77,6 +78,7 @@ class View:
 def main() -> None:
     st.set_page_config(page_title="News Atlas", page_icon="🗺️", layout="wide")
     st.markdown(style("page.css"), unsafe_allow_html=True)
+    gate()  # who is there: the login first, when logins are configured (nothing of the store before)
     first_page = begin_run()
     say = partial(warn, first_page=first_page)
     path = str(store_path())

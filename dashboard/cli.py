@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import re
 import signal
 import sys
@@ -370,7 +371,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     (the same from any folder)."""
     from .serve import serve
 
-    return serve(args.address, args.port, allow_remote=args.allow_remote)
+    return serve(args.address, args.port, users=args.users)
+
+
+def cmd_users_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO = sys.stderr) -> int:
+    """Add a user to the users file (or change their role and password); the password is asked for twice
+    (or read from the first line of standard input when it is not a terminal)."""
+    import getpass
+
+    from .users import ENV, add_user
+
+    path = args.users or os.environ.get(ENV)
+    if not path:
+        _err(f"name the users file: --users FILE (or set ${ENV})")
+        return 2
+    stdin = stdin or sys.stdin
+    if args.no_password:
+        password = None
+    elif stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            _err("the passwords differ; nothing was changed")
+            return 2
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    new = add_user(path, args.name, args.role, password)
+    err.write(f"{'added' if new else 'changed'} {args.name} ({args.role}) in {path}\n")
+    return 0
 
 
 # -- the parser ------------------------------------------------------------------------------------------
@@ -423,6 +450,17 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("name")
     lk.add_argument("-n", "--limit", type=int, default=10)
     _command(gsub, "info", cmd_gazetteer_info, "where the index is and what it holds")
+
+    u = sub.add_parser("users", help="the users file of a page served to others (atlas serve --users FILE)")
+    usub = u.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = _command(usub, "add", cmd_users_add, "add a user or change their role and password",
+                 epilog="Passwords are kept as Argon2id hashes. A reader sees; an editor also corrects and adds "
+                        "articles.")
+    a.add_argument("name", help="the user's name (letters, digits, . _ @ + -; an e-mail for an identity provider)")
+    a.add_argument("--role", choices=("reader", "editor"), default="reader", help="reader (default) or editor")
+    a.add_argument("--users", metavar="FILE", help="the users file (default $ATLAS_USERS; made when missing)")
+    a.add_argument("--no-password", action="store_true",
+                   help="no password: a user of the OpenID Connect provider, listed for their role")
 
     s = sub.add_parser("store", help="check the event store")
     ssub = s.add_subparsers(dest="action", required=True, metavar="ACTION")

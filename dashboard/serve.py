@@ -8,7 +8,8 @@ outrank every config file and ``STREAMLIT_*`` variable) and starts Streamlit in 
 folder, so another folder's ``.streamlit/config.toml`` changes nothing either:
 
 * on 127.0.0.1 only (``--address``: another loopback address; one that other machines can reach,
-  such as ``0.0.0.0``, is refused unless ``--allow-remote`` says so);
+  such as ``0.0.0.0``, is refused unless the page asks who is there: ``--users FILE`` or an OpenID Connect
+  provider, :mod:`dashboard.logins`);
 * headless, no usage statistics, XSRF protection and CORS on, static serving (Leaflet and the
   basemap come from ``dashboard/static/``), uploads up to 5 MB (the reader's limit), no file watcher, tracebacks in the
   terminal only, no CSV button on tables: :data:`OPTIONS`, the same as ``.streamlit/config.toml``.
@@ -76,9 +77,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """``atlas serve``'s options (dashboard/cli.py builds the command)."""
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
     p.add_argument("--address", default=DEFAULT_ADDRESS,
-                   help=f"address to listen on (default {DEFAULT_ADDRESS}; one beyond loopback needs --allow-remote)")
-    p.add_argument("--allow-remote", action="store_true",
-                   help="allow an address other machines can reach (such as 0.0.0.0): the page has no login")
+                   help=f"address to listen on (default {DEFAULT_ADDRESS}; one beyond loopback needs logins)")
+    p.add_argument("--users", metavar="FILE",
+                   help="the users file (atlas users add): the page asks for a name and password first "
+                        "(default $ATLAS_USERS)")
     p.epilog = "The store is $ATLAS_HOME/atlas.sqlite. Options as .streamlit/config.toml, from any folder."
 
 
@@ -127,22 +129,35 @@ def _exec(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> None:
 Runner = Callable[[Sequence[str], Mapping[str, str], Path], None]
 
 
-def serve(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT, *, allow_remote: bool = False,
+def serve(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT, *, users: str | None = None,
           err: TextIO | None = None, run: Runner | None = None) -> int:
-    """Start Streamlit on the page; returns only when it cannot (2: an address beyond loopback
-    without ``allow_remote``)."""
+    """Start Streamlit on the page; returns only when it cannot (2: logins configured but unusable, or an
+    address beyond loopback without logins)."""
+    from .errors import AtlasError
+    from .logins import configured, secret_files
+    from .users import ENV
+
     err = err or sys.stderr
-    if not is_loopback(address):
-        where = "every interface" if address in WILDCARDS else address
-        if not allow_remote:
-            err.write(f"atlas serve: refusing to listen on {where}: other machines could reach the page, read the "
-                      "store and change it (there is no login). Use 127.0.0.1 (the default), or add "
-                      "--allow-remote if that is what you want.\n")
-            return 2
-        err.write(f"atlas serve: listening on {where} (--allow-remote): anyone who can reach this machine on port "
-                  f"{port} can read the store and change it; there is no login.\n")
-    else:
-        err.write(f"atlas serve: {url(address, port)} (this machine only; Ctrl-C stops it)\n")
+    env = server_environment()
+    if users:
+        env[ENV] = str(Path(users).expanduser().absolute())
+    try:
+        logins = configured(env, secret_files(ROOT))
+    except AtlasError as exc:
+        err.write(f"atlas serve: {exc}\n")
+        return 2
+    where = "every interface" if address in WILDCARDS else address
+    if not is_loopback(address) and logins.mode is None:
+        err.write(f"atlas serve: refusing to listen on {where}: other machines could reach the page, read the store "
+                  "and change it, and it asks no one who they are. Give it a users file (atlas users add NAME "
+                  "--role editor --users FILE, then atlas serve --users FILE ...) or an OpenID Connect provider "
+                  "([auth] in .streamlit/secrets.toml); see the README's 'Serving a team'. Or use 127.0.0.1 (the "
+                  "default).\n")
+        return 2
+    how = {"users": f"logins from {logins.users}", "oidc": "logins through the OpenID Connect provider",
+           None: "no logins"}[logins.mode]
+    reach = "this machine only" if is_loopback(address) else f"listening on {where}"
+    err.write(f"atlas serve: {url(address, port)} ({reach}; {how}; Ctrl-C stops it)\n")
     err.flush()
-    (run or _exec)(streamlit_command(address, port), server_environment(), ROOT)
+    (run or _exec)(streamlit_command(address, port), env, ROOT)
     return 0

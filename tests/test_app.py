@@ -13,6 +13,7 @@ from dashboard.events import extract_events
 from dashboard.page.markup import escape_markdown
 from dashboard.reader import Article, article_from_text
 from dashboard.store import EventFilter, Store
+from dashboard.users import local_user
 from gazetteer.place import Place
 from gazetteer.resolve import Mention
 from tests.fixtures import GORIS, PLACES, add, make_article
@@ -392,16 +393,22 @@ def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::", "", "192.168.1.20", "example.com"])
-def test_atlas_serve_beyond_loopback_needs_allow_remote(address, monkeypatch, capsys):
+def test_atlas_serve_beyond_loopback_needs_logins(address, monkeypatch, capsys, tmp_path):
+    """(It took --allow-remote before logins existed: now only logins open an address beyond loopback.)"""
     from dashboard import cli, serve
+    from dashboard.users import add_user
 
     started = []
-    monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append(command))
+    monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append((command, env)))
+    monkeypatch.delenv("ATLAS_USERS", raising=False)
     assert cli.main(["serve", "--address", address]) == 2
-    assert not started and "--allow-remote" in capsys.readouterr().err
-    assert cli.main(["serve", "--address", address, "--allow-remote"]) == 0
-    assert f"--server.address={address}" in started[0]
-    assert "anyone who can reach this machine" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert not started and "refusing" in err and "--users FILE" in err and "Serving a team" in err
+    add_user(tmp_path / "users.toml", "alice", "editor", "correct horse")
+    assert cli.main(["serve", "--address", address, "--users", str(tmp_path / "users.toml")]) == 0
+    ((command, env),) = started
+    assert f"--server.address={address}" in command and env["ATLAS_USERS"] == str(tmp_path / "users.toml")
+    assert f"logins from {tmp_path / 'users.toml'}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
@@ -686,7 +693,9 @@ def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
     assert list(table["place"]) == ["Gyumri"] and list(table["corrected"]) == [True]
     with Store(fresh / "atlas.sqlite") as store:
         (c,) = store.corrections()
-        assert (c.text, c.machine_place_name, c.place_name, c.author) == ("Vardenis", "Vardenis", "Gyumri", "page")
+        # the author: the single analyst of a page without logins, the OS user (dashboard.users.local_user)
+        assert (c.text, c.machine_place_name, c.place_name, c.author) == ("Vardenis", "Vardenis", "Gyumri",
+                                                                          local_user().name)
     assert any(e.label == "Corrections (1)" for e in at.expander)
     assert [b.label for b in at.get("download_button")] == ["Download CSV (1)", "Download GeoJSON (1)"]
     (box,) = article_boxes(at)  # the whole article marks the mention with the place it names now

@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard.export import country_name
 from dashboard.page import data
 from dashboard.page import keys as k
+from dashboard.page.auth import can_edit
 from dashboard.page.markup import Mark, escape, escape_markdown, marked
 from dashboard.store import Correction, EventRecord, StoredMention, StoreError
 
@@ -292,8 +293,9 @@ def correction_form(path: str, records: Sequence[EventRecord],
               on_click=apply_correction, args=(path, article, start, end))
     history = data.correction_history(path, article, start, end)
     if history:
-        steps = " → ".join(labels(c.place_id) for c in history)
-        st.html(f'<div class="atlas-meta">Corrections of this mention: {escape(steps)}; the last counts.</div>')
+        steps = " → ".join(history_step(c, labels) for c in history)
+        st.html(f'<div class="atlas-meta">Corrections of this mention: {escape(steps)}; the last in force '
+                'counts.</div>')
         st.button("Undo the last correction of this mention", key=k.FIX_UNDO, on_click=undo_correction,
                   args=(path, article, start, end))
     return r, mention
@@ -308,6 +310,18 @@ def groups(corrections: Iterable[Correction]) -> list[list[Correction]]:
     return [sorted(g, key=lambda c: c.start) for g in out.values()]
 
 
+def when_label(stamp: str) -> str:
+    """``2026-12-02T05:49:13.123+00:00`` as ``2026-12-02 05:49 UTC``."""
+    return stamp[:16].replace("T", " ") + " UTC"
+
+
+def history_step(c: Correction, labels: Labels) -> str:
+    """One correction of a mention's history: the place chosen, by whom and when; undone, by whom."""
+    who = f"{c.author or 'unknown'}, {when_label(c.created_at)}"
+    undone = f"; undone by {c.undone_by or 'unknown'}" if c.undone_at else ""
+    return f"{labels(c.place_id)} ({who}{undone})"
+
+
 def correction_html(group: Sequence[Correction], labels: Labels) -> str:
     """One line of "Corrections (N)": the mention (and how many of its name), the article, the place the
     geoparser chose (each one, when they differ) → the place chosen, with their labels; when, by whom."""
@@ -315,11 +329,11 @@ def correction_html(group: Sequence[Correction], labels: Labels) -> str:
     machine = " / ".join(dict.fromkeys(labels(c.machine_place_id) if c.machine_place_id is not None else "?"
                                        for c in group))
     count = f" ({len(group)} mentions)" if len(group) > 1 else ""
-    when = first.created_at[:16].replace("T", " ") + " UTC"
+    when = when_label(first.created_at)
     return (f'<div class="atlas-correction" data-correction="{int(first.id)}" data-mentions="{len(group)}">'
             f'“{escape(first.text)}”{escape(count)} in <i>{escape(first.title or "Untitled")}</i>: '
             f'{escape(machine)} → <b>{escape(labels(first.place_id))}</b> <span class="atlas-meta">· {escape(when)}'
-            f'{" · " + escape(first.author) if first.author else ""}</span></div>')
+            f' · by {escape(first.author or "unknown")}</span></div>')
 
 
 def corrections_list(path: str, generation: int) -> None:
@@ -332,8 +346,12 @@ def corrections_list(path: str, generation: int) -> None:
         if total > len(corrections):
             st.caption(f"The newest {len(corrections)} of {total:d} corrected mentions.")
         labels = labels_for(path)
+        editing = can_edit()
         for group in groups(corrections):
             c = group[0]
+            if not editing:  # a reader sees who corrected what, when; no Undo
+                st.html(correction_html(group, labels))
+                continue
             left, right = st.columns([5, 1], vertical_alignment="center")
             with left:
                 st.html(correction_html(group, labels))

@@ -13,6 +13,7 @@ from dashboard.events import ASSOCIATIVE, LITERAL, date_label, parse_timex
 from dashboard.events.types import TYPES
 from dashboard.page import data
 from dashboard.page import keys as k
+from dashboard.page.auth import can_edit
 from dashboard.page.correct import correction_form, flash
 from dashboard.page.markup import escape
 from dashboard.store import EventRecord, StoredMention, StoreError
@@ -27,7 +28,10 @@ WHAT = {"type": "type", "deaths": "deaths", "cluster": "event"}  # what an undo 
 
 def correction_forms(path: str, records: Sequence[EventRecord], preselect: EventRecord | None = None) -> None:
     """The place of a mention (:func:`dashboard.page.correct.correction_form`), then its role and its
-    sentence's date."""
+    sentence's date. A reader is told who may correct instead."""
+    if not can_edit():
+        st.caption("Only an editor can correct places, roles, dates and events.")
+        return
     picked = correction_form(path, records, preselect)
     if picked is not None:
         event_form(path, *picked)

@@ -3,7 +3,8 @@
 Cached: the store and the gazetteer (one per server), and the store's answers keyed by the store's
 ``generation()`` (any write, here or by ``atlas ingest``, makes new keys) and the filter (hashable).
 Not cached: what the correction form reads of one mention (it must be the store's latest), the
-downloads (made when clicked), and the writes: corrections and their undoing, added articles.
+downloads (made when clicked), and the writes: corrections and their undoing, added articles. Every write
+is an editor's, named as its author (:func:`dashboard.page.auth.editor`, which refuses a reader).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from dashboard.events import date_label
+from dashboard.page.auth import editor
 from dashboard.page.markers import PlaceSummary, Sample, Spot, frame_of, marker_data, spots, what_happened
 from dashboard.store import (
     Correction,
@@ -248,54 +250,54 @@ def correct(path: str, article: str, start: int, end: int, place: Any, every_men
     group; how many mentions were corrected (raises ``StoreError``)."""
     store = open_store(path)
     if every_mention:
-        return len(store.correct_every_mention(article, start, end, place, author="page"))
-    store.correct(article, start, end, place, author="page")
+        return len(store.correct_every_mention(article, start, end, place, author=editor()))
+    store.correct(article, start, end, place, author=editor())
     return 1
 
 
 def undo_correction(path: str, article: str, start: int, end: int) -> bool:
     """Take back a mention's latest correction; whether there was one (raises ``StoreError``)."""
-    return open_store(path).undo_correction(article, start, end)
+    return open_store(path).undo_correction(article, start, end, author=editor())
 
 
 def correct_role(path: str, article: str, start: int, end: int, role: str) -> None:
     """Store a person's reading of a mention's role (raises ``StoreError``)."""
-    open_store(path).correct_role(article, start, end, role, author="page")
+    open_store(path).correct_role(article, start, end, role, author=editor())
 
 
 def undo_role(path: str, article: str, start: int, end: int) -> bool:
-    return open_store(path).undo_role(article, start, end)
+    return open_store(path).undo_role(article, start, end, author=editor())
 
 
 def correct_date(path: str, article: str, sent_start: int, when: Any) -> None:
     """Store a person's date for a sentence's events (``None``: no date can be known)."""
-    open_store(path).correct_date(article, sent_start, when, author="page")
+    open_store(path).correct_date(article, sent_start, when, author=editor())
 
 
 def undo_date(path: str, article: str, sent_start: int) -> bool:
-    return open_store(path).undo_date(article, sent_start)
+    return open_store(path).undo_date(article, sent_start, author=editor())
 
 
 # -- an event's type, deaths and event across articles (dashboard.page.correct_event; raise StoreError) ------
 def correct_type(path: str, article: str, sent_start: int, event_type: str | None, sub_type: str | None) -> None:
-    open_store(path).correct_type(article, sent_start, event_type, sub_type, author="page")
+    open_store(path).correct_type(article, sent_start, event_type, sub_type, author=editor())
 
 
 def correct_deaths(path: str, article: str, sent_start: int, low: int | None, high: int | None) -> None:
-    open_store(path).correct_deaths(article, sent_start, low, high, author="page")
+    open_store(path).correct_deaths(article, sent_start, low, high, author=editor())
 
 
 def split_report(path: str, article: str, sent_start: int) -> None:
-    open_store(path).split_report(article, sent_start, author="page")
+    open_store(path).split_report(article, sent_start, author=editor())
 
 
 def merge_events(path: str, article: str, sent_start: int, other: str, other_start: int) -> None:
-    open_store(path).merge_events(article, sent_start, other, other_start, author="page")
+    open_store(path).merge_events(article, sent_start, other, other_start, author=editor())
 
 
 def undo_event_fix(path: str, what: str, article: str, sent_start: int) -> bool:
     """Take back the latest correction of a sentence's ``what``: "type", "deaths" or "cluster"."""
-    return getattr(open_store(path), f"undo_{what}")(article, sent_start)
+    return getattr(open_store(path), f"undo_{what}")(article, sent_start, author=editor())
 
 
 def event_reports(path: str, cluster_id: int) -> list[tuple[str, tuple[int, int]]]:
@@ -315,6 +317,7 @@ def merge_candidates(path: str, article: str, sent_start: int, place_id: int) ->
 def add_files(path: str, files: Sequence[Any], progress: Callable[..., None]) -> IngestReport:
     from dashboard.ingest import ingest_uploads
 
+    editor()
     return ingest_uploads(open_store(path), load_gazetteer(), files, progress=progress)
 
 
@@ -322,4 +325,5 @@ def add_text(path: str, text: str) -> FileResult:
     """Ingest pasted text (its title on the first line)."""
     from dashboard.ingest import ingest_text
 
+    editor()
     return ingest_text(open_store(path), load_gazetteer(), text)

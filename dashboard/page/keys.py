@@ -127,3 +127,11 @@ def timeline(digest: str) -> str:
 def table(digest: str) -> str:
     """The events table for one filter, place and store generation (a new table: no rows chosen)."""
     return f"events_{digest}"
+
+# -- who is there (dashboard.page.auth) -------------------------------------------------------------------
+USER = "_user"  # the dashboard.users.User of this session, once logged in (or the local analyst)
+LOGIN_FORM = "login"
+LOGIN_NAME = "login_name"
+LOGIN_PASSWORD = "login_password"
+LOGIN_FAILED = "_login_failed"  # failed attempts of this session
+LOGOUT = "logout"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dashboard.page import keys as k
+from dashboard.page.auth import can_edit
 from dashboard.page.data import add_files, add_text
 from dashboard.page.markup import escape
 from dashboard.reader.article import MAX_ARTICLE_BYTES
@@ -57,7 +58,9 @@ def _progress(bar: st.delta_generator.DeltaGenerator):
 
 
 def add_articles(path: str, expanded: bool) -> None:
-    """The "Add articles" box: file picker, paste area, progress and the last report."""
+    """The "Add articles" box: file picker, paste area, progress and the last report (an editor's only)."""
+    if not can_edit():
+        return
     state = st.session_state
     if state.pop(k.CLEAR_PASTE, False):
         state[k.PASTE_TEXT] = ""

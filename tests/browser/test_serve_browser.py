@@ -92,7 +92,7 @@ def test_atlas_serve_from_another_folder_is_local_and_fetches_nothing_from_elsew
     assert listening_addresses(port) == {"127.0.0.1"}
 
 
-def test_atlas_serve_refuses_every_interface_without_allow_remote(tmp_path):
+def test_atlas_serve_refuses_every_interface_without_logins(tmp_path):
     done = subprocess.run([*atlas_command(), "serve", "--address", "0.0.0.0", "--port", str(free_port())],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "--allow-remote" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "--users FILE" in done.stderr and "Traceback" not in done.stderr
