@@ -55,7 +55,7 @@ bench: setup chromium
 lock:
 	rm -rf /tmp/atlas-lock && $(PYTHON) -m venv /tmp/atlas-lock
 	/tmp/atlas-lock/bin/python -m pip install --quiet --upgrade pip
-	/tmp/atlas-lock/bin/python -m pip install --quiet -e '.[test]'
+	/tmp/atlas-lock/bin/python -m pip install --quiet -e '.[test,oidc]'
 	/tmp/atlas-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
 	rm -rf /tmp/atlas-lock
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import re
 import signal
 import sys
@@ -22,6 +21,7 @@ from gazetteer import Gazetteer, GazetteerError
 from gazetteer.build import add_import, ensure_index, index_path
 from gazetteer.geoparse import geoparse
 
+from . import users
 from .errors import AtlasError
 from .events import LITERAL, Event, EventDate, Reading, read_events
 from .export import export_failure, open_atomically, silence_stdout, write_rows
@@ -367,37 +367,10 @@ def cmd_store_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the map page on http://127.0.0.1:8501 only, with Streamlit's options set by dashboard/serve.py
-    (the same from any folder)."""
+    """Serve the map page with Streamlit's options set by dashboard/serve.py (the same from any folder)."""
     from .serve import serve
 
     return serve(args.address, args.port, users=args.users)
-
-
-def cmd_users_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO = sys.stderr) -> int:
-    """Add a user to the users file (or change their role and password); the password is asked for twice
-    (or read from the first line of standard input when it is not a terminal)."""
-    import getpass
-
-    from .users import ENV, add_user
-
-    path = args.users or os.environ.get(ENV)
-    if not path:
-        _err(f"name the users file: --users FILE (or set ${ENV})")
-        return 2
-    stdin = stdin or sys.stdin
-    if args.no_password:
-        password = None
-    elif stdin.isatty():
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            _err("the passwords differ; nothing was changed")
-            return 2
-    else:
-        password = stdin.readline().rstrip("\r\n")
-    new = add_user(path, args.name, args.role, password)
-    err.write(f"{'added' if new else 'changed'} {args.name} ({args.role}) in {path}\n")
-    return 0
 
 
 # -- the parser ------------------------------------------------------------------------------------------
@@ -436,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .serve import add_arguments as add_serve_arguments
 
-    add_serve_arguments(_command(sub, "serve", cmd_serve, "serve the map page on http://127.0.0.1:8501 only"))
+    add_serve_arguments(_command(sub, "serve", cmd_serve, "serve the map page (127.0.0.1:8501; beyond: logins)"))
+    users.add_command(sub, _command)
 
     g = sub.add_parser("gazetteer", help="build, extend or query the local gazetteer index")
     gsub = g.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -450,17 +424,6 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("name")
     lk.add_argument("-n", "--limit", type=int, default=10)
     _command(gsub, "info", cmd_gazetteer_info, "where the index is and what it holds")
-
-    u = sub.add_parser("users", help="the users file of a page served to others (atlas serve --users FILE)")
-    usub = u.add_subparsers(dest="action", required=True, metavar="ACTION")
-    a = _command(usub, "add", cmd_users_add, "add a user or change their role and password",
-                 epilog="Passwords are kept as Argon2id hashes. A reader sees; an editor also corrects and adds "
-                        "articles.")
-    a.add_argument("name", help="the user's name (letters, digits, . _ @ + -; an e-mail for an identity provider)")
-    a.add_argument("--role", choices=("reader", "editor"), default="reader", help="reader (default) or editor")
-    a.add_argument("--users", metavar="FILE", help="the users file (default $ATLAS_USERS; made when missing)")
-    a.add_argument("--no-password", action="store_true",
-                   help="no password: a user of the OpenID Connect provider, listed for their role")
 
     s = sub.add_parser("store", help="check the event store")
     ssub = s.add_subparsers(dest="action", required=True, metavar="ACTION")

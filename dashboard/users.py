@@ -18,14 +18,18 @@ parameters in the hash itself. Nothing here imports Streamlit.
 """
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import re
+import sys
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TextIO
 
 from .errors import AtlasError
 
@@ -204,3 +208,40 @@ def add_user(path: str | os.PathLike[str], name: str, role: str, password: str |
         Path(tmp).unlink(missing_ok=True)
         raise
     return new
+
+
+def cmd_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO = sys.stderr) -> int:
+    """Add a user to the users file (or change their role and password); the password is asked for twice
+    (or read from the first line of standard input when it is not a terminal)."""
+    path = args.users or os.environ.get(ENV)
+    if not path:
+        raise UsersFileError(f"name the users file: --users FILE (or set ${ENV})")
+    stdin = stdin or sys.stdin
+    if args.no_password:
+        password = None
+    elif stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsersFileError("the passwords differ; nothing was changed")
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    new = add_user(path, args.name, args.role, password)
+    err.write(f"{'added' if new else 'changed'} {args.name} ({args.role}) in {path}\n")
+    return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """``atlas users add``'s options (dashboard/cli.py builds the command)."""
+    p.add_argument("name", help="the user's name (letters, digits, . _ @ + -; an e-mail for an identity provider)")
+    p.add_argument("--role", choices=ROLES, default="reader", help="reader (default) or editor")
+    p.add_argument("--users", metavar="FILE", help=f"the users file (default ${ENV}; made when missing)")
+    p.add_argument("--no-password", action="store_true",
+                   help="no password: a user of the OpenID Connect provider, listed for their role")
+    p.epilog = "Passwords are kept as Argon2id hashes. A reader sees; an editor also corrects and adds articles."
+
+
+def add_command(sub: argparse._SubParsersAction, command: Callable[..., argparse.ArgumentParser]) -> None:
+    """``atlas users add`` under ``sub`` (``command``: dashboard/cli.py's maker of a subcommand)."""
+    users = sub.add_parser("users", help="the users file of a page served to others (atlas serve --users FILE)")
+    add_arguments(command(users.add_subparsers(dest="action", required=True, metavar="ACTION"), "add", cmd_add,
+                          "add a user or change their role and password"))

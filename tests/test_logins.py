@@ -22,6 +22,7 @@ from dashboard.users import (
     add_user,
     authenticate,
     check_password,
+    cmd_add,
     hash_password,
     load_users,
     local_user,
@@ -91,12 +92,14 @@ def test_roles_of_an_identity_providers_users_and_the_local_analyst():
     assert me.can_edit and me.name and not User("rita", "reader").can_edit
 
 
-def test_atlas_users_add_reads_the_password_from_stdin(tmp_path, capsys):
+def test_atlas_users_add_reads_the_password_from_stdin(tmp_path, capsys, monkeypatch):
     path = tmp_path / "users.toml"
     args = cli.build_parser().parse_args(["users", "add", "alice", "--role", "editor", "--users", str(path)])
-    assert cli.cmd_users_add(args, stdin=io.StringIO(PASSWORD + "\n")) == 0
+    assert cmd_add(args, stdin=io.StringIO(PASSWORD + "\n")) == 0
     assert authenticate(load_users(path), "alice", PASSWORD) == User("alice", "editor")
-    assert cli.main(["users", "add", "bob"]) == 2 or "ATLAS_USERS" in capsys.readouterr().err
+    assert "added alice (editor)" in capsys.readouterr().err
+    monkeypatch.delenv("ATLAS_USERS", raising=False)
+    assert cli.main(["users", "add", "bob"]) == 2 and "$ATLAS_USERS" in capsys.readouterr().err
 
 
 # -- whether logins are asked for ------------------------------------------------------------------------------

@@ -104,8 +104,8 @@ def _local_client() -> bool:
 def _password_form(logins: Logins) -> None:
     st.title("News Atlas")
     with st.form(k.LOGIN_FORM, clear_on_submit=True):  # the password is not kept in the form
-        st.text_input("Name", key=k.LOGIN_NAME)
-        st.text_input("Password", type="password", key=k.LOGIN_PASSWORD)
+        st.text_input("Name", key=k.LOGIN_NAME, autocomplete="username")
+        st.text_input("Password", type="password", key=k.LOGIN_PASSWORD, autocomplete="current-password")
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
         _check(logins)
