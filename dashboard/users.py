@@ -210,7 +210,7 @@ def add_user(path: str | os.PathLike[str], name: str, role: str, password: str |
     return new
 
 
-def cmd_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO = sys.stderr) -> int:
+def cmd_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO | None = None) -> int:
     """Add a user to the users file (or change their role and password); the password is asked for twice
     (or read from the first line of standard input when it is not a terminal)."""
     path = args.users or os.environ.get(ENV)
@@ -226,7 +226,7 @@ def cmd_add(args: argparse.Namespace, stdin: TextIO | None = None, err: TextIO =
     else:
         password = stdin.readline().rstrip("\r\n")
     new = add_user(path, args.name, args.role, password)
-    err.write(f"{'added' if new else 'changed'} {args.name} ({args.role}) in {path}\n")
+    (err or sys.stderr).write(f"{'added' if new else 'changed'} {args.name} ({args.role}) in {path}\n")
     return 0
 
 
