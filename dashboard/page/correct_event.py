@@ -14,7 +14,7 @@ from dashboard.events.types import TYPES
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.auth import can_edit
-from dashboard.page.correct import correction_form, flash
+from dashboard.page.correct import correction_form, flash, when_label
 from dashboard.page.markup import escape
 from dashboard.store import EventRecord, StoredMention, StoreError
 from dashboard.store.clusters import MERGE_DAYS
@@ -238,7 +238,8 @@ def cluster_form(path: str, record: EventRecord) -> None:
         st.caption(f"No other event at this place within {MERGE_DAYS:d} days to merge with.")
     history = data.cluster_corrections(path, record.article_id, record.sent_start)
     if history:
-        steps = ", ".join("split out" if c["action"] == "split" else "merged" for c in history)
+        steps = ", ".join(f'{"split out" if c["action"] == "split" else "merged"} ({c["author"] or "unknown"}, '
+                          f'{when_label(c["created_at"])})' for c in history)
         st.html(f'<div class="atlas-meta atlas-fix-event">Corrections of this report\'s event: {escape(steps)}; '
                 'the last is undone first.</div>')
         st.button("Undo the last split or merge", key=k.FIX_CLUSTER_UNDO, on_click=undo_fix, args=("cluster", *args))
