@@ -62,7 +62,7 @@ def gate() -> User:
         st.stop()
     state[k.USER] = user
     with st.sidebar:
-        st.caption(f"Logged in as **{escape_markdown(user.name)}** ({user.role})")
+        st.caption(f"Logged in as **{escape_markdown(user.name)}** ({escape_markdown(user.role)})")
         st.button("Log out", key=k.LOGOUT, on_click=_logout, args=(logins.mode,))
     return user
 
@@ -133,8 +133,7 @@ def _oidc_user(logins: Logins) -> User | None:
     st.title("News Atlas")
     st.write("Log in to see the map.")
     for provider in logins.providers:
-        label = f"Log in with {provider}" if provider else "Log in"
-        st.button(label, key=f"{k.LOGIN_FORM}_{provider or ''}", on_click=st.login,
+        st.button(f"Log in with {escape_markdown(provider)}" if provider else "Log in", key=f"{k.LOGIN_FORM}_{provider or ''}", on_click=st.login,
                   args=(provider,) if provider else ())
     return None
 
