@@ -133,8 +133,8 @@ def _oidc_user(logins: Logins) -> User | None:
     st.title("News Atlas")
     st.write("Log in to see the map.")
     for provider in logins.providers:
-        st.button(f"Log in with {escape_markdown(provider)}" if provider else "Log in", key=f"{k.LOGIN_FORM}_{provider or ''}", on_click=st.login,
-                  args=(provider,) if provider else ())
+        st.button(f"Log in with {escape_markdown(provider)}" if provider else "Log in",
+                  key=f"{k.LOGIN_FORM}_{provider or ''}", on_click=st.login, args=(provider,) if provider else ())
     return None
 
 
