@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 # What a map or a filter calls a place, by GeoNames feature class and code (first match wins).
@@ -93,6 +94,7 @@ class Place:
         return out | {"feature": self.feature, "kind": self.kind}
 
 
+@cache
 def _kind(feature_class: str, feature_code: str) -> str:
     for fclass, prefix, kind in _KINDS:
         if feature_class == fclass and feature_code.startswith(prefix):
@@ -101,11 +103,20 @@ def _kind(feature_class: str, feature_code: str) -> str:
 
 
 def _prominence(place: Place) -> float:
-    if place.feature_class in _CURATED_CLASSES and place.feature_code not in ("CONT", "AIRP") \
-            and not place.source.startswith("geonames"):
+    rule = _prominence_rule(place.feature_class, place.feature_code, place.source.startswith("geonames"))
+    if rule is None:
         return CURATED_PROMINENCE
-    size = math.log10(place.population + 1)
+    base, per_size = rule
+    return base + per_size * math.log10(place.population + 1)
+
+
+@cache
+def _prominence_rule(feature_class: str, feature_code: str, geonames: bool) -> tuple[float, float] | None:
+    """The (base, points per power of ten) of ``_PROMINENCE`` for a feature; ``None`` for a curated entry,
+    whose prominence is fixed. Found once per feature: thousands of places are built per text."""
+    if feature_class in _CURATED_CLASSES and feature_code not in ("CONT", "AIRP") and not geonames:
+        return None
     for fclass, prefix, base, per_size in _PROMINENCE:
-        if place.feature_class == fclass and place.feature_code.startswith(prefix):
-            return base + per_size * size
-    return size
+        if feature_class == fclass and feature_code.startswith(prefix):
+            return base, per_size
+    return 0.0, 1.0

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .datafiles import stoplist
@@ -81,6 +81,7 @@ def _word_patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return _ASCII_CAPITALISED, _ASCII_WORD
 
 
+_COMMA = re.compile(r",\s?")  # "X, Y"
 _LIST_GAP = re.compile(r",\s*|,?\s+(?:and|or|y|et|und)\s+")
 _QUALIFIER_POSITION = re.compile(r"[^\W\d_]{2,}, $")  # "EDMONTON, " before the abbreviation
 _STREET_CONNECTOR = re.compile(r" (?:du|de|des|de la|del|of|the) [A-Z]")
@@ -240,6 +241,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
             if key:
                 grams.append((r, i, j, end, key))
     found = gazetteer.candidates({g[4] for g in grams})
+    grams = [g for g in grams if found.get(g[4])]  # most runs name nothing: leave them out of the sort
     stop = stoplist()
 
     chosen: list[Toponym] = []
@@ -248,9 +250,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     # longest first, in capitalised words; of two as long, the earlier ("Peace River Valley" is not
     # Peace + River Valley), then the one with a cue word ("Siunik region")
     for r, i, j, end, key in sorted(grams, key=lambda g: (g[1] - g[2], per_region[g[0]][2][g[1]].start, -g[3])):
-        hits = found.get(key)
-        if not hits:
-            continue
+        hits = found[key]
         tokens = per_region[r][2]
         start = tokens[i].start
         k = bisect_right(taken_starts, start)
@@ -295,21 +295,22 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         return
     cue_words, heads = cues(), org_heads()
     breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    # every line's words, read once: for its headline test and for the words the text has in lower case
-    line_starts = [0, *(i + 1 for i in breaks)]
-    line_words = {a: word.findall(text, a, b) for a, b in zip(line_starts, [*breaks, len(text)], strict=True)}
-    lower_words = set(filter(str.islower, chain.from_iterable(line_words.values())))
+    # read when first needed: a line's words for its headline test (the lines with spans only), and the
+    # words the text has in lower case (no word runs over a line break: the whole text at once)
+    lower_words: set[str] | None = None
     titlecase_cache: dict[int, bool] = {}
     for span in spans:
         r, first, last = span.tokens
         a, _b, tokens = per_region[r]
-        line_a, _line_b = _line_bounds(text, span.start, breaks)
+        line_a, line_b = _line_bounds(text, span.start, breaks)
         if line_a not in titlecase_cache:
-            titlecase_cache[line_a] = _titlecase(line_words[line_a])
+            titlecase_cache[line_a] = _titlecase(word.findall(text, line_a, line_b))
         span.titlecase_line = titlecase_cache[line_a]
         span.sentence_initial = _sentence_initial(text, span.start, max(a, line_a))
         span.all_caps = span.text.isupper()
         if span.n_words == 1 and (span.sentence_initial or span.titlecase_line):
+            if lower_words is None:
+                lower_words = set(filter(str.islower, word.findall(text)))
             span.lowercase_elsewhere = span.text.lower() in lower_words
 
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
@@ -396,7 +397,7 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
     # "X, Y": Y right after X and a comma, itself a span.
     by_start = {s.start: s for s in spans}
     for span in spans:
-        m = re.match(r",\s?", text[span.end:span.end + 2])
-        if m and (nxt := by_start.get(span.end + m.end())) is not None:
+        m = _COMMA.match(text, span.end)
+        if m and (nxt := by_start.get(m.end())) is not None:
             span.qualifier = nxt.key
             nxt.qualifies = True

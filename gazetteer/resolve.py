@@ -303,11 +303,11 @@ class _Context:
                 score += DIVISION_NAMED
             if place.feature_code == "PPLC" and cc in name.division_countries:
                 score += CAPITAL_OVER_DIVISION
-            if any(contains(y, place) or contains(place, y) for y in qualifiers):
+            if qualifiers and any(contains(y, place) or contains(place, y) for y in qualifiers):
                 score += QUALIFIED
-            if _level(place) in sibling_levels:
+            if sibling_levels and _level(place) in sibling_levels:
                 score += SIBLING
-            if place.kind not in ("country", "continent", "region"):
+            if points and place.kind not in ("country", "continent", "region"):
                 score += _near(place, points)
             out.append(score)
         return out
@@ -316,10 +316,13 @@ class _Context:
 _NOTHING = object()  # no reading of its own: nothing to take out of the context's counts
 
 
+_REACH = NEAR[-1][0] / 111.0  # degrees of latitude: points farther from a place cannot be near it
+
+
 def _near(place: Place, points: Sequence[tuple[float, float]]) -> float:
     """The bonus for the other places of the text nearest to ``place`` (:data:`NEAR`)."""
-    reach = NEAR[-1][0] / 111.0  # degrees of latitude: farther points cannot be near
-    band = [(lat, lon) for lat, lon in points if abs(lat - place.lat) <= reach]
+    reach, place_lat = _REACH, place.lat
+    band = [(lat, lon) for lat, lon in points if abs(lat - place_lat) <= reach]
     if not band:  # most candidates: nothing else of the text at their latitude
         return 0.0
     reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
