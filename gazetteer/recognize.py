@@ -144,10 +144,13 @@ class _Token:
 
 
 def _tokens(text: str, start: int, end: int, capitalised: re.Pattern[str]) -> list[_Token]:
-    out = []
+    out, keys = [], {}  # keys: each distinct word normalised once
     for m in capitalised.finditer(text, start, end):
         word = m.group()
-        out.append(_Token(m.start(), m.end(), word, normalize(word)))
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = normalize(word)
+        out.append(_Token(m.start(), m.end(), word, key))
     return out
 
 
@@ -156,15 +159,21 @@ def _ngrams(text: str, tokens: list[_Token], limit: int) -> Iterable[tuple[int, 
     spaces, hyphens, apostrophes, full stops and connectors, optionally followed by a cue word that
     can end a name ("Lachin corridor", "Siunik region")."""
     cue_words = cues()
+    # what each word is followed by, found once per word (not once per n-gram it ends): whether the next
+    # capitalised word goes on its name, and the end of a cue word after it
+    joins = [_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairwise(tokens)]
+    cue_ends: list[int | None] = []
+    for token in tokens:
+        m = _NEXT_WORD.match(text, token.end, limit)
+        cue_ends.append(m.end() if m and (cue := cue_words.get(m.group(1))) is not None and cue.where != "before"
+                        else None)
     for i in range(len(tokens)):
         for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-            if j > i and not _GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
+            if j > i and not joins[j - 1]:
                 break
-            end = tokens[j].end
-            yield i, j, end
-            m = _NEXT_WORD.match(text, end, limit)
-            if m and (cue := cue_words.get(m.group(1))) is not None and cue.where != "before":
-                yield i, j, m.end()
+            yield i, j, tokens[j].end
+            if cue_ends[j] is not None:
+                yield i, j, cue_ends[j]
 
 
 def _is_abbreviation_ok(text: str, start: int, end: int) -> tuple[bool, int]:
