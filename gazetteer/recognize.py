@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
 from .datafiles import stoplist
@@ -96,6 +96,7 @@ _CONNECTED_AFTER = re.compile(r"(?: (?:de|du|des|del|della|di|da)|[ ]?d['’]) ?
 _INNER_CAPITAL = re.compile(r"(?!Mc|Mac|De|La|Le|Du|Di|Da|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
 _SAINT = re.compile(r"(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sankt)\b")
 _NAME_GAPS = (" ", "'s ", "’s ", "' ", "’ ")  # "New York Times", "St. Paul's Hospital", "Magistrates’ Court"
+_EMBEDDED = {(True, True): "middle", (True, False): "end", (False, True): "start"}  # (name before, after)
 _SENTENCE_END = frozenset(".!?…\n\"“”‘'(«»:;•|*#>-–—")
 
 
@@ -304,8 +305,15 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         return
     cue_words, heads = cues(), org_heads()
     breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    # read when first needed: a line's words for its headline test (the lines with spans only), and the
-    # words the text has in lower case (no word runs over a line break: the whole text at once)
+    # each line's words, read once when first needed: for its headline test, and for the words the text
+    # has in lower case (read only if a span needs them)
+    line_words: dict[int, list[str]] = {}
+
+    def words_of(a: int, b: int) -> list[str]:
+        if a not in line_words:
+            line_words[a] = word.findall(text, a, b)
+        return line_words[a]
+
     lower_words: set[str] | None = None
     titlecase_cache: dict[int, bool] = {}
     for span in spans:
@@ -313,13 +321,14 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         a, _b, tokens = per_region[r]
         line_a, line_b = _line_bounds(text, span.start, breaks)
         if line_a not in titlecase_cache:
-            titlecase_cache[line_a] = _titlecase(word.findall(text, line_a, line_b))
+            titlecase_cache[line_a] = _titlecase(words_of(line_a, line_b))
         span.titlecase_line = titlecase_cache[line_a]
         span.sentence_initial = _sentence_initial(text, span.start, max(a, line_a))
         span.all_caps = span.text.isupper()
         if span.n_words == 1 and (span.sentence_initial or span.titlecase_line):
             if lower_words is None:
-                lower_words = set(filter(str.islower, word.findall(text)))
+                lines = zip([0, *(i + 1 for i in breaks)], [*breaks, len(text)], strict=True)
+                lower_words = set(filter(str.islower, chain.from_iterable(words_of(*line) for line in lines)))
             span.lowercase_elsewhere = span.text.lower() in lower_words
 
         # Embedded in a longer run of capitalised words ("Armen Grigoryan", "Moscow Times")?
@@ -328,7 +337,7 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
         before = first > 0 and same_name(text, tokens[first - 1], tokens[first], zipf, given)
         after = last + 1 < len(tokens) and tokens[last].end == span.end and \
             _continues(text, tokens[last], tokens[last + 1])
-        span.embedded = {(True, True): "middle", (True, False): "end", (False, True): "start"}.get((before, after), "")
+        span.embedded = _EMBEDDED.get((before, after), "")
         # A building's name that a small place also bears ("the White House" is not White House, Tenn.)
         span.building = span.n_words > 1 and tokens[last].text in heads
         words = span.text.split()
