@@ -1,6 +1,8 @@
 """The parser's fast paths (issue 11's speed goal) read text exactly as the general code they stand in for."""
 from __future__ import annotations
 
+import math
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,3 +62,41 @@ def test_the_headline_test_stops_early_with_the_same_answer(line_words):
 def test_the_lower_case_death_word_gate_agrees_with_the_any_case_one(sentence):
     w = words()
     assert (w.prefilter_lower.search(sentence.lower()) is None) == (w.prefilter.search(sentence) is None)
+
+
+def _reference_ngrams(text, tokens, limit):
+    """:func:`gazetteer.recognize._ngrams` as it read before each word's join and cue were found once."""
+    from gazetteer.recognize import _GAP, _NEXT_WORD, MAX_TOKENS
+    from gazetteer.wordlists import cues
+
+    for i in range(len(tokens)):
+        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+            if j > i and not _GAP.fullmatch(text, tokens[j - 1].end, tokens[j].start):
+                break
+            yield i, j, tokens[j].end
+            m = _NEXT_WORD.match(text, tokens[j].end, limit)
+            if m and (cue := cues().get(m.group(1))) is not None and cue.where != "before":
+                yield i, j, m.end()
+
+
+@given(st.lists(st.sampled_from(["Lachin", "corridor", "of", "de", "St.", "Rio", "Janeiro", "region", "the", "Bosnia",
+                                 "and", "said", "-", "'s", ",", " ", "\n", "Isle", "Man"]), max_size=14).map(" ".join))
+def test_each_words_join_and_cue_found_once_give_the_same_ngrams(text):
+    from gazetteer.recognize import _ASCII_CAPITALISED, _ngrams, _tokens
+
+    for limit in (len(text), len(text) // 2):
+        tokens = _tokens(text, 0, limit, _ASCII_CAPITALISED)
+        assert list(_ngrams(text, tokens, limit)) == list(_reference_ngrams(text, tokens, limit))
+
+
+def test_a_features_prominence_rule_found_once_is_the_rule_of_the_table():
+    from gazetteer.place import _PROMINENCE, CURATED_PROMINENCE, Place
+
+    for fclass, code in [("A", "PCLI"), ("A", "PCLH"), ("A", "ADM1"), ("P", "PPLC"), ("P", "PPLA"), ("S", "AIRP"),
+                         ("H", "LK"), ("L", "CONT"), ("T", "MT"), ("V", "FRST"), ("Z", "ZZZ")]:
+        for source in ("geonames", "curated"):
+            place = Place(1, "X", 0.0, 0.0, "AM", fclass, code, 12_345, None, source)
+            rule = next(((b, k) for c, p, b, k in _PROMINENCE if c == fclass and code.startswith(p)), (0.0, 1.0))
+            curated = fclass in "HLTRSV" and code not in ("CONT", "AIRP") and source != "geonames"
+            expected = CURATED_PROMINENCE if curated else rule[0] + rule[1] * math.log10(12_345 + 1)
+            assert place.prominence == expected, (fclass, code, source)
