@@ -67,6 +67,9 @@ def mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazettee
                 # "Dr. X", "President, Vladimir Putin", "Kody R. Berrey"
                 run.append(tok)
                 continue
+            if len(run) < 2:  # a word alone (most runs): no title before a name, no pair
+                run = [tok] if tok is not None else []
+                continue
             words = [t.key for t in run]
             titled = [k for k, t in enumerate(run[:-1]) if t.text in titles]
             if titled:  # "The Russian President, Vladimir Putin": the words after the last title
