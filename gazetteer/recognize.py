@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 from typing import TYPE_CHECKING
 
 from .datafiles import stoplist
@@ -223,8 +223,10 @@ def _line_bounds(text: str, pos: int, breaks: Sequence[int] | None = None) -> tu
 
 def _titlecase(words: Sequence[str]) -> bool:
     """A headline-style line: at least four words, nearly all of the longer ones capitalised."""
-    long_words = [w for w in words if len(w) > 3]
-    if len(words) < 4 or len(long_words) < 3:
+    if len(words) < 4:
+        return False
+    long_words = list(compress(words, map((3).__lt__, map(len, words))))  # len(w) > 3, without a Python loop
+    if len(long_words) < 3:
         return False
     need, lower = 0.8 * len(long_words), 0  # capitalised long words needed; the others seen so far
     for w in long_words:
