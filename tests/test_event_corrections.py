@@ -34,7 +34,17 @@ def reparse(store: Store, gazetteer) -> None:
 def derived_match(store: Store) -> bool:
     columns = writes.DERIVED
     return (store._query(f"SELECT {columns} FROM event EXCEPT SELECT {columns} FROM effective_event") == []
-            and store._query(f"SELECT {columns} FROM effective_event EXCEPT SELECT {columns} FROM event") == [])
+            and store._query(f"SELECT {columns} FROM effective_event EXCEPT SELECT {columns} FROM event") == []
+            and copies_out_of_step(store) == [])
+
+
+def copies_out_of_step(store: Store) -> list[tuple]:
+    """Events whose copies of their event across articles and their outlet (event.cluster, event.outlet,
+    schema version 11) differ from what the report, corrected_cluster and article_copy tables say."""
+    return store._query(
+        "SELECT e.id, e.cluster, e.outlet FROM event e LEFT JOIN report r ON r.article = e.article AND r.sent_start = "
+        "e.sent_start LEFT JOIN corrected_cluster cx ON cx.report = r.id LEFT JOIN article_copy ac ON ac.article = "
+        "e.article WHERE e.cluster IS NOT coalesce(cx.cluster, r.cluster) OR e.outlet IS NOT ac.outlet")
 
 
 def clusters(store: Store) -> dict[int, list[tuple[str, int]]]:
@@ -308,4 +318,34 @@ def test_a_version_7_store_is_upgraded_with_every_event(store, tmp_path):
         record = again.event_records()[0]
         again.correct_type(record.article_id, record.sent_start, PROTESTS)
         assert records_of(again, record.article_id, record.sent_start)[0].event_type == PROTESTS
+    assert check_store(path).ok
+
+
+def test_a_version_10_store_gets_each_events_cluster_and_outlet(store, tmp_path):
+    """The migration (version 10 to 11): every event gets the event across articles it is in now (splits and
+    merges applied) and its article's outlet; later corrections, re-reads and new articles keep them in step."""
+    reports = [r for r in store.event_records() if r.cluster_id is not None]
+    split = next((r.article_id, r.sent_start) for r in reports if r.reports > 1)
+    store.split_report(*split)
+    path = tmp_path / "v10.sqlite"
+    with sqlite3.connect(path) as db:
+        for _version, sql in schema_sections()[:10]:
+            db.executescript(sql)
+        db.execute("PRAGMA user_version = 10")
+        db.execute("ATTACH DATABASE ? AS new", (str(store.path),))
+        for (table,) in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'").fetchall():
+            columns = ", ".join(c[1] for c in db.execute(f"PRAGMA main.table_info({table})"))
+            db.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
+        db.commit()
+        db.execute("DETACH DATABASE new")
+        assert "cluster" not in {c[1] for c in db.execute("PRAGMA table_info(event)")}
+    want = {(r.id, r.cluster_id) for r in store.event_records(EventFilter(every_mention=True))}
+    with Store(path) as again:
+        assert again.version == SCHEMA_VERSION
+        assert again._query("SELECT count(*) FROM event WHERE cluster IS NULL OR outlet IS NULL") == [(0,)]
+        assert copies_out_of_step(again) == [] and derived_match(again)
+        assert set(again._query("SELECT id, cluster FROM event")) == want
+        assert again.place_counts() == store.place_counts()
+        assert again.undo_cluster(*split) and copies_out_of_step(again) == []
+        assert again._query("SELECT count(*) FROM corrected_cluster") == [(0,)]
     assert check_store(path).ok

@@ -36,6 +36,7 @@ from .reports import (
     CLUSTER_COLUMNS,
     CLUSTER_JOIN,
     DISTINCT_EVENT,
+    DISTINCT_SOURCE,
     REPORT_JOIN,
     REPORTS_LISTED,
     SAMPLE_READ,
@@ -137,8 +138,8 @@ class Reads:
         where, params = flt.where()
         rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, "
-            "count(DISTINCT e.article) AS articles, count(DISTINCT coalesce(ac.outlet, e.article)) AS sources "
-            f"FROM event e JOIN place p ON p.id = e.place {REPORT_JOIN} WHERE {where} GROUP BY p.id "
+            f"count(DISTINCT e.article) AS articles, count(DISTINCT {DISTINCT_SOURCE}) AS sources "
+            f"FROM event e JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id "
             "ORDER BY events DESC, reports DESC, p.name", params)
         return [from_row(PlaceCount, r) for r in rows]
 
@@ -147,8 +148,8 @@ class Reads:
         rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, n.events, n.reports, n.articles, n.sources FROM place p, (SELECT "
             f"count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, count(DISTINCT e.article) AS "
-            "articles, count(DISTINCT coalesce(ac.outlet, e.article)) AS sources FROM event e "
-            f"{REPORT_JOIN} WHERE e.place = ?) n WHERE p.id = ?", (place_id, place_id))
+            f"articles, count(DISTINCT {DISTINCT_SOURCE}) AS sources FROM event e "
+            "WHERE e.place = ?) n WHERE p.id = ?", (place_id, place_id))
         return from_row(PlaceCount, rows[0]) if rows else None
 
     def places_named(self, name: str) -> list[int]:
@@ -211,7 +212,7 @@ class Reads:
         if place_id is not None:
             where, params = f"e.place = ? AND {where}", [place_id, *params]
         return self._query(f"SELECT count(DISTINCT {DISTINCT_EVENT}) FROM event e JOIN place p ON p.id = e.place "
-                           f"{REPORT_JOIN} WHERE {where}", params)[0][0]
+                           f"WHERE {where}", params)[0][0]
 
     def samples(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> dict[int, list[EventRow]]:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each
@@ -231,19 +232,17 @@ class Reads:
         event_place (no sort) and their events told apart here; only a place whose first reports are of
         fewer events than that (one event reported again and again) is read again, whole."""
         where, params = flt.where()
-        window = f"row_number() OVER (PARTITION BY e.place ORDER BY {EVENT_ORDER}) AS rn FROM event e JOIN place p"
+        window = (f"SELECT e.place, e.id, {DISTINCT_EVENT} AS cluster, row_number() OVER (PARTITION BY e.place "
+                  f"ORDER BY {EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place")
         first = per_place * SAMPLE_READ
-        rows = self._query(
-            f"SELECT x.place, x.id, {DISTINCT_EVENT} AS cluster FROM (SELECT e.place, e.id, {window} ON p.id = "
-            f"e.place WHERE {where}) x JOIN event e ON e.id = x.id {CLUSTER_JOIN} WHERE x.rn <= ? "
-            "ORDER BY x.place, x.rn", [*params, first])
+        rows = self._query(f"SELECT x.place, x.id, x.cluster FROM ({window} WHERE {where}) x WHERE x.rn <= ? "
+                           "ORDER BY x.place, x.rn", [*params, first])
         picked, seen, read = first_events(rows, per_place)
         again = sorted(place for place, n in read.items() if n == first and len(seen[place]) < per_place)
         if again:
             redo = self._query(
-                f"SELECT x.place, x.id, {DISTINCT_EVENT} AS cluster FROM (SELECT e.place, e.id, {window} ON p.id = "
-                f"e.place WHERE e.place IN (SELECT value FROM json_each(?)) AND {where}) x JOIN event e ON e.id = x.id "
-                f"{CLUSTER_JOIN} ORDER BY x.place, x.rn", [json.dumps(again), *params])
+                f"SELECT x.place, x.id, x.cluster FROM ({window} WHERE e.place IN (SELECT value FROM json_each(?)) "
+                f"AND {where}) x ORDER BY x.place, x.rn", [json.dumps(again), *params])
             picked = [pair for pair in picked if pair[0] not in set(again)] + first_events(redo, per_place)[0]
             picked.sort(key=lambda pair: pair[0])  # (stable: each place's events stay in their order)
         return picked

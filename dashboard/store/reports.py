@@ -15,7 +15,11 @@ from .clusters import CLUSTER, OVERRIDE_JOIN, event_reports
 # without reports counts each event as its own.
 CLUSTER_JOIN = f"LEFT JOIN report r ON r.article = e.article AND r.sent_start = e.sent_start {OVERRIDE_JOIN}"
 REPORT_JOIN = f"{CLUSTER_JOIN} LEFT JOIN article_copy ac ON ac.article = e.article"
-DISTINCT_EVENT = f"coalesce({CLUSTER}, -e.id)"
+# An event's event across articles and its source, from the event row alone (event.cluster and event.outlet:
+# copies of CLUSTER and ac.outlet that the schema's triggers keep in step, schema.sql version 11): what the
+# counts of distinct events and sources read, with no join per event.
+DISTINCT_EVENT = "coalesce(e.cluster, -e.id)"
+DISTINCT_SOURCE = "coalesce(e.outlet, e.article)"
 # The event's cluster now, its article's original when it is a wire copy, and the article's own copies as
 # [[url, file], ...] in ingest order (the cluster's numbers: cluster_totals, once per cluster).
 CLUSTER_COLUMNS = (

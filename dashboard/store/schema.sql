@@ -866,3 +866,71 @@ GROUP BY em.article, em.sent_start, em.place;
 -- report_key whole when it is built: the index by key and date is no longer read, and each report's keys
 -- (about 29 rows an article) no longer pay for it.
 DROP INDEX IF EXISTS report_key_date;
+
+-- version 13
+-- Each event carries the event across articles it is in now and its article's outlet, copies kept in step
+-- by the triggers below, so that the page's counts of distinct events and sources (place_counts, the
+-- panel's numbers, the popups' first events) read the event table alone instead of joining report,
+-- corrected_cluster and article_copy for every event under the filter (0.3 s of every filter change at
+-- 100,000 events). cluster: coalesce(corrected_cluster.cluster, report.cluster) of the report of the
+-- event's sentence (dashboard/store/clusters.py), NULL when it has none; outlet: article_copy.outlet of its
+-- article, NULL when it has none. Self-contained: whatever writes report, corrected_cluster, article_copy
+-- or event, the triggers follow it.
+ALTER TABLE event ADD COLUMN cluster INTEGER;
+ALTER TABLE event ADD COLUMN outlet TEXT;
+UPDATE event SET
+    cluster = (SELECT coalesce(cx.cluster, r.cluster) FROM report r LEFT JOIN corrected_cluster cx ON cx.report = r.id
+               WHERE r.article = event.article AND r.sent_start = event.sent_start),
+    outlet = (SELECT c.outlet FROM article_copy c WHERE c.article = event.article);
+-- an event written after its report and its article's copy row (a correction re-deriving a sentence's
+-- events, a re-read): both looked up (while an article is first stored, neither exists yet)
+CREATE TRIGGER IF NOT EXISTS event_cluster_outlet AFTER INSERT ON event
+WHEN EXISTS (SELECT 1 FROM report WHERE article = NEW.article AND sent_start = NEW.sent_start)
+     OR EXISTS (SELECT 1 FROM article_copy WHERE article = NEW.article)
+BEGIN
+    UPDATE event SET
+        cluster = (SELECT coalesce(cx.cluster, r.cluster) FROM report r LEFT JOIN corrected_cluster cx
+                   ON cx.report = r.id WHERE r.article = NEW.article AND r.sent_start = NEW.sent_start),
+        outlet = (SELECT c.outlet FROM article_copy c WHERE c.article = NEW.article)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS report_added AFTER INSERT ON report BEGIN
+    UPDATE event SET cluster = coalesce((SELECT cluster FROM corrected_cluster WHERE report = NEW.id), NEW.cluster)
+    WHERE article = NEW.article AND sent_start = NEW.sent_start;
+END;
+CREATE TRIGGER IF NOT EXISTS report_moved AFTER UPDATE OF cluster, article, sent_start ON report BEGIN
+    UPDATE event SET cluster = NULL WHERE article = OLD.article AND sent_start = OLD.sent_start;
+    UPDATE event SET cluster = coalesce((SELECT cluster FROM corrected_cluster WHERE report = NEW.id), NEW.cluster)
+    WHERE article = NEW.article AND sent_start = NEW.sent_start;
+END;
+CREATE TRIGGER IF NOT EXISTS report_removed AFTER DELETE ON report BEGIN
+    UPDATE event SET cluster = NULL WHERE article = OLD.article AND sent_start = OLD.sent_start;
+END;
+CREATE TRIGGER IF NOT EXISTS corrected_cluster_added AFTER INSERT ON corrected_cluster BEGIN
+    UPDATE event SET cluster = NEW.cluster
+    WHERE article = (SELECT article FROM report WHERE id = NEW.report)
+      AND sent_start = (SELECT sent_start FROM report WHERE id = NEW.report);
+END;
+CREATE TRIGGER IF NOT EXISTS corrected_cluster_moved AFTER UPDATE ON corrected_cluster BEGIN
+    UPDATE event SET cluster = (SELECT cluster FROM report WHERE id = OLD.report)
+    WHERE article = (SELECT article FROM report WHERE id = OLD.report)
+      AND sent_start = (SELECT sent_start FROM report WHERE id = OLD.report);
+    UPDATE event SET cluster = NEW.cluster
+    WHERE article = (SELECT article FROM report WHERE id = NEW.report)
+      AND sent_start = (SELECT sent_start FROM report WHERE id = NEW.report);
+END;
+CREATE TRIGGER IF NOT EXISTS corrected_cluster_removed AFTER DELETE ON corrected_cluster BEGIN
+    UPDATE event SET cluster = (SELECT cluster FROM report WHERE id = OLD.report)
+    WHERE article = (SELECT article FROM report WHERE id = OLD.report)
+      AND sent_start = (SELECT sent_start FROM report WHERE id = OLD.report);
+END;
+CREATE TRIGGER IF NOT EXISTS article_copy_added AFTER INSERT ON article_copy BEGIN
+    UPDATE event SET outlet = NEW.outlet WHERE article = NEW.article;
+END;
+CREATE TRIGGER IF NOT EXISTS article_copy_moved AFTER UPDATE OF article, outlet ON article_copy BEGIN
+    UPDATE event SET outlet = NULL WHERE article = OLD.article;
+    UPDATE event SET outlet = NEW.outlet WHERE article = NEW.article;
+END;
+CREATE TRIGGER IF NOT EXISTS article_copy_removed AFTER DELETE ON article_copy BEGIN
+    UPDATE event SET outlet = NULL WHERE article = OLD.article;
+END;
