@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass, field, fields
@@ -47,16 +48,24 @@ _CONVERT = {
 
 def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
     """A ``cls`` record from ``row``: each field from the column of its name (``given`` wins)."""
-    keys = set(row.keys())
-    names = cls._fields if hasattr(cls, "_fields") else [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    values = {}
-    for name in names:
-        if name in given:
-            values[name] = given[name]
-        elif name in keys:
-            convert = _CONVERT.get(name)
-            values[name] = convert(row[name]) if convert else row[name]
+    values = {name: convert(row[i]) if convert else row[i] for name, i, convert in _plan(cls, tuple(row.keys()))}
+    if given:
+        values.update((name, value) for name, value in given.items() if name in _fields(cls))
     return cls(**values)
+
+
+@functools.lru_cache(maxsize=64)
+def _fields(cls: type) -> frozenset[str]:
+    return frozenset(cls._fields if hasattr(cls, "_fields") else (f.name for f in fields(cls)))
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(cls: type, keys: tuple[str, ...]) -> tuple[tuple[str, int, Any], ...]:
+    """``(field, column index, conversion or None)`` of each field of ``cls`` that a row with columns ``keys``
+    holds (worked out once per record type and query shape, not once per row: the page reads 8,000 places at
+    a time)."""
+    names = cls._fields if hasattr(cls, "_fields") else [f.name for f in fields(cls)]
+    return tuple((name, keys.index(name), _CONVERT.get(name)) for name in names if name in keys)
 
 
 class ArticleSummary(NamedTuple):
