@@ -69,6 +69,7 @@ from __future__ import annotations
 import csv
 import datetime
 import errno
+import functools
 import io
 import json
 import os
@@ -114,7 +115,9 @@ def geo_precision(kind: str) -> int:
 
 
 @cache
+@functools.lru_cache(maxsize=512)
 def country_name(code: str | None) -> str | None:
+    """A country's common name from its ISO 3166-1 alpha-2 code (the code itself when unknown); ``None`` for none."""
     if not code:
         return None
     country = pycountry.countries.get(alpha_2=code)

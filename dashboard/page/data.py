@@ -1,10 +1,14 @@
 """The page's one way to the store and the gazetteer: every read (and write) of the page goes through here.
 
 Cached: the store and the gazetteer (one per server), and the store's answers keyed by the store's
-``generation()`` (any write, here or by ``atlas ingest``, makes new keys) and the filter (hashable).
-Not cached: what the correction form reads of one mention (it must be the store's latest), the
-downloads (made when clicked), and the writes: corrections and their undoing, added articles. Every write
-is an editor's, named as its author (:func:`dashboard.page.auth.editor`, which refuses a reader).
+``generation()`` (any write, here or by ``atlas ingest``, makes new keys) and the filter (hashable). The
+answers are immutable records in lists and dicts that no caller changes, so they are shared as they are
+(:func:`answers`, ``st.cache_resource``), not pickled on every store and copied back on every hit as
+``st.cache_data`` does: at 8,600 places that copying was a quarter of a filter change's server time
+(the place list alone is read three times a run). Not cached: what the correction form reads of one
+mention (it must be the store's latest), the downloads (made when clicked), and the writes: corrections
+and their undoing, added articles. Every write is an editor's, named as its author
+(:func:`dashboard.page.auth.editor`, which refuses a reader).
 """
 from __future__ import annotations
 
@@ -40,6 +44,11 @@ ARTICLE_OPTIONS = 1000  # newest articles offered by the article filter
 PLACE_OPTIONS = 500  # places (most events first) offered by the place lists; any other is typed or clicked
 
 
+def answers(max_entries: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The cache of a read's answers (see the module's docstring): shared, never copied; keep them unchanged."""
+    return st.cache_resource(show_spinner=False, max_entries=max_entries)
+
+
 @st.cache_resource(show_spinner=False)
 def open_store(path: str) -> Store:
     return Store.open(path)
@@ -65,13 +74,13 @@ def seed_store(path: str) -> Any:
     return ingest_seeds(store, load_gazetteer())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@answers(16)
 def load_overview(path: str, generation: int) -> tuple[dict[str, int], DateRange, Any]:
     store = open_store(path)
     return store.counts(), store.date_range(), store.extent()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@answers(8)
 def load_options(path: str, generation: int) -> tuple[list[tuple[str, int]], dict[int, str],
                                                        list[tuple[str, str]], int, dict[str, list[Any]]]:
     """What the filters offer: countries with their events, every place with events (``id: label``),
@@ -86,13 +95,13 @@ def load_options(path: str, generation: int) -> tuple[list[tuple[str, int]], dic
     return store.country_counts(), places, articles, store.counts()["articles"], store.copies_by_article()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@answers(32)
 def load_place_list(path: str, generation: int, flt: EventFilter) -> list[PlaceCount]:
     """The places under ``flt`` with their numbers of events and articles, most events first."""
     return open_store(path).place_counts(flt)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@answers(32)
 def load_markers(path: str, generation: int, flt: EventFilter) -> str:
     """The map's marker data for ``flt`` (:func:`dashboard.page.markers.marker_data`, JSON): every place with
     its counts and first sentences. The page's heaviest answer at thousands of places: the sentences
@@ -107,7 +116,7 @@ def load_markers(path: str, generation: int, flt: EventFilter) -> str:
                        for p in load_place_list(path, generation, flt))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@answers(32)
 def load_map_view(path: str, generation: int, flt: EventFilter) -> tuple[Any, tuple[Spot, ...]]:
     """The map's frame for ``flt`` (:func:`dashboard.page.markers.frame_of`) and where its markers are
     (:func:`dashboard.page.markers.spots`, to tell which one a click meant)."""
@@ -137,7 +146,7 @@ def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sa
         return {i: known[i] for i in ids}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@answers(64)
 def load_place(path: str, generation: int, place_id: int, flt: EventFilter) -> tuple[PlaceCount | None, int,
                                                                                        list[EventRow]]:
     """A place (its numbers under no filter), its number of distinct events under ``flt`` and the newest
@@ -152,7 +161,7 @@ def load_article(path: str, generation: int, article_id: str) -> StoredArticle |
     return open_store(path).article(article_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@answers(32)
 def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABLE_ROWS) -> tuple[list[EventRecord],
                                                                                                   int]:
     """The table's rows under ``flt`` (the newest ``limit``) and how many there are in all."""
@@ -162,7 +171,7 @@ def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABL
     return records, total
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@answers(32)
 def load_timeline(path: str, generation: int, flt: EventFilter) -> list[Period]:
     """``(first day, last day, precision, events, event type)`` of the dated events under ``flt``."""
     return open_store(path).periods(flt, by_type=True)

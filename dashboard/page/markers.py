@@ -110,6 +110,7 @@ def reported_by(reports: int, sources: int) -> str:
     return f"reported by {n(reports, 'article')} from {n(sources, 'source')}"
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def tooltip_label(name: str, kind: str, country: str | None) -> str:
     """A marker's tooltip as the browser shows it (the text st_folium reports of a clicked marker):
     "Goris · town · Armenia" (the country's name; "no country"). No id."""
