@@ -15,6 +15,7 @@ from ..errors import StoreError
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 SNAPSHOT_PATH = Path(__file__).with_name("schema_current.sql")
 _SECTION = re.compile(r"^-- version (\d+)\s*$", re.MULTILINE)
+_TRIGGER = re.compile(r"^CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", re.MULTILINE | re.IGNORECASE)
 
 
 def schema_sections(sql: str | None = None) -> list[tuple[int, str]]:
@@ -63,6 +64,10 @@ def migrate(db: sqlite3.Connection, path: Path, sections: list[tuple[int, str]] 
         return
     db.execute("PRAGMA foreign_keys = OFF")
     try:
+        # A trigger that a pending step makes goes first: the step makes it anew, and an earlier step that
+        # rebuilds a table its body names (drop, then rename a copy into place) would fail on it.
+        for name in sorted({n for _, sql in pending for n in _TRIGGER.findall(sql)}):
+            db.execute(f'DROP TRIGGER IF EXISTS "{name}"')
         for version, sql in pending:
             _apply(db, path, version, sql)
     finally:
