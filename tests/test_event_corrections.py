@@ -40,7 +40,7 @@ def derived_match(store: Store) -> bool:
 
 def copies_out_of_step(store: Store) -> list[tuple]:
     """Events whose copies of their event across articles and their outlet (event.cluster, event.outlet,
-    schema version 11) differ from what the report, corrected_cluster and article_copy tables say."""
+    schema version 13) differ from what the report, corrected_cluster and article_copy tables say."""
     return store._query(
         "SELECT e.id, e.cluster, e.outlet FROM event e LEFT JOIN report r ON r.article = e.article AND r.sent_start = "
         "e.sent_start LEFT JOIN corrected_cluster cx ON cx.report = r.id LEFT JOIN article_copy ac ON ac.article = "
@@ -322,7 +322,7 @@ def test_a_version_7_store_is_upgraded_with_every_event(store, tmp_path):
 
 
 def test_a_version_10_store_gets_each_events_cluster_and_outlet(store, tmp_path):
-    """The migration (version 10 to 11): every event gets the event across articles it is in now (splits and
+    """The migration (versions 10 to 13): every event gets the event across articles it is in now (splits and
     merges applied) and its article's outlet; later corrections, re-reads and new articles keep them in step."""
     reports = [r for r in store.event_records() if r.cluster_id is not None]
     split = next((r.article_id, r.sent_start) for r in reports if r.reports > 1)

@@ -16,7 +16,7 @@ from .clusters import CLUSTER, OVERRIDE_JOIN, event_reports
 CLUSTER_JOIN = f"LEFT JOIN report r ON r.article = e.article AND r.sent_start = e.sent_start {OVERRIDE_JOIN}"
 REPORT_JOIN = f"{CLUSTER_JOIN} LEFT JOIN article_copy ac ON ac.article = e.article"
 # An event's event across articles and its source, from the event row alone (event.cluster and event.outlet:
-# copies of CLUSTER and ac.outlet that the schema's triggers keep in step, schema.sql version 11): what the
+# copies of CLUSTER and ac.outlet that the schema's triggers keep in step, schema.sql version 13): what the
 # counts of distinct events and sources read, with no join per event.
 DISTINCT_EVENT = "coalesce(e.cluster, -e.id)"
 DISTINCT_SOURCE = "coalesce(e.outlet, e.article)"
