@@ -55,7 +55,7 @@ def test_osm_layer_is_off_and_optional(seeds_app, visit):
     osm.check()  # switched on, tiles are requested from openstreetmap.org (and blocked here)
     deadline = time.perf_counter() + 10
     while not any("tile.openstreetmap.org" in u for u in seen.blocked) and time.perf_counter() < deadline:
-        time.sleep(0.1)
+        seen.page.wait_for_timeout(100)  # (Playwright's wait: its route handlers run meanwhile; time.sleep's do not)
     assert any("tile.openstreetmap.org" in u for u in seen.blocked)
     seen.blocked.clear()  # those were asked for by the user; nothing else left the machine
 
