@@ -84,7 +84,7 @@ def test_atlas_serve_from_another_folder_is_local_and_fetches_nothing_from_elsew
     assert any(u.startswith(f"{url}app/static/vendor/leaflet/") for u in seen.local)
     # XSRF protection is on: the server gave the page its token cookie
     assert "_streamlit_xsrf" in {c["name"] for c in seen.page.context.cookies()}
-    time.sleep(1)  # time for anything late (usage statistics went out after the page loaded)
+    seen.page.wait_for_timeout(1000)  # anything late (usage statistics went out after the page loaded) is routed
     assert seen.blocked == [], f"requests left the machine: {seen.blocked}"
     assert not any("streamlit.io" in u for u in seen.local + seen.blocked)
     assert (folder / "home" / "atlas.sqlite").is_file()  # a relative ATLAS_HOME meant the folder it started in
