@@ -72,20 +72,32 @@ def start_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None)
     """``streamlit run dashboard/app.py`` from the repository root on a free port; returns once
     ``/_stcore/health`` answers."""
     port = free_port()
-    log = (log_dir or home) / f"streamlit-{port}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     # Everything else (address, headless, static serving, no usage statistics) comes from
     # .streamlit/config.toml, which Streamlit reads from the folder it starts in: the root.
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
+    env = {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    return start_server(cmd, port, home, (log_dir or home) / f"streamlit-{port}.log", env=env, timeout=timeout)
+
+
+def atlas_command() -> list[str]:
+    """The ``atlas`` command of this environment (its script, else ``python -m dashboard.cli``)."""
+    script = Path(sys.executable).parent / "atlas"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "dashboard.cli"]
+
+
+def start_server(cmd: list[str], port: int, home: Path, log: Path, *, env: dict[str, str], cwd: Path = ROOT,
+                 timeout: float = 90.0) -> AppServer:
+    """Start ``cmd`` (a Streamlit server on ``port``, output to ``log``); returns once
+    ``http://127.0.0.1:<port>/_stcore/health`` answers (:meth:`AppServer.stop` ends it)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(log, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = AppServer(f"http://127.0.0.1:{port}/", home, process, log, started)
     deadline = started + timeout
     while time.perf_counter() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(f"{server.url}_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -95,7 +107,7 @@ def start_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None)
             pass
         time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"streamlit did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
+    raise RuntimeError(f"the server did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
 
 
 def listening_addresses(port: int) -> set[str]:

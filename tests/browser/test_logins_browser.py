@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import time
 import urllib.request
 
 import pytest
 
 from dashboard.store import Store
 from dashboard.users import add_user
-from tests.browser.appserver import MAP_FRAME, free_port, listening_addresses, wait_idle_app
+from tests.browser.appserver import (
+    MAP_FRAME,
+    atlas_command,
+    free_port,
+    listening_addresses,
+    start_server,
+    wait_idle_app,
+)
 from tests.browser.pages import expect, map_frame
 from tests.browser.test_corrections_browser import ARTICLE, CITY, CITY_LABEL, REPUBLIC, choose, open_form
-from tests.browser.test_serve_browser import atlas_command
 
 pytestmark = pytest.mark.browser
 
@@ -35,33 +39,14 @@ def team(tmp_path_factory, gazetteer_ready):
     users = folder / "users.toml"
     add_user(users, "alice", "editor", PASSWORD)
     port = free_port()
-    log = folder / "serve.log"
     env = {**os.environ, "ATLAS_HOME": str(folder), "PYTHONUNBUFFERED": "1"}
     env.pop("ATLAS_USERS", None)
-    with open(log, "wb") as out:
-        process = subprocess.Popen([*atlas_command(), "serve", "--address", "0.0.0.0", "--port", str(port),
-                                    "--users", str(users)], cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    server = start_server([*atlas_command(), "serve", "--address", "0.0.0.0", "--port", str(port), "--users",
+                           str(users)], port, folder, folder / "serve.log", env=env, cwd=folder)
     try:
-        deadline = time.perf_counter() + 90
-        while True:
-            assert process.poll() is None, f"atlas serve exited:\n{log.read_text(errors='replace')}"
-            assert time.perf_counter() < deadline, f"no answer in 90 s:\n{log.read_text(errors='replace')}"
-            try:
-                with urllib.request.urlopen(f"{url}_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        yield url, port, folder, log
+        yield server.url, port, folder, server.log
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        server.stop()
 
 
 def titles(folder) -> list[str]:

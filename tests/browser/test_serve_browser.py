@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.appserver import free_port, listening_addresses
+from tests.browser.appserver import atlas_command, free_port, listening_addresses, start_server
 from tests.browser.pages import map_frame
 
 pytestmark = pytest.mark.browser
@@ -32,11 +28,6 @@ HOSTILE_ENV = {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0", "STREAMLIT_BROWSER_GATHER_
                "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "false"}
 
 
-def atlas_command() -> list[str]:
-    script = Path(sys.executable).parent / "atlas"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "dashboard.cli"]
-
-
 @pytest.fixture
 def served(tmp_path, gazetteer_ready):
     """``atlas serve --port N`` started in a folder of its own (not the repository), on a new store."""
@@ -44,32 +35,13 @@ def served(tmp_path, gazetteer_ready):
     (folder / ".streamlit").mkdir(parents=True)
     (folder / ".streamlit" / "config.toml").write_text(HOSTILE_CONFIG, encoding="utf-8")
     port = free_port()
-    log = tmp_path / "serve.log"
     env = {**os.environ, **HOSTILE_ENV, "ATLAS_HOME": "home", "PYTHONUNBUFFERED": "1"}  # relative: to the folder
-    with open(log, "wb") as out:
-        process = subprocess.Popen([*atlas_command(), "serve", "--port", str(port)], cwd=folder, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    server = start_server([*atlas_command(), "serve", "--port", str(port)], port, folder, tmp_path / "serve.log",
+                          env=env, cwd=folder)
     try:
-        deadline = time.perf_counter() + 90
-        while True:
-            assert process.poll() is None, f"atlas serve exited:\n{log.read_text(errors='replace')}"
-            assert time.perf_counter() < deadline, f"no answer in 90 s:\n{log.read_text(errors='replace')}"
-            try:
-                with urllib.request.urlopen(f"{url}_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        yield url, port, folder, log
+        yield server.url, port, folder, server.log
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        server.stop()
 
 
 def test_atlas_serve_from_another_folder_is_local_and_fetches_nothing_from_elsewhere(served, visit):
