@@ -14,6 +14,7 @@ from dashboard.ingest import ingest_paths, ingest_seeds, ingest_text
 from dashboard.store import SCHEMA_VERSION, EventFilter, Store, schema_sections, writes
 from dashboard.store.check import check_store
 from tests.fixtures import SEEDS
+from tests.test_corrections import older_store
 
 PROTESTS, PEACEFUL = "Protests", "Peaceful protest"
 
@@ -328,16 +329,8 @@ def test_a_version_10_store_gets_each_events_cluster_and_outlet(store, tmp_path)
     split = next((r.article_id, r.sent_start) for r in reports if r.reports > 1)
     store.split_report(*split)
     path = tmp_path / "v10.sqlite"
+    older_store(store, 10, path)
     with sqlite3.connect(path) as db:
-        for _version, sql in schema_sections()[:10]:
-            db.executescript(sql)
-        db.execute("PRAGMA user_version = 10")
-        db.execute("ATTACH DATABASE ? AS new", (str(store.path),))
-        for (table,) in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'").fetchall():
-            columns = ", ".join(c[1] for c in db.execute(f"PRAGMA main.table_info({table})"))
-            db.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM new.{table}")
-        db.commit()
-        db.execute("DETACH DATABASE new")
         assert "cluster" not in {c[1] for c in db.execute("PRAGMA table_info(event)")}
     want = {(r.id, r.cluster_id) for r in store.event_records(EventFilter(every_mention=True))}
     with Store(path) as again:
