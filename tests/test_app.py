@@ -589,6 +589,24 @@ def test_busy_stores_list_the_busiest_places_and_keep_the_chosen_one(app, seeded
     assert "type the name of any other" in at.multiselect(key="f_places").help
 
 
+def test_only_the_busiest_places_popups_quote_sentences(seeded, monkeypatch):
+    import json
+
+    from dashboard.page import data
+
+    monkeypatch.setattr(data, "POPUP_PLACES", 2)
+    path = str(seeded / "atlas.sqlite")
+    data.load_markers.clear()
+    try:
+        rows = json.loads(data.load_markers(path, 0, EventFilter()))["rows"]
+    finally:
+        data.load_markers.clear()
+    with Store(seeded / "atlas.sqlite") as store:
+        busiest = [p.id for p in store.place_counts()]
+    assert [r[2] for r in rows] == busiest and len(rows) > 2
+    assert all(r[11] for r in rows[:2]) and not any(r[11] for r in rows[2:])
+
+
 def test_a_malformed_filter_link_falls_back(app):
     for key, value in {"country": "A1,<script>", "kind": "planet", "conf": "lots", "article": "../x",
                        "places": "x,y"}.items():

@@ -188,6 +188,9 @@ def test_places_count_distinct_events_and_sources(reports):
     # a popup quotes each event once: the clash by its first report
     ids = [eid for place, eid in reports.sample_ids(per_place=10) if place == GORIS.id]
     assert len(ids) == goris.events
+    # only the places asked for (the busiest: the others' popups point to the panel), with the same sentences
+    assert reports.sample_ids(per_place=10, places=[GORIS.id]) == [(GORIS.id, eid) for eid in ids]
+    assert reports.sample_ids(per_place=10, places=[]) == []
 
 
 def test_the_type_and_sources_filters_run_in_sql(reports):

@@ -224,14 +224,19 @@ class Reads:
             out.setdefault(place, []).append(rows[eid])
         return out
 
-    def sample_ids(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> list[tuple[int, int]]:
+    def sample_ids(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3,
+                   places: Iterable[int] | None = None) -> list[tuple[int, int]]:
         """``(place id, event id)`` of the first ``per_place`` distinct events of every place under ``flt``
-        (each event across articles by its first report there), by place and in the order of :meth:`events`.
+        (only of ``places`` when given: ids), each event across articles by its first report there, by place
+        and in the order of :meth:`events`.
 
         The first :data:`SAMPLE_READ` times ``per_place`` reports of each place are numbered along index
         event_place (no sort) and their events told apart here; only a place whose first reports are of
         fewer events than that (one event reported again and again) is read again, whole."""
         where, params = flt.where()
+        if places is not None:
+            where, params = f"e.place IN (SELECT value FROM json_each(?)) AND {where}", [
+                json.dumps(sorted({int(i) for i in places})), *params]
         window = (f"SELECT e.place, e.id, {DISTINCT_EVENT} AS cluster, row_number() OVER (PARTITION BY e.place "
                   f"ORDER BY {EVENT_ORDER}) AS rn FROM event e JOIN place p ON p.id = e.place")
         first = per_place * SAMPLE_READ
