@@ -260,3 +260,61 @@ def test_without_the_map_the_rest_of_the_page_still_comes(seeds_app, visit):
 def test_server_listens_on_localhost_only(seeds_app):
     port = int(seeds_app.url.rsplit(":", 1)[1].strip("/"))
     assert listening_addresses(port) == {"127.0.0.1"}
+
+
+# -- a store busier than the popups quote --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def busy_app(tmp_path_factory, gazetteer_ready):
+    """The app on a store of more places than the popups quote sentences for (POPUP_PLACES + 20 towns,
+    one article each; the first has two events, so it is the busiest)."""
+    from bench.corpus import gazetteer_places
+    from dashboard.events import extract_events
+    from dashboard.page.data import POPUP_PLACES
+    from dashboard.reader import Article
+    from gazetteer import Gazetteer
+    from gazetteer.resolve import Mention
+
+    home = tmp_path_factory.mktemp("busy-home")
+    with Gazetteer.open() as gaz:
+        towns = gazetteer_places(gaz, "p.fclass = 'P' AND p.population > 50000", POPUP_PLACES + 20)
+    assert len(towns) == POPUP_PLACES + 20
+    with Store(home / "atlas.sqlite") as store:
+        for i, town in enumerate(towns):
+            head = f"Report {i}\n\nMarch 3, 2023\n\n"
+            sentences = [f"Shelling hit {town.name} overnight, officials said.",
+                         f"On Friday {town.name} was quiet again."][:2 if i == 0 else 1]
+            text, mentions = head, []
+            for sentence in sentences:
+                at = len(text) + sentence.index(town.name)
+                mentions.append(Mention(at, at + len(town.name), town.name, town, 0.9, ()))
+                text += sentence + " "
+            text += "\n"
+            article = Article(text=text, source=f"busy/{i:04d}.txt", title=f"Report {i}",
+                              title_span=(0, len(f"Report {i}")), published=datetime.date(2023, 3, 3), url=None,
+                              encoding="utf-8", content_spans=((0, len(text)),))
+            store.add_article(article, mentions, extract_events(article, mentions), parser="test")
+    server = start_app(home)
+    yield server
+    server.stop()
+
+
+def test_popups_beyond_the_busiest_places_point_to_the_panel(busy_app, visit):
+    with store_of(busy_app) as store:
+        places = store.place_counts()
+    busiest, last = places[0], places[-1]
+    seen = visit(busy_app.url)
+    frame = map_frame(seen.page)
+    popup = frame.locator(".leaflet-popup-content")
+    for place, quoted in ((busiest, True), (last, False)):
+        zoom_to(frame, place.lat, place.lon, 12)
+        marker = frame.locator(f'.atlas-marker [data-place-id="{place.id}"]')
+        expect()(marker).to_be_visible()
+        marker.click()
+        expect()(popup).to_contain_text(place.name)
+        if quoted:  # the busiest place's popup quotes its sentences
+            expect()(popup.locator("mark", has_text=place.name).first).to_be_visible()
+        else:  # the others' say where they are, and the click fills the panel with them
+            expect()(popup).to_contain_text("in the panel beside the map")
+            assert popup.locator("li").count() == 0
+            sentence = seen.page.locator(".atlas-sentence", has_text=f"Shelling hit {place.name} overnight")
+            expect()(sentence.first).to_be_visible(timeout=15_000)
