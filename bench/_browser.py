@@ -55,9 +55,7 @@ _SHOW_MARKER = """([id, lat, lon]) => new Promise((resolve) => {
             layer.getLayers().forEach((child) => visit(child, layer.zoomToShowLayer ? layer : parent));
             return;
         }
-        const tip = layer.getTooltip && layer.getTooltip();
-        const m = tip && /#(-?\\d+)\\s*$/.exec(String(tip.getContent()).replace(/<[^>]+>/g, ''));
-        if (m && Number(m[1]) === id) { found = layer; group = parent; }
+        if (layer.options && layer.options.atlasId === id) { found = layer; group = parent; }
     };
     (window.feature_group || []).filter((g) => window.map.hasLayer(g)).forEach((g) => visit(g, null));
     if (found && group) { group.zoomToShowLayer(found, () => resolve(true)); } else { resolve(Boolean(found)); }
