@@ -19,6 +19,7 @@ candidates' scores; the runner-ups come with their shares.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -263,7 +264,10 @@ class _Context:
         self.local = {k: p for k, p in self.best.items() if _is_local(p)}
         self.countries_of_places = Counter(p.country_code for p in self.local.values())
         self.divisions_of_places = Counter((p.country_code, p.admin1) for p in self.local.values() if p.admin1)
-        self.points = [(k, p.lat, p.lon) for k, p in self.local.items() if p.kind != "province"] + list(plausible)
+        # the points, by latitude: a candidate reads only those of its band (:func:`_near`)
+        self.points = sorted([(p.lat, p.lon, k) for k, p in self.local.items() if p.kind != "province"]
+                             + [(lat, lon, k) for k, lat, lon in plausible])
+        self.point_lats = [lat for lat, _, _ in self.points]
 
     def bonuses(self, name: _Name) -> list[float]:
         """What the context adds to each of ``name.base``'s candidates, in that order. What depends on the
@@ -278,7 +282,6 @@ class _Context:
         own_local_division = (own_local.country_code, own_local.admin1) if own_local is not None else _NOTHING
         qualifiers = self.qualifiers.get(name.key, ())
         sibling_levels = {_level(self.best[k]) for k in name.siblings if k in self.best}
-        points = [(lat, lon) for key, lat, lon in self.points if key != name.key]
         out = []
         for place, _ in name.base:
             cc = place.country_code
@@ -307,8 +310,8 @@ class _Context:
                 score += QUALIFIED
             if sibling_levels and _level(place) in sibling_levels:
                 score += SIBLING
-            if points and place.kind not in ("country", "continent", "region"):
-                score += _near(place, points)
+            if self.points and place.kind not in ("country", "continent", "region"):
+                score += _near(place, self.points, self.point_lats, name.key)
             out.append(score)
         return out
 
@@ -319,10 +322,13 @@ _NOTHING = object()  # no reading of its own: nothing to take out of the context
 _REACH = NEAR[-1][0] / 111.0  # degrees of latitude: points farther from a place cannot be near it
 
 
-def _near(place: Place, points: Sequence[tuple[float, float]]) -> float:
-    """The bonus for the other places of the text nearest to ``place`` (:data:`NEAR`)."""
+def _near(place: Place, points: Sequence[tuple[float, float, str]], lats: Sequence[float], own: str) -> float:
+    """The bonus for the other places of the text (``points``: latitude, longitude and name, sorted, with
+    ``lats`` their latitudes) nearest to ``place`` (:data:`NEAR`); the points of its own name ``own`` do not count."""
     reach, place_lat = _REACH, place.lat
-    band = [(lat, lon) for lat, lon in points if abs(lat - place_lat) <= reach]
+    # bisection finds the latitude band (with a margin for rounding); the exact test stays
+    lo, hi = bisect_left(lats, place_lat - reach - 1e-6), bisect_right(lats, place_lat + reach + 1e-6)
+    band = [(lat, lon) for lat, lon, key in points[lo:hi] if key != own and abs(lat - place_lat) <= reach]
     if not band:  # most candidates: nothing else of the text at their latitude
         return 0.0
     reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
