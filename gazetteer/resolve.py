@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .geo import distance_km
 from .names import ALTERNATE, normalize, prior_of_name
@@ -101,33 +102,39 @@ def _bare_water(span: Toponym, top: Place) -> bool:
         and top.source != "geonames" and normalize(top.name) != span.key
 
 
-def _reject(span: Toponym, best: float, qualified: bool, top: Place | None = None) -> str | None:
+def _reject(span: Toponym, qualified: bool, name: _Name) -> str | None:
     """Why a span is not a place (``HARD``: part of a longer name, a person, an acronym; ``SOFT``: a
     common word, which another mention of the same name can overrule), or ``None``.
-    ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X)."""
+    ``qualified``: the span is one half of a real "X, Y" pair (Y contains a reading of X). ``name``: the
+    span's name, whose best candidate only the tests after the first few read (so that a name whose
+    spans those reject is never scored)."""
     rescued = qualified or (span.locative and not span.embedded)
-    hard = (
+    if (
         (span.embedded == "middle" and not span.titlecase_line)
-        or (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
-        or (span.after_of and best < 5.0)  # "Treaty of Friendship", "Ministry of Defence"
         or (len(span.key) <= 3 and all(kind == ALTERNATE for _, kind in span.candidates))  # "We" for Huế
         or (span.person and not rescued)
         # an organisation's name: "at Tehran University" is the university, unless "X, Y" says where
         or (span.organisation and not span.institution and not qualified)
+        # "The City" (an alternate name of Oakville): common words, and no place's own name
+        or (span.common_words and all(kind == ALTERNATE for _, kind in span.candidates))
+    ):
+        return HARD
+    top, best = name.base[0]
+    hard = (
+        (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
+        or (span.after_of and best < 5.0)  # "Treaty of Friendship", "Ministry of Defence"
         or (span.building and best < 5.0)  # "the White House"
         or (any(c is not None and c.prefixes == ("-",) for c in (span.cue_after, span.cue_before))
             and best < STREET_CEILING)  # streets, squares, palaces: "Church Street", "Hotel Ukraina"
         or (span.street and best < 5.0)  # "in Church Street" (a hamlet's name too), not "College Station"
         or (span.brand and best < 9.0)  # "VerDi Import" is not Verdi, Nevada
-        # "The City" (an alternate name of Oakville): common words, and no place's own name
-        or (span.common_words and all(kind == ALTERNATE for _, kind in span.candidates))
         # "UN", "AFP", "IN": acronyms, unless "LOUISVILLE, KY"
         or (span.all_caps and sum(c.isalpha() for c in span.text) <= 3 and best < 9.0 and not span.text.endswith(".")
             and not qualified)
     )
     if hard:
         return HARD
-    if top is not None and _bare_water(span, top) and not rescued:
+    if _bare_water(span, top) and not rescued:
         return SOFT
     common = span.n_words == 1 and not rescued and best < COMMON_WORD_CEILING and \
         span.zipf >= max(COMMON_WORD_FLOOR, best - 1.0)  # "Police", "Steele", "Amber"
@@ -138,29 +145,36 @@ def _reject(span: Toponym, best: float, qualified: bool, top: Place | None = Non
 
 @dataclass
 class _Name:
-    """All the mentions of one name in the text, resolved together."""
+    """All the mentions of one name in the text, resolved together. Its context-free scores (``base``)
+    are found when first read: most names are rejected for what their spans say before any is scored."""
 
     key: str
-    spans: list[Toponym]
-    base: list[tuple[Place, float]] = field(default_factory=list)  # context-free scores, best first
+    spans: list[Toponym]  # its mentions; after the rejections, the ones kept
     scored: list[tuple[Place, float]] = field(default_factory=list)  # with the context, best first
-    division_countries: frozenset[str] = frozenset()  # countries where the name is also a division's
     siblings: frozenset[str] = frozenset()  # names listed with this one
 
     def __post_init__(self) -> None:
+        self.mentions = tuple(self.spans)  # all of them, kept or not: what the context-free scores read
+        self.siblings = frozenset(k for s in self.spans for k in s.siblings if k != self.key)
+
+    @cached_property
+    def base(self) -> list[tuple[Place, float]]:
+        """Context-free scores, best first."""
         kinds: dict[int, tuple[Place, int]] = {}
-        for place, kind in self.spans[0].candidates:
+        for place, kind in self.mentions[0].candidates:
             if place.id not in kinds or kind < kinds[place.id][1]:
                 kinds[place.id] = (place, kind)
-        cued = {p.id for p, _ in kinds.values() if any(_cue_fits(p, s) for s in self.spans)} \
-            if any(s.cue_before or s.cue_after for s in self.spans) else set()
+        cued = {p.id for p, _ in kinds.values() if any(_cue_fits(p, s) for s in self.mentions)} \
+            if any(s.cue_before or s.cue_after for s in self.mentions) else set()
         scores = {p.id: prior_of_name(p, k, self.key) for p, k in kinds.values()}
         _namesakes_yield(kinds, scores, cued)
-        self.base = sorted(((p, scores[p.id] + (CUE if p.id in cued else 0.0)) for p, _ in kinds.values()
-                            if scores[p.id] is not None), key=lambda t: -t[1])[:MAX_CANDIDATES]
-        self.scored = self.base
-        self.division_countries = frozenset(p.country_code for p, _ in self.base if p.feature_code == "ADM1")
-        self.siblings = frozenset(k for s in self.spans for k in s.siblings if k != self.key)
+        return sorted(((p, scores[p.id] + (CUE if p.id in cued else 0.0)) for p, _ in kinds.values()
+                       if scores[p.id] is not None), key=lambda t: -t[1])[:MAX_CANDIDATES]
+
+    @cached_property
+    def division_countries(self) -> frozenset[str]:
+        """Countries where the name is also a division's."""
+        return frozenset(p.country_code for p, _ in self.base if p.feature_code == "ADM1")
 
     @property
     def best(self) -> Place:
@@ -210,13 +224,13 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     names: dict[str, _Name] = {}
     for key, name in everything.items():
         in_pair = [key in qualified and ((key, s.qualifier) in real_pairs or s.qualifies) for s in name.spans]
-        verdicts = [_reject(s, name.base[0][1], q, name.base[0][0]) for s, q in zip(name.spans, in_pair, strict=True)]
+        verdicts = [_reject(s, q, name) for s, q in zip(name.spans, in_pair, strict=True)]
         # One reading per name: where a mention is placed by an "X, Y" pair ("COLUMBIA, Ky."), its
         # namesakes rejected only as common words ("of Columbia") are that place too.
         overrule = any(q and v is None for q, v in zip(in_pair, verdicts, strict=True))
         kept = [s for s, v in zip(name.spans, verdicts, strict=True) if v is None or (v == SOFT and overrule)]
         if kept:
-            name.spans = kept
+            name.spans, name.scored = kept, name.base
             names[key] = name
 
     # Pass 1: the names that are unambiguous on their own give the context.
