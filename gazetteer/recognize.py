@@ -144,14 +144,25 @@ class _Token:
     key: str  # normalize(text), folded once for the lookups, the stop-list and the people's names
 
 
+_KEYS: dict[str, str] = {}  # surface -> its key: the same words and names recur from text to text
+_KEYS_KEPT = 50_000
+
+
+def _key(surface: str) -> str:
+    """``normalize(surface)``, memoised (most words and runs of words a text has, others had too)."""
+    key = _KEYS.get(surface)
+    if key is None:
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        key = _KEYS[surface] = normalize(surface)
+    return key
+
+
 def _tokens(text: str, start: int, end: int, capitalised: re.Pattern[str]) -> list[_Token]:
-    out, keys = [], {}  # keys: each distinct word normalised once
+    out = []
     for m in capitalised.finditer(text, start, end):
         word = m.group()
-        key = keys.get(word)
-        if key is None:
-            key = keys[word] = normalize(word)
-        out.append(_Token(m.start(), m.end(), word, key))
+        out.append(_Token(m.start(), m.end(), word, _key(word)))
     return out
 
 
@@ -249,7 +260,7 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
     grams: list[tuple[int, int, int, int, str]] = []  # region, first, last, end, key
     for r, (_a, b, tokens) in enumerate(per_region):
         for i, j, end in _ngrams(text, tokens, b):
-            key = tokens[i].key if i == j and end == tokens[i].end else normalize(text[tokens[i].start:end])
+            key = tokens[i].key if i == j and end == tokens[i].end else _key(text[tokens[i].start:end])
             if key:
                 grams.append((r, i, j, end, key))
     found = gazetteer.candidates({g[4] for g in grams})
