@@ -33,15 +33,17 @@ _SEASON_ORDER = ("SP", "SU", "FA", "WI")  # within a season year; WI runs from D
 _WINDOW = 48  # characters before an anchor that a modifier ("the early hours of this") may take
 
 
-def date_sentences(text: str, sentences: Sequence[Span], published: datetime.date | None) -> list[EventDate]:
+def date_sentences(text: str, sentences: Sequence[Span], published: datetime.date | None,
+                   paragraphs: Sequence[bool] | None = None) -> list[EventDate]:
     """The date of each sentence's events, in the order of ``sentences``: the sentence's own date
-    expression, else the latest earlier one in its paragraph, else the publication date."""
+    expression, else the latest earlier one in its paragraph, else the publication date. ``paragraphs``:
+    :func:`~dashboard.events.sentences.new_paragraphs` of the sentences, when the caller has it already."""
     fallback = EventDate(published.isoformat(), "day", "published") if published else UNDATED
     grammar = _grammar()
     found = _expressions(text, sentences, published, grammar)
     out: list[EventDate] = []
     current = fallback
-    for index, new in enumerate(new_paragraphs(text, sentences)):
+    for index, new in enumerate(new_paragraphs(text, sentences) if paragraphs is None else paragraphs):
         if new:
             current = fallback
         own = found.get(index)

@@ -109,7 +109,8 @@ def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
     text = article.text
     spans = list(getattr(article, "content_spans", None) or [(0, len(text))])
     sents = sentences(text, spans, keep=[(m.start, m.end) for m in mentions])
-    dates = date_sentences(text, sents, getattr(article, "published", None))
+    paragraphs = new_paragraphs(text, sents)  # read once: the dates and the inferred events both need it
+    dates = date_sentences(text, sents, getattr(article, "published", None), paragraphs)
     roles = assign_roles(text, mentions, sents)
     facts = [_facts(text, s) for s in sents]
     repeats = _repeats(text, sents)
@@ -133,7 +134,7 @@ def read_events(article: Any, mentions: Sequence[Any]) -> Reading:
         by_key[key] = len(events)
         events.append(Event(sentence, mention.place.id, index, when, role.role, role.confidence, kind.type,
                             kind.sub_type, deaths.fatalities, deaths.high, deaths.reported, repeat_of))
-    inferred = _inferred(text, sents, dates, mentions, roles, facts, repeats)
+    inferred = _inferred(text, sents, dates, paragraphs, mentions, roles, facts, repeats)
     return Reading(roles, sents, dates, [e for e in events if e.repeat_of is None], inferred,
                    [e for e in events if e.repeat_of is not None])
 
@@ -172,8 +173,8 @@ def _reports(kind: EventType, deaths: Deaths) -> bool:
     return deaths.reported or (kind.type is not None and kind.type != STRATEGIC)
 
 
-def _inferred(text: str, sents: list[Span], dates: list[EventDate], mentions: Sequence[Any],
-              roles: list[Role], facts: list[tuple[EventType, Deaths]],
+def _inferred(text: str, sents: list[Span], dates: list[EventDate], paragraphs: Sequence[bool],
+              mentions: Sequence[Any], roles: list[Role], facts: list[tuple[EventType, Deaths]],
               repeats: list[int | None]) -> list[InferredEvent]:
     """The sentences that name no place but are dated by their own words or report something that
     happened (:func:`_reports`), each with the place it takes."""
@@ -188,7 +189,7 @@ def _inferred(text: str, sents: list[Span], dates: list[EventDate], mentions: Se
         focus = max(literal, key=lambda si: (counts[mentions[si[1]].place.id], -si[0]))[1]
     starts = [s for s, _ in literal]
     out, paragraph_start = [], 0
-    for i, (sentence, when, new) in enumerate(zip(sents, dates, new_paragraphs(text, sents), strict=True)):
+    for i, (sentence, when, new) in enumerate(zip(sents, dates, paragraphs, strict=True)):
         if new:
             paragraph_start = sentence[0]
         kind, deaths = facts[i]
