@@ -156,14 +156,22 @@ def _repeats(text: str, sents: list[Span]) -> list[int | None]:
     again (the title as a subtitle, the lead paragraph twice); a sentence the body says again is the
     writer's and stays."""
     head: dict[str, int] = {}
+    openers: set[str] = set()  # the first words of the head's sentences
     out: list[int | None] = []
     for n, (start, end) in enumerate(sents):
-        words = _REPEAT_WORD.findall(text[start:end].lower())
+        lowered = text[start:end].lower()
+        if n >= HEAD_SENTENCES:  # after the head, a copy needs its first word to open a head sentence
+            opener = _REPEAT_WORD.search(lowered)
+            if opener is None or opener.group() not in openers:
+                out.append(None)
+                continue
+        words = _REPEAT_WORD.findall(lowered)
         key = " ".join(words) if len(words) >= MIN_REPEAT_WORDS else None
         first = head.get(key) if key is not None else None
         out.append(first)
         if key is not None and first is None and n < HEAD_SENTENCES:
             head[key] = start
+            openers.add(words[0])
     return out
 
 
