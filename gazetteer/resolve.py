@@ -243,8 +243,9 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     plausible = [(k, p.lat, p.lon) for k, n in names.items() if k not in anchors
                  for p, sc in n.base[:PLAUSIBLE_CANDIDATES] if sc >= n.base[0][1] - PLAUSIBLE_GAP and _is_local(p)
                  and p.kind != "province"]
+    distances: dict[tuple[float, float, float, float], float] = {}  # km between two points: every pass asks again
     for i in range(PASSES):
-        context = _Context(anchors, qualifiers, plausible if i == 0 else ())
+        context = _Context(anchors, qualifiers, plausible if i == 0 else (), distances)
         for name in names.values():
             name.scored = sorted(((p, s + b) for (p, s), b in zip(name.base, context.bonuses(name), strict=True)),
                                  key=lambda t: -t[1])
@@ -269,8 +270,10 @@ class _Context:
     counts as context for itself."""
 
     def __init__(self, anchors: dict[str, _Name], qualifiers: dict[str, list[Place]],
-                 plausible: Sequence[tuple[str, float, float]] = ()) -> None:
+                 plausible: Sequence[tuple[str, float, float]] = (),
+                 distances: dict[tuple[float, float, float, float], float] | None = None) -> None:
         self.qualifiers = qualifiers
+        self.distances = {} if distances is None else distances
         self.best = {k: n.best for k, n in anchors.items()}
         self.countries_named = Counter(p.country_code for p in self.best.values() if p.feature_code.startswith("PCL"))
         self.divisions_named = Counter((p.country_code, p.admin1) for p in self.best.values()
@@ -325,7 +328,7 @@ class _Context:
             if sibling_levels and _level(place) in sibling_levels:
                 score += SIBLING
             if self.points and place.kind not in ("country", "continent", "region"):
-                score += _near(place, self.points, self.point_lats, name.key)
+                score += _near(place, self.points, self.point_lats, name.key, self.distances)
             out.append(score)
         return out
 
@@ -336,9 +339,11 @@ _NOTHING = object()  # no reading of its own: nothing to take out of the context
 _REACH = NEAR[-1][0] / 111.0  # degrees of latitude: points farther from a place cannot be near it
 
 
-def _near(place: Place, points: Sequence[tuple[float, float, str]], lats: Sequence[float], own: str) -> float:
+def _near(place: Place, points: Sequence[tuple[float, float, str]], lats: Sequence[float], own: str,
+          distances: dict[tuple[float, float, float, float], float]) -> float:
     """The bonus for the other places of the text (``points``: latitude, longitude and name, sorted, with
-    ``lats`` their latitudes) nearest to ``place`` (:data:`NEAR`); the points of its own name ``own`` do not count."""
+    ``lats`` their latitudes) nearest to ``place`` (:data:`NEAR`); the points of its own name ``own`` do not count.
+    ``distances`` keeps the kilometres between two points for the text's other candidates and passes."""
     reach, place_lat = _REACH, place.lat
     # bisection finds the latitude band (with a margin for rounding); the exact test stays
     lo, hi = bisect_left(lats, place_lat - reach - 1e-6), bisect_right(lats, place_lat + reach + 1e-6)
@@ -346,8 +351,18 @@ def _near(place: Place, points: Sequence[tuple[float, float, str]], lats: Sequen
     if not band:  # most candidates: nothing else of the text at their latitude
         return 0.0
     reach_lon = reach / max(math.cos(math.radians(place.lat)), 0.05)  # ... nor of longitude
-    nearest = min((distance_km((place.lat, place.lon), (lat, lon)) for lat, lon in band
-                   if min(abs(lon - place.lon), 360.0 - abs(lon - place.lon)) <= reach_lon), default=None)
+    here = (place.lat, place.lon)
+    nearest = None
+    for lat, lon in band:
+        if min(abs(lon - place.lon), 360.0 - abs(lon - place.lon)) > reach_lon:
+            continue
+        km = distances.get(key := (*here, lat, lon))
+        if km is None:
+            km = distances[key] = distance_km(here, (lat, lon))
+        if nearest is None or km < nearest:
+            nearest = km
+            if nearest <= NEAR[0][0]:  # as near as counts: a nearer point gives no more
+                break
     if nearest is None:
         return 0.0
     return next((bonus for km, bonus in NEAR if nearest <= km), 0.0)
