@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -77,6 +78,8 @@ class LinkIndex:
         self.undated: set[str] = set()  # articles without a publication date
         self.applied: dict[tuple[str, int], tuple] = {}  # story dates written to a sentence's mentions
         self.links: int | None = None  # the store's links counter the index matches
+        self.linking: str | None = None  # the article being linked (begin), whose reports added since ...
+        self.own_from = sys.maxsize  # ... have this id or a higher one (the lowest of them)
 
     # -- keeping in step with the store --------------------------------------------------------------------
     @classmethod
@@ -135,6 +138,8 @@ class LinkIndex:
         """A report the writer has just stored, under its ``<key>@<bucket>`` keys."""
         self.reports[rid] = stored
         self.by_article.setdefault(stored.article, []).append(rid)
+        if stored.article == self.linking:
+            self.own_from = min(self.own_from, rid)
         self._member(rid, stored)
         for key in keys:
             self._file(key, rid)
@@ -148,8 +153,18 @@ class LinkIndex:
                 if joined:
                     lists[into] = joined
 
+    def begin(self, article: str, published: bool) -> None:
+        """The writer starts linking ``article`` (a re-read one's reports and story deleted). The reports it
+        adds next are the article's: a list of a cluster's reports that holds one of them ends with one
+        (they are filed last), so :meth:`candidates` takes whole the lists whose last report's id is
+        below the lowest of theirs."""
+        self.drop_article(article)
+        self.set_article(article, published)
+        self.linking, self.own_from = article, sys.maxsize
+
     def drop_article(self, article: str) -> None:
         """The writer deleted the article's reports and story (it is read again): their ids may be given anew."""
+        self.linking = None
         for rid in self.by_article.pop(article, []):
             stored = self.reports.pop(rid)
             for key in self.keys_of.pop(rid, []):
@@ -206,31 +221,53 @@ class LinkIndex:
 
         The lists read hold the reports of the looked-up days and type only (:meth:`_lists`), so a type
         never differs and a date only needs checking in the lists of longer or no dates: the loop checks
-        what a list may get wrong, nothing more (it runs for every cluster of every list read)."""
+        what a list may get wrong, nothing more (it runs for every cluster of every list read). A list
+        that needs no check (no death count to compare, no dates to check) and holds no report of the
+        article being linked (its reports are the newest: :meth:`begin`) is taken whole, report by
+        report unread."""
         rule, last = self.rule, date_last or date
         found: dict[int, list[int]] = {}
-        reports, find = self.reports, self.find
+        reports, parent, find = self.reports, self.parent, self.find
         most, budget = rule.max_candidates, rule.max_scan  # reports read at most, as the store's query did
+        own_from = self.own_from if self.linking == article else -1  # the article's reports: from this id on
+        deaths = fatalities is not None
         for entry, check_dates in self._lists(keys, date, last, event_type):
             taken = 0  # the newest max_candidates of an entry are all the newest of all can take from it
+            check = deaths or check_dates
             for cluster, rids in reversed(entry.items()):
                 if taken >= most or budget <= 0:
                     break
-                budget -= len(rids)
-                kept = []
-                for rid in rids:
-                    s = reports[rid]
-                    if s.article == article or (check_dates and s.date and (s.date > last or s.date_last < date)) \
-                            or (fatalities is not None and s.fatalities is not None and s.fatalities != fatalities):
+                n = len(rids)
+                budget -= n
+                if not check and rids[-1] < own_from:  # (its last is the article's if any is: begin)
+                    kept = rids
+                else:
+                    kept = []
+                    for rid in rids:
+                        s = reports[rid]
+                        if s.article == article or (check_dates and s.date and (s.date > last or s.date_last < date)) \
+                                or (deaths and s.fatalities is not None and s.fatalities != fatalities):
+                            continue
+                        kept.append(rid)
+                    if not kept:
                         continue
-                    kept.append(rid)
-                if kept:
-                    found.setdefault(find(cluster), []).extend(kept)
-                    taken += len(kept)
+                    n = len(kept)
+                root = find(cluster) if cluster in parent else cluster
+                got = found.get(root)
+                if got is None:
+                    found[root] = list(kept)
+                else:
+                    got.extend(kept)
+                taken += n
             if budget <= 0:
                 break
         per_cluster = rule.per_cluster
-        picked = [(rid, c) for c, rids in found.items() for rid in sorted(set(rids))[-per_cluster:]]
+        picked = []
+        for c, rids in found.items():
+            if len(rids) == 1:
+                picked.append((rids[0], c))
+            else:
+                picked.extend((rid, c) for rid in sorted(set(rids))[-per_cluster:])
         picked.sort(reverse=True)
         return [(c, reports[rid]) for rid, c in picked[:most]]
 
@@ -263,16 +300,25 @@ class LinkIndex:
         """The stories ``article`` joins: those of the articles with current reports in ``clusters`` (of a
         big event, its newest ``story_scan``) that share :data:`RULE` ``.story_shared`` of them with it,
         or one where either report is strong."""
-        own = {self.find(self.reports[rid].cluster) for rid in self.by_article.get(article, ())
-               if self.reports[rid].strong}
+        reports, story_of, current, scan = self.reports, self.story_of, self.current, rule.story_scan
+        own = {self.find(reports[rid].cluster) for rid in self.by_article.get(article, ()) if reports[rid].strong}
         shared: dict[str, list] = {}  # other article -> [its clusters among these, whether strongly]
         for c in clusters:
-            for rid in self.current.get(c, [])[-rule.story_scan:]:
-                s = self.reports[rid]
-                if s.article != article and s.article in self.story_of:
-                    seen = shared.setdefault(s.article, [set(), False])
-                    seen[0].add(c)
-                    seen[1] = seen[1] or s.strong or c in own
+            rids = current.get(c)
+            if not rids:
+                continue
+            mine = c in own
+            for rid in rids[-scan:]:
+                s = reports[rid]
+                a = s.article
+                if a != article and a in story_of:
+                    seen = shared.get(a)
+                    if seen is None:
+                        shared[a] = [{c}, mine or s.strong]
+                    else:
+                        seen[0].add(c)
+                        if not seen[1] and (mine or s.strong):
+                            seen[1] = True
         return {self.story(a) for a, (cs, strong) in shared.items() if len(cs) >= rule.story_shared or strong}
 
     def story_dates(self, clusters: set[int], story: int) -> list[tuple[str, int, tuple]]:

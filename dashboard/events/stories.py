@@ -28,6 +28,7 @@ corpus the test makes).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -163,6 +164,17 @@ def query_buckets(first: str | None, last: str | None, rule: Rule = RULE) -> lis
     return [*months, *years, "*"]
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _stored_buckets(first: str | None, last: str | None, rule: Rule) -> tuple[str, ...]:
+    return tuple(stored_buckets(first, last, rule))  # (the writer asks for the same few periods again and again)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _query_buckets(first: str | None, last: str | None, rule: Rule) -> tuple[str, ...] | None:
+    buckets = query_buckets(first, last, rule)
+    return None if buckets is None else tuple(buckets)
+
+
 # -- at ingest -----------------------------------------------------------------------------------------
 def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], inferred: Sequence[Any],
                  mentions: Sequence[Any], rule: Rule = RULE, sig: bytes | None = None) -> None:
@@ -183,11 +195,10 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
         db.execute("INSERT INTO article_copy (article, signature, outlet, copy_of, similarity) VALUES (?, ?, ?, ?, ?)",
                    (aid, signature_blob(m), own, copy_of, found[1] if found else None))
     reports = link_index(db)
-    reports.drop_article(aid)
     db.execute("DELETE FROM report WHERE article = ?", (aid,))  # a re-read article is linked anew
     db.execute("DELETE FROM article_story WHERE article = ?", (aid,))
     published = article.published.isoformat() if article.published else None
-    reports.set_article(aid, published is not None)
+    reports.begin(aid, published is not None)
     # The article's reports: one per sentence with events, with its places; and place-less ones.
     by_sentence: dict[tuple[int, int], dict[str, Any]] = {}
     for e in events:
@@ -212,6 +223,7 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
     touched: set[int] = set()
     story_links: set[int] = set()
     strong_links: dict[int, int] = {}
+    key_rows: list[tuple[str, str | None, str | None, int]] = []  # the reports' keys, stored once they are
     for (start, end), r in sorted(by_sentence.items()):
         e = r["event"]
         when = getattr(e, "when", None)
@@ -232,21 +244,22 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
                 query |= q
         matches = _matches(reports, aid, rep, query, rule)
         clusters = {c for c, _ in matches}
+        # Its id is the one SQLite would give (the highest plus one), named so that a report that starts a
+        # cluster is stored in it at once (no second write, and no second round of the event triggers).
         cur = db.execute(
-            "INSERT INTO report (article, sent_start, sent_end, date, date_last, date_value, date_precision, "
-            "event_type, fatalities, words, current, strong, cluster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            "INSERT INTO report (id, article, sent_start, sent_end, date, date_last, date_value, date_precision, "
+            "event_type, fatalities, words, current, strong, cluster) SELECT next, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, coalesce(?, next) FROM (SELECT coalesce(max(id), 0) + 1 AS next FROM report)",
             (aid, start, end, first, last, value, precision, rep.event_type, rep.fatalities,
-             stems, int(current), strong))
+             stems, int(current), strong, min(clusters) if clusters else None))
         rid = cur.lastrowid
         cluster = min(clusters) if clusters else rid
-        db.execute("UPDATE report SET cluster = ? WHERE id = ?", (cluster, rid))
         others = sorted(clusters - {cluster})
         if others:
             db.execute(f"UPDATE report SET cluster = ? WHERE cluster IN ({','.join('?' * len(others))})",
                        (cluster, *others))
-        keyed = [f"{k}@{b}" for k in sorted(stored) for b in stored_buckets(first, last)]
-        db.executemany("INSERT INTO report_key (key, date, date_last, report) VALUES (?, ?, ?, ?)",
-                       [(k, first, last, rid) for k in keyed])
+        keyed = [f"{k}@{b}" for k in sorted(stored) for b in _stored_buckets(first, last, RULE)]
+        key_rows.extend((k, first, last, rid) for k in keyed)
         reports.merge(others, cluster)
         reports.add(rid, Stored(aid, start, rep.words, first, last, value, precision, rep.event_type, rep.fatalities,
                                 current, bool(strong), cluster), keyed)
@@ -254,6 +267,7 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
         if current:
             story_links |= {c for c, cur_ in matches if cur_}
             strong_links.update({c: strong for c, cur_ in matches if cur_})
+    db.executemany("INSERT INTO report_key (key, date, date_last, report) VALUES (?, ?, ?, ?)", key_rows)
     story_links = {c for c in story_links if reports.find(c) == c}  # those not merged into another since
     story = _join_story(db, reports, aid, story_links, rule)
     _dates_from_story(db, reports, touched, story)
@@ -275,12 +289,14 @@ def _matches(index: LinkIndex, aid: str, rep: Report, keys: set[str], rule: Rule
     never every report)."""
     if not keys:
         return []
-    buckets = query_buckets(rep.date, rep.date_last, rule)
+    buckets = _query_buckets(rep.date, rep.date_last, rule)
     names = sorted(keys) if buckets is None else [f"{k}@{b}" for k in sorted(keys) for b in buckets]
     out: dict[tuple[int, bool], None] = {}
+    ws, fewest = rep.words, min(rule.same_deaths_shared, rule.min_shared)
     for cluster, s in index.candidates(aid, names, rep.date, rep.date_last, rep.event_type, rep.fatalities):
-        if (cluster, s.current) not in out and same_event(rep, s, rule):  # (a Stored has a Report's fields)
-            out[cluster, s.current] = None
+        # same_event's first check first, here: most candidates share too few words to be the same event
+        if len(ws & s.words) >= fewest and (cluster, s.current) not in out and same_event(rep, s, rule):
+            out[cluster, s.current] = None  # (a Stored has a Report's fields)
     return list(out)
 
 

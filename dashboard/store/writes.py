@@ -74,16 +74,21 @@ def write_article(db: sqlite3.Connection, article: Any, mentions: Sequence[Any],
     spans = sorted({tuple(e.sentence) for e in events})
     db.executemany("INSERT OR IGNORE INTO sentence (article, start, end, text) VALUES (?, ?, ?, ?)",
                    [(article_id, a, b, article.text[a:b]) for a, b in spans])
+    # The mentions take the ids SQLite would give them one by one (the highest plus one, in text order),
+    # named here so that they and their candidates are stored in two statements, not two per mention.
+    (top,) = db.execute("SELECT coalesce(max(id), 0) FROM mention").fetchone()
+    rows, candidates = [], []
     for i, (m, e) in enumerate(zip(mentions, _mention_events(mentions, events), strict=True)):
-        cur = db.execute(
-            "INSERT INTO mention (article, start, end, text, place, confidence, sent_start, sent_end, role, "
-            "role_confidence, filed_from, date, date_last, date_value, date_source, date_precision, "
-            "date_expr_start, date_expr_end, event_type, sub_event_type, fatalities, fatalities_high) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, m.start, m.end, m.text, m.place.id, float(m.confidence), *_sentence(e),
-             *_role(roles[i] if roles is not None else e), *_when(e), *_kind(e)))
-        db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)",
-                       [(cur.lastrowid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1)])
+        mid = top + 1 + i
+        rows.append((mid, article_id, m.start, m.end, m.text, m.place.id, float(m.confidence), *_sentence(e),
+                     *_role(roles[i] if roles is not None else e), *_when(e), *_kind(e)))
+        candidates.extend((mid, rank, p.id, float(score)) for rank, (p, score) in enumerate(m.candidates, 1))
+    db.executemany(
+        "INSERT INTO mention (id, article, start, end, text, place, confidence, sent_start, sent_end, role, "
+        "role_confidence, filed_from, date, date_last, date_value, date_source, date_precision, "
+        "date_expr_start, date_expr_end, event_type, sub_event_type, fatalities, fatalities_high) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO candidate (mention, rank, place, score) VALUES (?, ?, ?, ?)", candidates)
     derive_events(db, article_id, sentences_stored=True)
     from ..events.stories import link_article
     corrected = in_corrected_events(db, article_id)
