@@ -61,6 +61,14 @@ def words(text: str, stem: int = RULE.stem) -> frozenset[str]:
 
 
 def numbers(ws: Iterable[str]) -> frozenset[str]:
+    if isinstance(ws, frozenset):
+        return _numbers(ws)
+    return frozenset(w for w in ws if w[:1].isdigit())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _numbers(ws: frozenset[str]) -> frozenset[str]:
+    """:func:`numbers` of a sentence's words (a stored report's are looked at again and again)."""
     return frozenset(w for w in ws if w[:1].isdigit())
 
 
