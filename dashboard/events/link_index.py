@@ -232,11 +232,17 @@ class LinkIndex:
         most, budget = rule.max_candidates, rule.max_scan  # reports read at most, as the store's query did
         own_from = self.own_from if self.linking == article else -1  # the article's reports: from this id on
         deaths = fatalities is not None
-        lists = list(self._lists(keys, date, last, event_type))
-        sizes = [sum(map(len, entry.values())) for entry, _ in lists]
-        if sum(sizes) < budget and max(sizes, default=0) <= most:  # the loop below would read every list whole
+        todo = self._lists(keys, date, last, event_type)
+        lists, total = [], 0  # the lists, while the loop below would read each whole (then it is not needed)
+        for entry, check_dates in todo:
+            lists.append((entry, check_dates))
+            size = sum(map(len, entry.values()))
+            total += size
+            if total >= budget or size > most:
+                break
+        else:
             return self._every_candidate(article, lists, date, last, fatalities)
-        for entry, check_dates in lists:
+        for entry, check_dates in chain(lists, todo):
             taken = 0  # the newest max_candidates of an entry are all the newest of all can take from it
             check = deaths or check_dates
             for cluster, rids in reversed(entry.items()):
