@@ -29,7 +29,7 @@ from dashboard.page.assets import style
 from dashboard.page.auth import gate
 from dashboard.page.correct import corrections_list
 from dashboard.page.correct_event import correction_forms
-from dashboard.page.data import load_place_list, load_records, overview, place_info, seed_if_empty
+from dashboard.page.data import load_place_list, load_records, overview, place_info, prefetch_map, seed_if_empty
 from dashboard.page.filters import sidebar
 from dashboard.page.map_area import map_area
 from dashboard.page.markup import escape_markdown
@@ -100,6 +100,8 @@ def main() -> None:
     if not counts["articles"]:
         st.info("The store is empty. Add articles above, or with `atlas ingest PATH...` (files or folders).")
     try:
+        if not first_page:  # (a first page draws the map first)
+            prefetch_map(path, generation, flt)
         draw(read_view(path, generation, extent, flt, say), first_page)
     except AtlasError as exc:  # a query past its time budget, a store gone bad: say what, keep the filters
         st.error(escape_markdown(exc))

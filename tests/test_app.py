@@ -3,6 +3,7 @@ and article text shown escaped. (The map itself is an opaque component here; the
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 
@@ -590,8 +591,6 @@ def test_busy_stores_list_the_busiest_places_and_keep_the_chosen_one(app, seeded
 
 
 def test_only_the_busiest_places_popups_quote_sentences(seeded, monkeypatch):
-    import json
-
     from dashboard.page import data
 
     monkeypatch.setattr(data, "POPUP_PLACES", 2)
@@ -605,6 +604,27 @@ def test_only_the_busiest_places_popups_quote_sentences(seeded, monkeypatch):
         busiest = [p.id for p in store.place_counts()]
     assert [r[2] for r in rows] == busiest and len(rows) > 2
     assert all(r[11] for r in rows[:2]) and not any(r[11] for r in rows[2:])
+
+
+def test_the_map_is_read_ahead_on_another_thread(seeded, monkeypatch):
+    from dashboard.page import data
+
+    path = str(seeded / "atlas.sqlite")
+    flt = EventFilter(start=datetime.date(2022, 1, 1))
+    for cached in (data.load_markers, data.load_map_view, data.load_place_list):
+        cached.clear()
+    data.prefetch_map(path, 0, flt).result(timeout=60)
+    store = data.open_store(path)
+    monkeypatch.setattr(store, "_query", lambda *a, **k: pytest.fail("the map's answers were read again"))
+    monkeypatch.setattr(store, "_rows", lambda *a, **k: pytest.fail("the map's answers were read again"))
+    rows = json.loads(data.load_markers(path, 0, flt))["rows"]  # (cached by the read ahead)
+    frame, markers = data.load_map_view(path, 0, flt)
+    assert [r[2] for r in rows] == [m.id for m in markers] and frame is not None
+    monkeypatch.undo()
+    with Store(seeded / "atlas.sqlite") as other:
+        assert [r[2] for r in rows] == [p.id for p in other.place_counts(flt)]
+    for cached in (data.load_markers, data.load_map_view, data.load_place_list):
+        cached.clear()
 
 
 def test_a_malformed_filter_link_falls_back(app):
