@@ -627,6 +627,29 @@ def test_the_map_is_read_ahead_on_another_thread(seeded, monkeypatch):
         cached.clear()
 
 
+def test_an_event_gone_between_two_reads_leaves_the_popups_without_it(seeded, monkeypatch):
+    from dashboard.page import data
+
+    path = str(seeded / "atlas.sqlite")
+    store = data.open_store(path)
+    read = store.event_sentences
+    gone: list[int] = []
+
+    def without_one(ids):  # as when ``atlas ingest`` re-derives a sentence between sample_ids and this read
+        ids = list(ids)
+        gone.append(ids[0])
+        return read(ids[1:])
+
+    monkeypatch.setattr(store, "event_sentences", without_one)
+    data.load_markers.clear()
+    try:
+        rows = json.loads(data.load_markers(path, 987654, EventFilter()))["rows"]
+    finally:
+        data.load_markers.clear()
+    assert gone and rows and sum(len(r[11]) for r in rows) == len(store.sample_ids(EventFilter(), data.POPUP_SAMPLES,
+        places=[r[2] for r in rows[:data.POPUP_PLACES]])) - 1
+
+
 def test_a_malformed_filter_link_falls_back(app):
     for key, value in {"country": "A1,<script>", "kind": "planet", "conf": "lots", "article": "../x",
                        "places": "x,y"}.items():

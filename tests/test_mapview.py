@@ -367,4 +367,4 @@ def test_tooltips_name_kind_and_country_and_no_id():
     assert goris == Spot(174895, 39.51111, 46.34168, "Goris · town · Armenia")
     script = _get_feature_group_string(place_layer([place()]), base_map())
     assert "#' + r[2]" not in script and "atlas-id" not in script
-    assert "marker.bindTooltip(r[7] + ' · ' + r[4] + ' · ' + r[12]" in script
+    assert "m.bindTooltip(r[7] + ' · ' + r[4] + ' · ' + r[12]" in script  # (bound at a marker's first hover)

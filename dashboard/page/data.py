@@ -118,7 +118,8 @@ def load_markers(path: str, generation: int, flt: EventFilter) -> str:
     quoted = _popup_sentences(path, generation, [eid for _, eid in pairs])
     samples: dict[int, list[Sample]] = {}
     for place, eid in pairs:
-        samples.setdefault(place, []).append(quoted[eid])
+        if eid in quoted:
+            samples.setdefault(place, []).append(quoted[eid])
     return marker_data(PlaceSummary(p.id, p.name, p.kind, p.country, p.lat, p.lon, p.events, p.articles,
                                     tuple(samples.get(p.id, ())), p.sources)
                        for p in shown)
@@ -160,8 +161,8 @@ _SENTENCES_LOCK = threading.Lock()
 
 
 def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sample]:
-    """The :class:`~dashboard.page.markers.Sample` of each event in ``ids``, kept per store and generation (event ids
-    are only reused after a write, which makes a new generation)."""
+    """The :class:`~dashboard.page.markers.Sample` of each event in ``ids`` still stored, kept per store and
+    generation (event ids are only reused after a write, which makes a new generation)."""
     with _SENTENCES_LOCK:
         for key in [k for k in _SENTENCES if k[0] == path and k[1] != generation]:
             del _SENTENCES[key]
@@ -174,7 +175,8 @@ def _popup_sentences(path: str, generation: int, ids: list[int]) -> dict[int, Sa
              for eid, e in rows.items()}
     with _SENTENCES_LOCK:
         known.update(found)
-        return {i: known[i] for i in ids}
+        # (an event chosen a moment ago may be gone: ``atlas ingest`` re-derived its sentence since)
+        return {i: known[i] for i in ids if i in known}
 
 
 @answers(64)
