@@ -228,7 +228,7 @@ class LinkIndex:
         report unread."""
         rule, last = self.rule, date_last or date
         found: dict[int, list[int]] = {}
-        reports, parent, find = self.reports, self.parent, self.find
+        reports, find = self.reports, self.find
         most, budget = rule.max_candidates, rule.max_scan  # reports read at most, as the store's query did
         own_from = self.own_from if self.linking == article else -1  # the article's reports: from this id on
         deaths = fatalities is not None
@@ -263,9 +263,7 @@ class LinkIndex:
                     if not kept:
                         continue
                     n = len(kept)
-                root = parent.get(cluster, cluster)  # (merged clusters point at their root once found)
-                if root in parent:
-                    root = find(root)
+                root = find(cluster)
                 got = found.get(root)
                 if got is None:
                     found[root] = list(kept)

@@ -61,15 +61,16 @@ def words(text: str, stem: int = RULE.stem) -> frozenset[str]:
 
 
 def numbers(ws: Iterable[str]) -> frozenset[str]:
-    if isinstance(ws, frozenset):
-        return _numbers(ws)
+    """The words that are numbers (a sentence's word set is hashable: a stored report's are looked at again
+    and again, so theirs are kept)."""
+    return _numbers(ws) if isinstance(ws, frozenset) else _digit_words(ws)
+
+
+def _digit_words(ws: Iterable[str]) -> frozenset[str]:
     return frozenset(w for w in ws if w[:1].isdigit())
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _numbers(ws: frozenset[str]) -> frozenset[str]:
-    """:func:`numbers` of a sentence's words (a stored report's are looked at again and again)."""
-    return frozenset(w for w in ws if w[:1].isdigit())
+_numbers = functools.lru_cache(maxsize=1 << 16)(_digit_words)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
