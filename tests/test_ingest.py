@@ -2,6 +2,7 @@
 (Ctrl-C, SIGTERM) that says what it did, leaves whole articles only and is completed by a re-run."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -67,8 +68,12 @@ def test_an_interrupt_reports_what_was_done_and_a_rerun_completes(store, gazette
         if done == 5:
             raise KeyboardInterrupt
 
+    frozen = []
     with pytest.raises(IngestInterrupted) as caught:
-        ingest_paths([collection], store, gazetteer, progress=stop_after_five)
+        ingest_paths([collection], store, gazetteer,
+                     progress=lambda *a: (frozen.append(gc.get_freeze_count()), stop_after_five(*a)))
+    # while the loop runs, what was made before it is out of the collector's scans; after it, back in
+    assert min(frozen) > 0 and gc.get_freeze_count() == 0
     report = caught.value.report
     assert isinstance(caught.value, KeyboardInterrupt)
     assert report.interrupted and report.total == len(files) and report.added == 5
@@ -76,7 +81,7 @@ def test_an_interrupt_reports_what_was_done_and_a_rerun_completes(store, gazette
     assert store.counts()["articles"] == 5
 
     again = ingest_paths([collection], store, gazetteer)
-    assert not again.interrupted
+    assert not again.interrupted and gc.get_freeze_count() == 0
     assert (again.added, again.duplicates, again.failed) == (len(files) - 5, 5, 0)
     assert {r.path for r in again.results if r.status == DUPLICATE} == {r.path for r in report.results}
     assert store.counts()["articles"] == len(files)
