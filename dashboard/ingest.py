@@ -325,11 +325,10 @@ def ingest(sources: Iterable[Source], store: Any, gazetteer: Any, *, report: Ing
     return report
 
 
-
 @contextmanager
 def _old_objects_frozen() -> Iterator[None]:
-    """The objects made before the loop (the gazetteer, the store's link index) left out of the garbage
-    collector's scans while it runs: they live as long as the loop, and at thousands of articles scanning
+    """The objects made before the loop (the gazetteer's, the modules', the store's) left out of the
+    garbage collector's scans while it runs: they outlive the loop, and at thousands of articles scanning
     them again was a fifth of the writer's time (bench/writer_replay.py: 8.2-8.5 -> 6.2-7.3 ms an
     article). Unfrozen afterwards, so a long-lived process (the page) keeps collecting them."""
     gc.freeze()

@@ -64,14 +64,15 @@ def test_the_corpus_is_deterministic_and_every_article_differs(tmp_path, gazette
 def test_an_interrupt_reports_what_was_done_and_a_rerun_completes(store, gazetteer, collection):
     files = sorted(collection.glob("*/*.txt"))
 
+    frozen = []  # gc's freeze count at each article
+
     def stop_after_five(done: int, total: int, result) -> None:
+        frozen.append(gc.get_freeze_count())
         if done == 5:
             raise KeyboardInterrupt
 
-    frozen = []
     with pytest.raises(IngestInterrupted) as caught:
-        ingest_paths([collection], store, gazetteer,
-                     progress=lambda *a: (frozen.append(gc.get_freeze_count()), stop_after_five(*a)))
+        ingest_paths([collection], store, gazetteer, progress=stop_after_five)
     # while the loop runs, what was made before it is out of the collector's scans; after it, back in
     assert min(frozen) > 0 and gc.get_freeze_count() == 0
     report = caught.value.report
