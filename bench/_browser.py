@@ -2,8 +2,8 @@
 markers, timing a marker click and a filter change, and the memory of the server and the page.
 
 Used by ``bench/app_speed.py`` and ``bench/scale.py``; the app is started with
-``tests/browser/appserver.py`` (``start_app``), as the browser tests do. Run from the repository
-root, as modules (``python -m bench.app_speed``), so ``tests.browser.appserver`` is importable.
+``tests/browser/appserver.py`` (``start_app``, as the browser tests do, or ``serve_app``: ``atlas serve``).
+Run from the repository root, as modules (``python -m bench.app_speed``), so ``tests.browser.appserver`` is importable.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from tests.browser.appserver import (
     MARKER_IDS_OF,
     AppServer,
     chromium_path,
+    serve_app,
     start_app,
 )
 
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["IDLE", "MAP_FRAME", "MARKER_IDS", "AppServer", "Page", "chromium", "click_to_panel",
            "click_to_panel_and_page", "cpu_profile",
            "filter_change",
-           "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "start_app",
+           "load_average", "median", "open_page", "page_memory_mb", "process_memory_mb", "serve_app", "start_app",
            "wait_for_markers"]
 
 _SAME_IDS = (f"(want) => {{ const got = ({MARKER_IDS})(); return got.length === want.length "

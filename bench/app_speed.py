@@ -1,4 +1,5 @@
-"""How fast the page is, measured in Debian's Chromium against ``streamlit run dashboard/app.py``.
+"""How fast the page is, measured in Debian's Chromium against ``atlas serve`` (what ``make run`` starts;
+``--start streamlit``: a bare ``streamlit run dashboard/app.py``, with no warm-up run).
 
 Two stores: a new one (the app ingests seeds/ on first load) and one of synthetic events (default
 10,000; real gazetteer places, dates over five years, a tenth undated). For each:
@@ -18,7 +19,7 @@ Goals: map within 3 s of start and click to panel within 1 s on the seeds; click
 and filter change within 2 s at 10,000 events. Prints a table, writes bench/out/app_speed.json and a
 screenshot per store.
 
-    .venv/bin/python -m bench.app_speed [--events 10000] [--repeat 5] [--only seeds|synthetic]
+    .venv/bin/python -m bench.app_speed [--events 10000] [--repeat 5] [--only seeds|synthetic] [--start serve|streamlit]
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from bench._browser import (
     load_average,
     median,
     open_page,
+    serve_app,
     set_start_date,
     start_app,
     wait_for_markers,
@@ -129,14 +131,16 @@ def seed_places(home: Path) -> set[int]:
         return {p.id for p in store.place_counts()}
 
 
-def measure(home: Path, label: str, repeat: int, browser, want: set[int] | None = None) -> dict:
+def measure(home: Path, label: str, repeat: int, browser, want: set[int] | None = None, start=serve_app) -> dict:
     """``want``: the place ids of the first view's markers (default: those of the store at ``home``; a new
-    store's, which the page fills itself, from :func:`seed_places`)."""
+    store's, which the page fills itself, from :func:`seed_places`). ``start``: how the server is started
+    (:func:`serve_app` or :func:`start_app`)."""
     if want is None:
         with Store(home / "atlas.sqlite") as store:
             want = {p.id for p in store.place_counts()}
-    server = start_app(home)
-    result: dict = {"store": label, "healthy_after": round(server.healthy_after, 2), "load_before": load_average()}
+    server = start(home)
+    result: dict = {"store": label, "start": "atlas serve" if start is serve_app else "streamlit run",
+                     "healthy_after": round(server.healthy_after, 2), "load_before": load_average()}
     try:
         visit = open_page(browser, server.url)
         # (the first page's run is over once its map is drawn; the run that adds the table may be going on)
@@ -223,20 +227,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000, help="synthetic events (default 10,000)")
     parser.add_argument("--repeat", type=int, default=5, help="clicks and filter changes to time (median)")
     parser.add_argument("--only", choices=["seeds", "synthetic"], help="measure one store only")
+    parser.add_argument("--start", choices=["serve", "streamlit"], default="serve",
+                        help="atlas serve (default: what make run starts) or a bare streamlit run")
     args = parser.parse_args(argv)
     from gazetteer.build import ensure_index
 
     ensure_index()
     results = []
+    start = serve_app if args.start == "serve" else start_app
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, chromium() as browser:
         if args.only != "synthetic":
             results.append(measure(Path(tmp) / "seeds", "seeds", args.repeat, browser,
-                                   want=seed_places(Path(tmp) / "seeds-reference")))
+                                   want=seed_places(Path(tmp) / "seeds-reference"), start=start))
         if args.only != "seeds":
             t0 = time.perf_counter()
             synthetic_store(Path(tmp) / "synthetic", args.events)
             built = time.perf_counter() - t0
-            results.append(measure(Path(tmp) / "synthetic", "synthetic", args.repeat, browser) | {
+            results.append(measure(Path(tmp) / "synthetic", "synthetic", args.repeat, browser, start=start) | {
                 "store_built_in": round(built, 1)})
     print(f"{'store':<10} {'articles':>8} {'events':>7} {'places':>6} {'start→map':>10} {'→page':>7} "
           f"{'click→panel':>12} {'filter':>8}")
@@ -244,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r['store']:<10} {r['articles']:>8} {r['events']:>7} {r['places']:>6} "
               f"{r['start_to_map']:>9.2f}s {r['start_to_page']:>6.2f}s "
-              f"{r['click_to_panel']:>11.3f}s {r['filter_change']:>7.3f}s  load {r['load_before']}")
+              f"{r['click_to_panel']:>11.3f}s {r['filter_change']:>7.3f}s  load {r['load_before']}  ({r['start']})")
         for key, goal in GOALS[r["store"]].items():
             met = r[key] <= goal
             ok &= met

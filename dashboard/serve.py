@@ -12,7 +12,11 @@ folder, so another folder's ``.streamlit/config.toml`` changes nothing either:
   provider, :mod:`dashboard.logins`);
 * headless, no usage statistics, XSRF protection and CORS on, static serving (Leaflet and the
   basemap come from ``dashboard/static/``), uploads up to 5 MB (the reader's limit), no file watcher, tracebacks in the
-  terminal only, no CSV button on tables: :data:`OPTIONS`, the same as ``.streamlit/config.toml``.
+  terminal only, no CSV button on tables: :data:`OPTIONS`, the same as ``.streamlit/config.toml``;
+* on a loopback address, Streamlit's script health check on, and :mod:`dashboard.warmup` started beside
+  the server: it has the page run once as soon as the server answers, while the first visitor's browser
+  loads, so the imports, the sample articles of a new store and the page's caches are ready for them
+  (the check runs the page for whoever asks: not offered to other machines).
 
 Nothing here imports Streamlit: the process becomes ``python -m streamlit run`` (``os.execve``), so
 Ctrl-C and SIGTERM reach Streamlit itself.
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -100,6 +105,8 @@ def streamlit_options(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT) 
     options = {"server.address": address.strip("[]"), "server.port": str(port), **OPTIONS}
     if address not in WILDCARDS:
         options["browser.serverAddress"] = address.strip("[]")  # the URL Streamlit prints
+    if is_loopback(address):
+        options["server.scriptHealthCheckEnabled"] = "true"  # what dashboard.warmup asks for
     return options
 
 
@@ -124,6 +131,13 @@ def _exec(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> None:
     """Become ``command`` (never returns)."""
     os.chdir(cwd)
     os.execve(command[0], list(command), dict(env))
+
+
+def warm_up(base_url: str, env: Mapping[str, str], cwd: Path) -> None:
+    """Start :mod:`dashboard.warmup` on ``base_url`` in the background (it outlives this process's exec
+    into Streamlit, and ends by itself)."""
+    subprocess.Popen([sys.executable, "-m", "dashboard.warmup", base_url], cwd=cwd, env=dict(env),
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 Runner = Callable[[Sequence[str], Mapping[str, str], Path], None]
@@ -159,5 +173,17 @@ def serve(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT, *, users: st
     reach = "this machine only" if is_loopback(address) else f"listening on {where}"
     err.write(f"atlas serve: {url(address, port)} ({reach}; {how}; Ctrl-C stops it)\n")
     err.flush()
+    if is_loopback(address):
+        warm_up(url(address, port), env, ROOT)
     (run or _exec)(streamlit_command(address, port), env, ROOT)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``atlas serve [--port N] [--address A] [--users FILE]`` (:mod:`dashboard.entry` calls it; the same
+    options as ``dashboard/cli.py``'s ``serve``, from :func:`add_arguments`)."""
+    parser = argparse.ArgumentParser(prog="atlas serve", description="Serve the map page with Streamlit's options "
+                                     "set by dashboard/serve.py (the same from any folder).")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return serve(args.address, args.port, users=args.users)

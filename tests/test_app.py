@@ -381,8 +381,9 @@ def test_atlas_serve_gives_streamlit_every_option_of_the_config_file():
 def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path, monkeypatch, capsys):
     from dashboard import cli, serve
 
-    started = []
+    started, warmed = [], []
     monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append((command, env, cwd)))
+    monkeypatch.setattr(serve, "warm_up", lambda url, env, cwd: warmed.append((url, env["ATLAS_HOME"], cwd)))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ATLAS_HOME", "relative/home")
     assert cli.main(["serve", "--port", "8601"]) == 0
@@ -391,6 +392,9 @@ def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path
     assert env["ATLAS_HOME"] == str(tmp_path / "relative" / "home")  # the folder it was started in
     assert "--server.address=127.0.0.1" in command and "--server.port=8601" in command
     assert "http://127.0.0.1:8601/" in capsys.readouterr().err
+    # the page runs once as soon as the server answers, on the same store (dashboard.warmup)
+    assert warmed == [("http://127.0.0.1:8601/", env["ATLAS_HOME"], cwd)]
+    assert "--server.scriptHealthCheckEnabled=true" in command
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::", "", "192.168.1.20", "example.com"])
@@ -399,8 +403,9 @@ def test_atlas_serve_beyond_loopback_needs_logins(address, monkeypatch, capsys, 
     from dashboard import cli, serve
     from dashboard.users import add_user
 
-    started = []
+    started, warmed = [], []
     monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append((command, env)))
+    monkeypatch.setattr(serve, "warm_up", lambda url, env, cwd: warmed.append(url))
     monkeypatch.delenv("ATLAS_USERS", raising=False)
     assert cli.main(["serve", "--address", address]) == 2
     err = capsys.readouterr().err
@@ -409,6 +414,8 @@ def test_atlas_serve_beyond_loopback_needs_logins(address, monkeypatch, capsys, 
     assert cli.main(["serve", "--address", address, "--users", str(tmp_path / "users.toml")]) == 0
     ((command, env),) = started
     assert f"--server.address={address}" in command and env["ATLAS_USERS"] == str(tmp_path / "users.toml")
+    # the script health check runs the page for whoever asks: never offered beyond this machine
+    assert not warmed and not any("scriptHealthCheck" in flag for flag in command)
     assert f"logins from {tmp_path / 'users.toml'}" in capsys.readouterr().err
 
 
@@ -416,9 +423,63 @@ def test_atlas_serve_beyond_loopback_needs_logins(address, monkeypatch, capsys, 
 def test_atlas_serve_on_loopback_needs_no_flag(address, monkeypatch):
     from dashboard import cli, serve
 
-    started = []
+    started, warmed = [], []
     monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append(command))
-    assert cli.main(["serve", "--address", address]) == 0 and started
+    monkeypatch.setattr(serve, "warm_up", lambda url, env, cwd: warmed.append(url))
+    assert cli.main(["serve", "--address", address]) == 0 and started and len(warmed) == 1
+
+
+def test_atlas_serve_starts_without_importing_the_pipeline():
+    """The console script (dashboard.entry) hands ``atlas serve`` to dashboard.serve: no gazetteer, store or
+    reader is imported before Streamlit starts (half a second of the page's start); every other command is
+    dashboard.cli's."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dashboard import entry, serve; started = []; "
+            "serve._exec = lambda command, env, cwd: started.append(command); serve.warm_up = lambda *a: None; "
+            "assert entry.main(['serve', '--port', '8655']) == 0 and started; "
+            "print(sorted(m for m in ('gazetteer', 'dashboard.cli', 'dashboard.store', 'dashboard.reader', "
+            "'streamlit') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+    assert "atlas serve: http://127.0.0.1:8655/" in run.stderr
+    from dashboard import entry
+
+    assert entry.main(["gazetteer", "info"]) == 0  # the others: dashboard.cli
+
+
+def test_warm_up_waits_for_the_server_then_has_it_run_the_page_once():
+    """dashboard.warmup: health first (polled until it answers), then one script health check; a server that
+    never answers ends it quietly."""
+    import http.server
+    import threading
+
+    from dashboard import warmup
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            healthy = self.path != "/_stcore/health" or asked.count("/_stcore/health") > 2  # "starting" twice
+            self.send_response(200 if healthy else 503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert warmup.warm(f"http://127.0.0.1:{server.server_port}", wait=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == ["/_stcore/health"] * 3 + ["/_stcore/script-health-check"]
+    assert not warmup.warm(f"http://127.0.0.1:{server.server_port}/", wait=0.2)  # nobody there: gives up
+    assert warmup.main([]) == 2
 
 
 @pytest.mark.parametrize("port", ["0", "65536", "http", "-1"])

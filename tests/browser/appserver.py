@@ -79,6 +79,15 @@ def start_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None)
     return start_server(cmd, port, home, (log_dir or home) / f"streamlit-{port}.log", env=env, timeout=timeout)
 
 
+def serve_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None) -> AppServer:
+    """``atlas serve`` (what ``make run`` starts: Streamlit with the page's options, and the warm-up that runs
+    the page once as soon as the server answers) on a free port; returns once ``/_stcore/health`` answers."""
+    port = free_port()
+    env = {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    return start_server([*atlas_command(), "serve", "--port", str(port)], port, home,
+                        (log_dir or home) / f"serve-{port}.log", env=env, timeout=timeout)
+
+
 def atlas_command() -> list[str]:
     """The ``atlas`` command of this environment (its script, else ``python -m dashboard.cli``)."""
     script = Path(sys.executable).parent / "atlas"
