@@ -1,5 +1,5 @@
 # News Atlas: one command to run the app on the bundled seeds, one to run every test.
-#   make run    set up .venv, build the gazetteer index, serve the map of the seeds at http://127.0.0.1:8501
+#   make run    set up .venv, build the gazetteer index, store the seeds once, serve their map at http://127.0.0.1:8501
 #   make test   set up .venv and Chromium, then ruff and the whole pytest suite (what .ci/run calls)
 PYTHON ?= python3
 VENV   := .venv
@@ -30,6 +30,7 @@ parse: setup
 # atlas serve sets Streamlit's options itself (127.0.0.1 only, no usage statistics, XSRF on): the same from any folder.
 run: setup
 	$(BIN)/atlas gazetteer build
+	$(BIN)/atlas seeds -q
 	$(BIN)/atlas serve
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).

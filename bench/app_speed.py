@@ -230,9 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", choices=["serve", "streamlit"], default="serve",
                         help="atlas serve (default: what make run starts) or a bare streamlit run")
     args = parser.parse_args(argv)
+    from dashboard.seeds import prepare
     from gazetteer.build import ensure_index
 
     ensure_index()
+    prepare()  # as make run does (atlas seeds): a new store starts as a copy of the stored seeds
     results = []
     start = serve_app if args.start == "serve" else start_app
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, chromium() as browser:

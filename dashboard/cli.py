@@ -21,7 +21,7 @@ from gazetteer import Gazetteer, GazetteerError
 from gazetteer.build import add_import, ensure_index, index_path
 from gazetteer.geoparse import geoparse
 
-from . import users
+from . import seeds, serve, users
 from .errors import AtlasError
 from .events import LITERAL, Event, EventDate, Reading, read_events
 from .export import export_failure, open_atomically, silence_stdout, write_rows
@@ -368,9 +368,7 @@ def cmd_store_check(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the map page with Streamlit's options set by dashboard/serve.py (the same from any folder)."""
-    from .serve import serve
-
-    return serve(args.address, args.port, users=args.users)
+    return serve.serve(args.address, args.port, users=args.users)
 
 
 # -- the parser ------------------------------------------------------------------------------------------
@@ -407,9 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced whole) instead of stdout")
     add_filter_arguments(p)
 
-    from .serve import add_arguments as add_serve_arguments
-
-    add_serve_arguments(_command(sub, "serve", cmd_serve, "serve the map page (127.0.0.1:8501; beyond: logins)"))
+    seeds.add_command(sub, _command)
+    serve.add_arguments(_command(sub, "serve", cmd_serve, "serve the map page (127.0.0.1:8501; beyond: logins)"))
     users.add_command(sub, _command)
 
     g = sub.add_parser("gazetteer", help="build, extend or query the local gazetteer index")

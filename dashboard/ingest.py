@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 import gazetteer as gz
 
+from . import seeds as seed_files
 from .errors import ArticleError, AtlasError, StoreError
 from .ingest_report import ADDED, DUPLICATE, FAILED, REPARSED, FileResult, IngestReport
 from .parse_pool import Parsed, default_workers, parse_article
@@ -39,7 +40,6 @@ from .reader import Article, article_from_bytes, article_from_text, read_article
 from .terminal import path_text
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 UPLOAD_TYPES = ("txt", "html", "htm", "md")  # what the page's file picker offers
 MAX_NAME = 200  # characters of a file name kept for display
 PASTED = "pasted text"
@@ -403,7 +403,8 @@ def ingest_text(store: Any, gazetteer: Any, text: str, name: str = PASTED) -> Fi
 
 
 def ingest_seeds(store: Any, gazetteer: Any, seeds: Path | None = None) -> IngestReport:
-    """The sample articles (default :data:`SEEDS_DIR`), for a new user's first look (the app does this
+    """The sample articles (default :data:`dashboard.seeds.SEEDS_DIR`), for a new user's first look (the app does
+    this
     when the store is empty)."""
-    seeds = SEEDS_DIR if seeds is None else seeds
+    seeds = seed_files.SEEDS_DIR if seeds is None else seeds
     return ingest_paths([seeds], store, gazetteer, relative_to=seeds.parent) if seeds.is_dir() else IngestReport()

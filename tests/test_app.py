@@ -126,9 +126,9 @@ def test_the_add_articles_box_makes_its_widgets_only_while_open(app):
 
 
 def test_an_empty_store_without_seeds_says_how_to_add_articles(tmp_path, monkeypatch):
-    import dashboard.ingest
+    import dashboard.seeds
 
-    monkeypatch.setattr(dashboard.ingest, "SEEDS_DIR", tmp_path / "no-seeds")
+    monkeypatch.setattr(dashboard.seeds, "SEEDS_DIR", tmp_path / "no-seeds")
     monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "empty"))
     at = run(AppTest.from_file(APP, default_timeout=60))
     assert any("atlas ingest" in i.value for i in at.info)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import dashboard.events.stories as stories
-from dashboard.ingest import ADDED, FAILED, SEEDS_DIR, ingest_article, ingest_paths
+from dashboard.ingest import ADDED, FAILED, ingest_article, ingest_paths
 from dashboard.reader import read_article
+from dashboard.seeds import SEEDS_DIR
 from dashboard.store import Store
 from dashboard.store.check import check_store
 

@@ -218,7 +218,12 @@ def load_corrections(path: str, generation: int, limit: int) -> tuple[list[Any],
 
 def seed_if_empty(path: str) -> list[str]:
     """Open the store (raises :class:`dashboard.errors.AtlasError` when it cannot be), ingesting
-    ``seeds/`` when it is empty; the lines of the sample articles that could not be added."""
+    ``seeds/`` when it is empty; the lines of the sample articles that could not be added. A store file
+    that does not exist yet starts as a copy of the prepared seeds (:func:`dashboard.seeds.place_seeds`),
+    when ``make run`` (``atlas seeds``) made them for this version."""
+    from dashboard.seeds import place_seeds
+
+    place_seeds(path)
     store = open_store(path)
     report = seed_store(path) if store.is_empty() else None
     if report is None or not report.failed:
