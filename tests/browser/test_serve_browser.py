@@ -68,3 +68,25 @@ def test_atlas_serve_refuses_every_interface_without_logins(tmp_path):
     done = subprocess.run([*atlas_command(), "serve", "--address", "0.0.0.0", "--port", str(free_port())],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--users FILE" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_atlas_serve_runs_the_page_once_before_anyone_visits(served):
+    """The warm-up (dashboard/warmup.py): with no browser at all, the server runs the page once as soon as it
+    answers, so a new store already holds the seeds when the first visitor arrives."""
+    import sqlite3
+    import time
+
+    _url, _port, folder, log = served
+    store = folder / "home" / "atlas.sqlite"
+    deadline, articles = time.monotonic() + 90, 0
+    while time.monotonic() < deadline and articles < 5:
+        time.sleep(0.2)
+        if store.is_file():
+            db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5)
+            try:
+                articles = db.execute("SELECT count(*) FROM article").fetchone()[0]
+            except sqlite3.OperationalError:  # (the tables are being made)
+                articles = 0
+            finally:
+                db.close()
+    assert articles == 5, log.read_text(errors="replace")
