@@ -403,8 +403,7 @@ def ingest_text(store: Any, gazetteer: Any, text: str, name: str = PASTED) -> Fi
 
 
 def ingest_seeds(store: Any, gazetteer: Any, seeds: Path | None = None) -> IngestReport:
-    """The sample articles (default :data:`dashboard.seeds.SEEDS_DIR`), for a new user's first look (the app does
-    this
-    when the store is empty)."""
+    """The sample articles (default :data:`dashboard.seeds.SEEDS_DIR`), for a new user's first look (the app
+    does this when the store is empty and no stored copy of them is there: :mod:`dashboard.seeds`)."""
     seeds = seed_files.SEEDS_DIR if seeds is None else seeds
     return ingest_paths([seeds], store, gazetteer, relative_to=seeds.parent) if seeds.is_dir() else IngestReport()

@@ -100,7 +100,7 @@ def place_seeds(store_file: str | os.PathLike[str]) -> bool:
     try:
         shutil.copyfile(source, tmp)
         os.link(tmp, store_file)  # only if there is still no store file: one made meanwhile stays as it is
-    except FileExistsError:
+    except OSError:  # made meanwhile, or a folder that takes no hard link or no copy: the page ingests them
         return False
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -73,3 +73,15 @@ def test_atlas_seeds_prepares_them(cache, capsys):
     (made,) = cache.glob(f"{seeds.PREFIX}*.sqlite")
     assert str(made) in capsys.readouterr().err
     assert cli.main(["seeds", "-q", "--force"]) == 0 and capsys.readouterr().err == ""
+
+
+def test_a_folder_that_takes_no_copy_leaves_the_seeding_to_the_page(cache, tmp_path, monkeypatch):
+    seeds.prepare()
+
+    def no_links(*args):
+        raise PermissionError("no hard links here")
+
+    monkeypatch.setattr(seeds.os, "link", no_links)
+    store = tmp_path / "home" / "atlas.sqlite"
+    assert not seeds.place_seeds(store)
+    assert not store.exists() and list(store.parent.iterdir()) == []  # no half-made file left behind
