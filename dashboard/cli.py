@@ -366,11 +366,6 @@ def cmd_store_check(args: argparse.Namespace) -> int:
     return 0 if found.ok else 1
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the map page with Streamlit's options set by dashboard/serve.py (the same from any folder)."""
-    return serve.serve(args.address, args.port, users=args.users)
-
-
 # -- the parser ------------------------------------------------------------------------------------------
 def _command(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], help: str,
              **kwargs: Any) -> argparse.ArgumentParser:
@@ -406,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_arguments(p)
 
     seeds.add_command(sub, _command)
-    serve.add_arguments(_command(sub, "serve", cmd_serve, "serve the map page (127.0.0.1:8501; beyond: logins)"))
+    serve.add_arguments(_command(sub, "serve", serve.cmd_serve, "serve the map page (127.0.0.1:8501; beyond: logins)"))
     users.add_command(sub, _command)
 
     g = sub.add_parser("gazetteer", help="build, extend or query the local gazetteer index")

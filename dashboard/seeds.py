@@ -48,10 +48,10 @@ def fingerprint() -> str | None:
     return h.hexdigest()
 
 
-def prepared_path(print_: str) -> Path:
+def prepared_path(version: str) -> Path:
     from gazetteer.build import cache_dir
 
-    return cache_dir() / f"{PREFIX}{print_}.sqlite"
+    return cache_dir() / f"{PREFIX}{version}.sqlite"
 
 
 def prepare(*, force: bool = False) -> Path:
@@ -63,10 +63,10 @@ def prepare(*, force: bool = False) -> Path:
     from .ingest import ingest_seeds
     from .store import Store
 
-    print_ = fingerprint()
-    if print_ is None:
+    version = fingerprint()
+    if version is None:
         raise AtlasError("the gazetteer index is not built: run `atlas gazetteer build` first")
-    target = prepared_path(print_)
+    target = prepared_path(version)
     if target.is_file() and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +90,8 @@ def place_seeds(store_file: str | os.PathLike[str]) -> bool:
     store_file = Path(store_file)
     if store_file.exists() or not SEEDS_DIR.is_dir():
         return False
-    print_ = fingerprint()
-    source = prepared_path(print_) if print_ else None
+    version = fingerprint()
+    source = prepared_path(version) if version else None
     if source is None or not source.is_file():
         return False
     store_file.parent.mkdir(parents=True, exist_ok=True)

@@ -179,11 +179,14 @@ def serve(address: str = DEFAULT_ADDRESS, port: int = DEFAULT_PORT, *, users: st
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``atlas serve [--port N] [--address A] [--users FILE]`` (:mod:`dashboard.entry` calls it; the same
-    options as ``dashboard/cli.py``'s ``serve``, from :func:`add_arguments`)."""
-    parser = argparse.ArgumentParser(prog="atlas serve", description="Serve the map page with Streamlit's options "
-                                     "set by dashboard/serve.py (the same from any folder).")
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the map page with Streamlit's options set by dashboard/serve.py (the same from any folder)."""
     return serve(args.address, args.port, users=args.users)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``atlas serve [--port N] [--address A] [--users FILE]``, parsed here (:mod:`dashboard.entry` calls it;
+    dashboard/cli.py builds the same command from :func:`add_arguments` and :func:`cmd_serve`)."""
+    parser = argparse.ArgumentParser(prog="atlas serve", description=cmd_serve.__doc__)
+    add_arguments(parser)
+    return cmd_serve(parser.parse_args(argv))

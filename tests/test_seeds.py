@@ -14,7 +14,7 @@ from dashboard.store import Store
 def cache(tmp_path, monkeypatch):
     """Prepared seeds go to a folder of the test's own (the index stays the shared one)."""
     folder = tmp_path / "cache"
-    monkeypatch.setattr(seeds, "prepared_path", lambda print_: folder / f"{seeds.PREFIX}{print_}.sqlite")
+    monkeypatch.setattr(seeds, "prepared_path", lambda version: folder / f"{seeds.PREFIX}{version}.sqlite")
     return folder
 
 

@@ -75,17 +75,20 @@ def start_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None)
     # Everything else (address, headless, static serving, no usage statistics) comes from
     # .streamlit/config.toml, which Streamlit reads from the folder it starts in: the root.
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
-    env = {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    return start_server(cmd, port, home, (log_dir or home) / f"streamlit-{port}.log", env=env, timeout=timeout)
+    return start_server(cmd, port, home, (log_dir or home) / f"streamlit-{port}.log", env=_server_env(home),
+                        timeout=timeout)
+
+
+def _server_env(home: Path) -> dict[str, str]:
+    return {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
 
 
 def serve_app(home: Path, *, timeout: float = 90.0, log_dir: Path | None = None) -> AppServer:
     """``atlas serve`` (what ``make run`` starts: Streamlit with the page's options, and the warm-up that runs
     the page once as soon as the server answers) on a free port; returns once ``/_stcore/health`` answers."""
     port = free_port()
-    env = {**os.environ, "ATLAS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     return start_server([*atlas_command(), "serve", "--port", str(port)], port, home,
-                        (log_dir or home) / f"serve-{port}.log", env=env, timeout=timeout)
+                        (log_dir or home) / f"serve-{port}.log", env=_server_env(home), timeout=timeout)
 
 
 def atlas_command() -> list[str]:
