@@ -263,6 +263,33 @@ def test_too_large_file(tmp_path: Path) -> None:
     assert e.value.reason == "too-large"
 
 
+def test_a_file_longer_than_its_stated_size_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader reads as many bytes as the file's size says, and one more to see that it grew since (a file
+    still being written, or one whose size the file system gives as 0): then it reads on, to the limit."""
+    import dashboard.reader.article as reader
+
+    text = "Clashes near Vardenis on Sunday.\n\nShelling was reported near Sotk and Kut on the border.\n"
+    path = tmp_path / "growing.txt"
+    path.write_text(text, encoding="utf-8")
+    real_fstat = os.fstat
+
+    def stated_as(size: int):
+        def fstat(fd: int) -> os.stat_result:
+            st = list(real_fstat(fd))
+            st[6] = size  # st_size
+            return os.stat_result(st)
+        return fstat
+
+    for size in (0, 5):
+        monkeypatch.setattr(reader.os, "fstat", stated_as(size))
+        assert read_article(path).text == text
+    path.write_bytes(b"Armenia. " * 20)
+    monkeypatch.setattr(reader.os, "fstat", stated_as(5))
+    with pytest.raises(ArticleError) as e:
+        read_article(path, max_bytes=100)
+    assert e.value.reason == "too-large"
+
+
 RUSSIAN = ("Армения просит Россию о военной помощи\n\n14 сентября 2022\n\n"
            "Премьер-министр Никол Пашинян заявил в парламенте, что азербайджанские войска заняли часть территории "
            "страны. Ереван и Баку обвиняют друг друга в обстрелах на границе.\n")

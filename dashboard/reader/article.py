@@ -85,8 +85,13 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = MAX_ARTICLE_B
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                      | getattr(os, "O_BINARY", 0))
         with open(fd, "rb") as fh:
-            _regular_file(os.fstat(fh.fileno()), source)
-            data = fh.read(max_bytes + 1)
+            st = os.fstat(fh.fileno())
+            _regular_file(st, source)
+            # as many bytes as the file has and one more, to see that it grew meanwhile (then on to the
+            # limit): a buffer of the limit's size for every small file cost more than reading it
+            data = fh.read(min(st.st_size, max_bytes) + 1)
+            if len(data) > st.st_size and len(data) <= max_bytes:
+                data += fh.read(max_bytes + 1 - len(data))
             if len(data) > max_bytes:
                 size = max(os.fstat(fh.fileno()).st_size, len(data))
                 raise ArticleError(_too_large_message(source, size, max_bytes, exact=size > max_bytes + 1),
