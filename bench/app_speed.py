@@ -49,6 +49,7 @@ from bench._browser import (
     wait_for_markers,
 )
 from bench.corpus import gazetteer_places
+from bench.machine import describe
 from dashboard.basemap import OUT as BASEMAP_DIR
 from dashboard.basemap import manifest as basemap_manifest
 from dashboard.events import extract_events
@@ -236,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_index()
     prepare()  # as make run does (atlas seeds): a new store starts as a copy of the stored seeds
+    machine = describe()
     results = []
     start = serve_app if args.start == "serve" else start_app
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, chromium() as browser:
@@ -248,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             built = time.perf_counter() - t0
             results.append(measure(Path(tmp) / "synthetic", "synthetic", args.repeat, browser, start=start) | {
                 "store_built_in": round(built, 1)})
+    print(machine)
     print(f"{'store':<10} {'articles':>8} {'events':>7} {'places':>6} {'start→map':>10} {'→page':>7} "
           f"{'click→panel':>12} {'filter':>8}")
     ok = True
@@ -267,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    requests that tried to leave the machine: {r['blocked_requests']}")
     print_basemap(results)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "app_speed.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    stamped = [r | {"machine": machine} for r in results]
+    (OUT / "app_speed.json").write_text(json.dumps(stamped, indent=1), encoding="utf-8")
     print(f"details: {(OUT / 'app_speed.json').relative_to(ROOT)}")
     return 0 if ok else 1
 

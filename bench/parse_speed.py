@@ -139,6 +139,9 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the goal says
 
+    from bench.machine import describe
+
+    print(describe())
     if not args.no_build:
         print(f"index build (fresh, child process): {build_time():.1f} s   goal < 30 s")
 

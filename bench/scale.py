@@ -64,6 +64,7 @@ from bench._browser import (
     start_app,
     wait_for_markers,
 )
+from bench.machine import describe
 from dashboard.store import EventFilter, Store
 
 OUT = ROOT / "bench" / "out"
@@ -405,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_index()
     results: dict[str, Any] = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
-                               "cores": os.cpu_count(), "argv": sys.argv[1:]}
+                               "cores": os.cpu_count(), "argv": sys.argv[1:], "machine": describe()}
+    say(results["machine"])
     if not args.skip_ingest:
         results["corpus"] = make_corpus(args.corpus, args.articles, args.seed, args.regenerate)
         results["ingest"] = ingest(args.corpus, args.home)

@@ -44,9 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--parsed", type=Path)
     p.add_argument("--keep", action="store_true")
     args = p.parse_args(argv)
+    from bench.machine import describe
     from dashboard.store import Store
     from gazetteer import Gazetteer
 
+    print(describe())
     gazetteer = Gazetteer.open()
     items = parse_once(args.folder, args.parsed or OUT / f"parsed-{args.folder.name}.pickle", gazetteer)
     ingest.parsed_sources = lambda *_a, **_k: iter(items)  # the parse is done: the loop gets its results
