@@ -98,6 +98,7 @@ _SAINT = re.compile(r"(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sankt)\b")
 _NAME_GAPS = (" ", "'s ", "’s ", "' ", "’ ")  # "New York Times", "St. Paul's Hospital", "Magistrates’ Court"
 _EMBEDDED = {(True, True): "middle", (True, False): "end", (False, True): "start"}  # (name before, after)
 _SENTENCE_END = frozenset(".!?…\n\"“”‘'(«»:;•|*#>-–—")
+_LINK_BEFORE = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)\Z")  # a Markdown link ends here: "[Read more](https://...)"
 
 
 @dataclass(slots=True)
@@ -122,6 +123,7 @@ class Toponym:
     lowercase_elsewhere: bool = False  # the word also stands in lower case in the text ("peace")
     all_caps: bool = False
     zipf: float = 0.0  # how common the (one-word) name is as an English word
+    given_name: bool = False  # the (one-word) name is also a given name ("Lucy", "Konrad")
     person: bool = False  # the name is a person's in this text ("Christopher Steele", "Mr. Steele")
     organisation: bool = False  # part of an organisation's or building's name ("Tehran University")
     building: bool = False  # itself ends like a building's name ("White House")
@@ -215,10 +217,14 @@ def _words_before(text: str, floor: int, pos: int) -> list[str]:
 
 
 def _sentence_initial(text: str, start: int, floor: int) -> bool:
+    """Whether ``start`` opens a sentence (or a line): a sentence's end before it, or a Markdown link
+    ("... people. [Read more](https://...) Residents of Kapan fled": scraped text keeps its links)."""
     i = start - 1
     while i >= floor and text[i] in " \t\u00a0":
         i -= 1
-    return i < floor or text[i] in _SENTENCE_END
+    if i < floor or text[i] in _SENTENCE_END:
+        return True
+    return text[i] == ")" and _LINK_BEFORE.search(text, max(floor, i - 500), i + 1) is not None
 
 
 def _line_bounds(text: str, pos: int, breaks: Sequence[int] | None = None) -> tuple[int, int]:
@@ -299,7 +305,8 @@ def find_spans(text: str, gazetteer: Gazetteer, regions: Sequence[tuple[int, int
         taken_starts.insert(k, start)
         taken_ends.insert(k, end)
         chosen.append(Toponym(start, end, text[start:end], key, hits, n_words=j - i + 1,
-                           zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0, tokens=(r, i, j)))
+                           zipf=gazetteer.zipf.get(key, 0.0) if i == j else 0.0,
+                           given_name=i == j and key in gazetteer.given_names, tokens=(r, i, j)))
     chosen.sort(key=lambda s: s.start)
     _describe(text, chosen, per_region, gazetteer.zipf, frequent_given_names(), word)
     mark_people(text, chosen, per_region, gazetteer)

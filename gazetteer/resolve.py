@@ -48,6 +48,8 @@ PASSES = 2  # context passes: the anchors' (and plausible readings'), then what 
 PLAUSIBLE_GAP = 2.0  # an ambiguous name's readings this close to its best count as nearby points in pass 1
 PLAUSIBLE_CANDIDATES = 4  # ... at most this many of them
 ACCEPT = 4.0  # a span is a place when its best candidate scores at least this much
+ACCEPT_LOCATIVE = 2.5  # ... or this much, said after a preposition of place, and no common word or given name
+#                        ("clashes in Sotk", "from Kapan": a village the text gives no other context for)
 STRONG = 3.0  # the least a name inside a longer run of capitalised words needs ("Toronto police", "MoD of
 #                Armenia"); weaker ones there are parts of other names
 COMMON_WORD_FLOOR = 3.5  # a one-word name this common in English (Zipf) ...
@@ -254,7 +256,7 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
     mentions = []
     for name in names.values():
         best_place, best_score = name.scored[0]
-        if best_score < ACCEPT:
+        if best_score < (ACCEPT_LOCATIVE if _said_as_place(name) else ACCEPT):
             continue
         shares = _softmax([s for _, s in name.scored])
         runner_ups = tuple((p, sh) for (p, _), sh in zip(name.scored[1:4], shares[1:4], strict=False))
@@ -263,6 +265,12 @@ def resolve(spans: Sequence[Toponym]) -> list[Mention]:
                                     within=span.institution))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _said_as_place(name: _Name) -> bool:
+    """A mention of the name stands after a preposition of place ("clashes in Sotk"), and the name is no common
+    English word or given name ("in German", "to Lucy"): a place, though a small one."""
+    return any(s.locative and not s.embedded and s.zipf < COMMON_WORD_FLOOR and not s.given_name for s in name.spans)
 
 
 class _Context:
@@ -327,7 +335,7 @@ class _Context:
                 score += QUALIFIED
             if sibling_levels and _level(place) in sibling_levels:
                 score += SIBLING
-            if self.points and place.kind not in ("country", "continent", "region"):
+            if self.points and place.kind not in ("country", "continent", "region", "province"):
                 score += _near(place, self.points, self.point_lats, name.key, self.distances)
             out.append(score)
         return out

@@ -33,6 +33,18 @@ def test_name_alone_is_the_city(gazetteer, text, name, cc):
     assert _one(text, name, gazetteer)[1].startswith("P."), _places(text, gazetteer)
 
 
+@pytest.mark.parametrize("text, name, cc", [
+    # a city that is a first-level division of its own, inside the region of its name: the region's places
+    # are near the city as much as inside the region (the region's point is no nearer for them)
+    ("Russian troops shelled Bucha on 5 March 2022. A cafe in Kyiv was hit by a missile.", "Kyiv", "UA"),
+    ("Protesters gathered in Talgar and in Almaty on Monday.", "Almaty", "KZ"),
+    ("Shelling was reported near Barysaw, and later in Minsk.", "Minsk", "BY"),
+])
+def test_city_over_its_region_named_with_the_region_s_towns(gazetteer, text, name, cc):
+    assert _one(text, name, gazetteer)[0] == cc
+    assert _one(text, name, gazetteer)[1].startswith("P."), _places(text, gazetteer)
+
+
 @pytest.mark.parametrize("text, names", [
     ("Fighting in Donetsk oblast continued.", ["Donetsk"]),
     ("The army advanced in Idlib province.", ["Idlib"]),
@@ -294,3 +306,32 @@ def test_qualifier_finds_a_small_namesake(gazetteer):
 def test_territories_without_an_outline_or_a_capital_are_countries(gazetteer, text, cc):
     places = list(_places(text, gazetteer).values())
     assert places and places[0][0] == cc and places[0][1].startswith("A.PCL"), places
+
+
+# --- a small place the text gives no other context for ----------------------------------------------
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Clashes in Sotk on 3 May 2023 killed two soldiers.", "Sotk", "AM"),
+    ("Fighting was reported near Artanish.", "Artanish", "AM"),
+    ("Troops withdrew from Tegh overnight.", "Tegh", "AM"),
+])
+def test_a_village_after_a_preposition_of_place_is_found_alone(gazetteer, text, name, cc):
+    assert _one(text, name, gazetteer)[0] == cc
+
+
+@pytest.mark.parametrize("text", ["She wrote a letter to Lucy in German.", "He moved to Konrad's house last year."])
+def test_a_given_name_or_common_word_after_a_preposition_is_no_village(gazetteer, text):
+    assert _places(text, gazetteer) == {}
+
+
+@pytest.mark.parametrize("text, names", [
+    # scraped text keeps its Markdown links: the word after one opens a sentence, not "X of Y" ("Republic of")
+    ("A drone strike hit Stepanakert on 11 May 2023. [click](https://example.com/a) Residents of Shusha reported "
+     "explosions.", ["Stepanakert", "Shusha"]),
+    ("Shelling hit Goris on 13 September 2022. [Read more](https://example.com/x) Residents of Kapan fled.",
+     ["Goris", "Kapan"]),
+    ("Shelling hit Goris. [Photo](https://example.com/p/1.jpg) Villagers of Sotk fled.", ["Goris", "Sotk"]),
+])
+def test_a_markdown_link_ends_what_comes_before_it(gazetteer, text, names):
+    places = _places(text, gazetteer)
+    assert all(places.get(n, ("", ""))[0] in ("AM", "AZ") for n in names), places
