@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.events.dates import date_sentences
 from dashboard.events.sentences import sentences
-from dashboard.events.timex import UNDATED, EventDate, timex_period
+from dashboard.events.timex import UNDATED, EventDate, date_label, parse_timex, timex_period
 from dashboard.reader import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +222,29 @@ def _accepted(event: dict, accept: str | None, published: str | None) -> bool:
     if accept == "published":
         return event["date_source"] == "published" and event["date"] == published
     return event["date"] == accept and event["date_source"] != "published"
+
+
+@pytest.mark.parametrize("value, precision", [
+    ("2022-09-13", "day"), ("2021-W48", "week"), ("2020-W53", "week"), ("2021-05", "month"), ("2020-FA", "season"),
+    ("2021-WI", "season"), ("2020", "year"), ("199", "decade"),
+])
+def test_a_date_typed_as_the_page_shows_it_is_read_back(value, precision):
+    """The correction box's placeholder is the date as the page says it ("13 Sep 2022"): typed back, it is
+    the same date (and so is its TIMEX3 value)."""
+    assert parse_timex(date_label(value, precision, "text")) == EventDate(value, precision, "user")
+    assert parse_timex(value) == EventDate(value, precision, "user")
+
+
+@pytest.mark.parametrize("typed, value", [
+    ("15 September 2022", "2022-09-15"), ("  3 mar 2022 ", "2022-03-03"), ("Sep 2021", "2021-09"),
+    ("fall 2019", "2019-FA"), ("1990s", "199"), ("reported 16 Nov 2021", "2021-11-16"),
+    ("week of 2 Jan 2021", "2020-W53"),
+])
+def test_dates_in_words_are_read(typed, value):
+    assert parse_timex(typed).value == value
+
+
+@pytest.mark.parametrize("typed", ["31 Feb 2022", "13 Sep", "Sotk", "week of May 2021", "spring", "2022-13"])
+def test_what_is_no_date_says_what_to_type(typed):
+    with pytest.raises(ValueError, match="13 Sep 2022"):
+        parse_timex(typed)

@@ -96,10 +96,41 @@ _TIMEX = (  # a TIMEX3 value a person may type, and its precision (checked in th
 )
 
 
+_SEASON_CODES = {name: code for code, name in _SEASON_NAMES.items()} | {"fall": "FA"}
+
+
+def _from_label(text: str) -> str | None:
+    """The TIMEX3 value of a date as :func:`date_label` says it ("13 Sep 2022", "13 September 2022", "week
+    of 29 Nov 2021", "May 2021", "autumn 2020", "the 1990s"), or ``None``."""
+    words = " ".join(text.lower().replace(",", " ").split()).removeprefix("reported ")
+    if words.startswith("week of "):
+        day = _from_label(words[len("week of "):])
+        if day is None or len(day) != 10:
+            return None
+        year, week, _ = datetime.date.fromisoformat(day).isocalendar()
+        return f"{year}-W{week:02d}"
+    for form, value in (("%d %b %Y", "{:%Y-%m-%d}"), ("%d %B %Y", "{:%Y-%m-%d}"), ("%b %Y", "{:%Y-%m}"),
+                        ("%B %Y", "{:%Y-%m}")):
+        try:
+            return value.format(datetime.datetime.strptime(words, form))
+        except ValueError:
+            continue
+    parts = words.split()
+    if len(parts) == 2 and parts[0] in _SEASON_CODES and parts[1].isdigit() and len(parts[1]) == 4:
+        return f"{parts[1]}-{_SEASON_CODES[parts[0]]}"
+    decade = words.removeprefix("the ")
+    if re.fullmatch(r"\d{3}0s", decade):
+        return decade[:3]
+    return None
+
+
 def parse_timex(text: str, source: str = "user") -> EventDate:
-    """A typed TIMEX3 value (``2022-09-13``, ``2021-W48``, ``2021-05``, ``2020-FA``, ``2020``, ``199``) as an
-    :class:`EventDate`. Raises ``ValueError`` with what to type when it is none of these."""
+    """A typed TIMEX3 value (``2022-09-13``, ``2021-W48``, ``2021-05``, ``2020-FA``, ``2020``, ``199``), or a
+    date as the page shows them (``13 Sep 2022``, ``week of 29 Nov 2021``, ``May 2021``, ``autumn 2020``,
+    ``the 1990s``), as an :class:`EventDate`. Raises ``ValueError`` with what to type when it is none of these."""
     value = text.strip().upper()
+    if not any(pattern.fullmatch(value) for pattern, _ in _TIMEX):
+        value = _from_label(text) or value
     for pattern, precision in _TIMEX:
         if pattern.fullmatch(value):
             try:
@@ -107,5 +138,5 @@ def parse_timex(text: str, source: str = "user") -> EventDate:
             except ValueError:
                 break
             return EventDate(value, precision, source)
-    raise ValueError(f"{text.strip()!r} is not a date: type a day (2022-09-13), a week (2022-W37), a month "
-                     "(2022-09), a season (2020-FA), a year (2020) or a decade (199 for the 1990s)")
+    raise ValueError(f"{text.strip()!r} is not a date: type a day (2022-09-13 or 13 Sep 2022), a week (2022-W37), "
+                     "a month (2022-09 or Sep 2022), a season (2020-FA), a year (2020) or a decade (199 for the 1990s)")

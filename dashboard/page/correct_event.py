@@ -52,10 +52,11 @@ def event_form(path: str, record: EventRecord, mention: StoredMention) -> None:
                 disabled=state.get(key) == mention.role)
     if mention.role_corrected:
         right.button("Undo the role", key=k.FIX_ROLE_UNDO, on_click=undo_role, args=(path, article, start, end))
-    st.text_input("Date of this sentence's events", key=k.FIX_DATE, max_chars=12,
+    st.text_input("Date of this sentence's events", key=k.FIX_DATE, max_chars=24,
                   placeholder=date_label(record.date_value, record.date_precision, record.date_source),
-                  help="A day (2022-09-13), week (2022-W37), month (2022-09), season (2020-FA), year (2020) or "
-                  f"decade (199), or “{NO_DATE}” when no date can be known.")
+                  help="A day (2022-09-13 or 13 Sep 2022), week (2022-W37 or week of 12 Sep 2022), month (2022-09 "
+                  "or Sep 2022), season (2020-FA or autumn 2020), year (2020) or decade (199 or the 1990s), or "
+                  f"“{NO_DATE}” when no date can be known.")
     left, right = st.columns(2)
     left.button("Apply the date", key=k.FIX_DATE_APPLY, on_click=apply_date, args=(path, article, record.sent_start),
                 disabled=not str(state.get(k.FIX_DATE) or "").strip())

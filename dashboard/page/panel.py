@@ -142,7 +142,7 @@ def _article_box(path: str, generation: int, info: PlaceCount, article_id: str, 
     """One article's box: its title, date and source (and its wire copies' outlets), its link and the
     whole article."""
     with st.container(border=True, key=k.article_box(article_id)):
-        date = first.date.isoformat() if first.date else "undated"
+        date = f"published {first.published.isoformat()}" if first.published else "no publication date"
         also = also_published_by(first.copies)
         st.html(f'<div class="atlas-head" id="atlas-a-{escape(article_id)}"><b>{escape(first.title or "Untitled")}'
                 f'</b></div><div class="atlas-meta">{escape(date)} · {escape(first.source)}'

@@ -186,7 +186,7 @@ class Reads:
             "m.end - e.sent_start)) FROM effective_mention m WHERE m.article = e.article AND m.sent_start = "
             "e.sent_start AND m.place = e.place AND m.start >= e.sent_start AND m.start < e.sent_end "
             "AND m.end <= e.sent_end) AS highlights, "
-            f"{_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected, {CLUSTER_COLUMNS} FROM chosen "
+            f"{_DATE_COLUMNS}, a.title, a.url, a.source, a.published, e.corrected, {CLUSTER_COLUMNS} FROM chosen "
             f"JOIN event e ON e.id = chosen.id JOIN article a ON a.id = e.article {REPORT_JOIN} ORDER BY chosen.rn",
             [place_id, *params])
         cast = self.sentence_places((r["article_id"], r["sent_start"]) for r in rows)
@@ -257,7 +257,8 @@ class Reads:
         rows = self._rows(
             f"SELECT e.id, e.article AS article_id, e.place AS place_id, e.sent_start, e.sent_end, "
             f"{SENTENCE} AS sentence, json_array(json_array(e.mention_start - e.sent_start, "
-            f"e.mention_end - e.sent_start)) AS highlights, {_DATE_COLUMNS}, a.title, a.url, a.source, e.corrected, "
+            f"e.mention_end - e.sent_start)) AS highlights, {_DATE_COLUMNS}, a.title, a.url, a.source, a.published, "
+            "e.corrected, "
             f"{CLUSTER} AS cluster_id FROM event e JOIN article a ON a.id = e.article {CLUSTER_JOIN} "
             "WHERE e.id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(ids)),))

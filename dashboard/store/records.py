@@ -179,6 +179,7 @@ class EventRow:
     sources: int = 1  # distinct outlets among them (a copy counts as its original's)
     copy_of: str | None = None  # the article this one's is a wire copy of
     copies: tuple[tuple[str | None, str], ...] = ()  # (url, file) of the article's wire copies, in ingest order
+    published: datetime.date | None = None  # the article's publication date (None: it gives none)
 
 
 @dataclass(frozen=True, slots=True)
