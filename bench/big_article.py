@@ -46,9 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard.reader.article import MEGABYTE  # noqa: E402  (after the path: run as a script too)
+
 SEEDS = ROOT / "seeds"
 OUT = ROOT / "bench" / "out" / "big_article.json"
-MB = 1024 * 1024
+MB = MEGABYTE  # the reader's MB (1,000,000 bytes): a "5 MB" article stays under its 5 MB limit
 SEARCH = "fighting"
 GOAL_QUERY_S, GOAL_SECOND_S, GOAL_MEMORY_MB = 2.0, 3.0, 400.0
 

@@ -56,7 +56,7 @@ def bad_files(tmp_path) -> dict[str, Path]:
     }
     files["empty"].write_bytes(b"")
     files["binary"].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
-    files["huge"].write_bytes(b"Yerevan and Baku traded accusations. " * (20 * 1024 * 1024 // 37 + 1))
+    files["huge"].write_bytes(b"Yerevan and Baku traded accusations. " * (20_000_000 // 37 + 1))
     files["cp1251"].write_bytes("Ереван\n\n14 сентября 2022\n\nАрмения обвинила Азербайджан в обстреле Горис и Капан."
                                 .encode("cp1251"))
     return files

@@ -249,7 +249,7 @@ def test_binary_input(tmp_path: Path, data: bytes) -> None:
 def test_too_large_file(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     line = b"Armenia and Azerbaijan agreed to talks in Moscow on Tuesday.\n"
-    path.write_bytes(line * (20 * 1024 * 1024 // len(line) + 1))
+    path.write_bytes(line * (20_000_000 // len(line) + 1))
     with pytest.raises(ArticleError) as e:
         read_article(path)
     assert e.value.reason == "too-large"
@@ -449,7 +449,7 @@ def test_id_and_body() -> None:
     assert article_from_text("Headline\n\nOther.").id != a.id
     assert a.body == "Headline\n\nArmenia said Tuesday.\n\nMore text."
     assert len(a.content_spans) == 2
-    assert MAX_ARTICLE_BYTES == 5 * 1024 * 1024
+    assert MAX_ARTICLE_BYTES == 5_000_000
 
 
 def test_boilerplate_table_is_well_formed() -> None:

@@ -42,7 +42,7 @@ def test_display_names_are_labels_only():
     ("empty.txt", b"", "empty"),
     ("blank.md", b"  \n\t\n", "empty"),
     ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16, "binary"),
-    ("huge.txt", b"Yerevan and Baku traded accusations. " * (20 * 1024 * 1024 // 37 + 1), "too-large"),
+    ("huge.txt", b"Yerevan and Baku traded accusations. " * (20_000_000 // 37 + 1), "too-large"),
 ])
 def test_hostile_uploads_fail_with_their_reason(store, gazetteer, name, data, reason):
     result = ingest_bytes(store, gazetteer, name, data)
@@ -52,7 +52,7 @@ def test_hostile_uploads_fail_with_their_reason(store, gazetteer, name, data, re
 
 
 def test_a_20_mb_upload_is_refused_by_the_readers_limit_with_a_clear_message(store, gazetteer):
-    data = b"Yerevan and Baku traded accusations. " * (20 * 1024 * 1024 // 37 + 1)
+    data = b"Yerevan and Baku traded accusations. " * (20_000_000 // 37 + 1)
     result = ingest_bytes(store, gazetteer, "huge.txt", data)
     assert result.message.startswith("huge.txt is 20.0 MB") and "limit of 5.0 MB" in result.message
 
@@ -120,4 +120,4 @@ def test_pasted_text(store, gazetteer):
     assert ingest_text(store, gazetteer, GOOD.decode()).status == DUPLICATE
     empty = ingest_text(store, gazetteer, " \n ")
     assert (empty.status, empty.reason, empty.path) == (FAILED, "empty", "pasted text")
-    assert ingest_text(store, gazetteer, "x" * (6 * 1024 * 1024)).reason == "too-large"
+    assert ingest_text(store, gazetteer, "x" * (6_000_000)).reason == "too-large"

@@ -11,12 +11,12 @@ from dashboard.page import keys as k
 from dashboard.page.auth import can_edit
 from dashboard.page.data import add_files, add_text
 from dashboard.page.markup import escape
-from dashboard.reader.article import MAX_ARTICLE_BYTES
+from dashboard.reader.article import MAX_ARTICLE_BYTES, MEGABYTE
 
 # The one upload limit: the reader's. Streamlit's file picker says it too ("Limit 5MB per file") and
 # refuses a larger file itself: .streamlit/config.toml and dashboard/serve.py set server.maxUploadSize
-# to this (tests/test_app.py checks the three agree).
-UPLOAD_LIMIT_MB = MAX_ARTICLE_BYTES // (1024 * 1024)
+# to this (tests/test_app.py checks the three agree). Its MB are 1,000,000 bytes, as the reader's are.
+UPLOAD_LIMIT_MB = MAX_ARTICLE_BYTES // MEGABYTE
 
 if TYPE_CHECKING:
     from dashboard.ingest import FileResult, IngestReport

@@ -38,7 +38,8 @@ from .published import YEARS, date_lines, find_published
 from .titles import find_title, head_of
 from .urls import clean_url, find_url
 
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+MEGABYTE = 1_000_000  # bytes: a MB as Streamlit's file picker counts it (it counts 1024 x 1024 on Windows only)
+MAX_ARTICLE_BYTES = 5 * MEGABYTE
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _too_large_message(source: str, size: int, limit: int, *, exact: bool = True
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+    return f"{n / MEGABYTE:.1f} MB"
 
 
 def _build(text: str, source: str, encoding: str, warnings: list[str]) -> Article:

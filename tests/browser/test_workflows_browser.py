@@ -30,7 +30,7 @@ SCRIPTS = ("<html><head><title>Talks in Tbilisi</title><script>alert('head')</sc
            "<img src=x onerror=\"alert('img')\"><iframe src=\"javascript:alert('frame')\"></iframe>"
            "</article></body></html>").encode()
 RUSSIAN = "Обстрел в Ереване\n\n14 сентября 2022\n\nАрмения и Азербайджан обменялись обвинениями.\n".encode("cp1251")
-HUGE = b"Yerevan and Baku traded accusations. " * (20 * 1024 * 1024 // 37 + 1)
+HUGE = b"Yerevan and Baku traded accusations. " * (20_000_000 // 37 + 1)
 # The places the map rings (rows chosen in the table), by their markers' place ids.
 HIGHLIGHTED_JS = """() => {
     const ids = new Set();
