@@ -134,10 +134,23 @@ def _exec(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> None:
 
 
 def warm_up(base_url: str, env: Mapping[str, str], cwd: Path) -> None:
-    """Start :mod:`dashboard.warmup` on ``base_url`` in the background (it outlives this process's exec
-    into Streamlit, and ends by itself)."""
-    subprocess.Popen([sys.executable, "-m", "dashboard.warmup", base_url], cwd=cwd, env=dict(env),
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Start :mod:`dashboard.warmup` on ``base_url`` in the background; it ends by itself. It is started by a
+    child that ends at once, so that it belongs to the init process: this process becomes Streamlit, which
+    never waits for children, and a child of its own would stay a zombie for as long as the server runs."""
+    def start() -> None:
+        subprocess.Popen([sys.executable, "-m", "dashboard.warmup", base_url], cwd=cwd, env=dict(env),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    if not hasattr(os, "fork"):
+        start()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: start the warm-up and end, whatever happens
+        try:
+            start()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 Runner = Callable[[Sequence[str], Mapping[str, str], Path], None]

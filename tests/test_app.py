@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 from pathlib import Path
 
@@ -488,6 +489,53 @@ def test_warm_up_waits_for_the_server_then_has_it_run_the_page_once():
     assert asked == ["/_stcore/health"] * 3 + ["/_stcore/script-health-check"]
     assert not warmup.warm(f"http://127.0.0.1:{server.server_port}/", wait=0.2)  # nobody there: gives up
     assert warmup.main([]) == 2
+
+
+def test_the_warm_up_runs_apart_and_leaves_no_zombie(tmp_path):
+    """atlas serve becomes Streamlit, which reaps no children: the warm-up is no child of it (it is started
+    through a child that ends at once), and it still asks the server to run the page."""
+    import http.server
+    import threading
+    import time
+
+    from dashboard import serve
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    def children_running(what: str) -> list[str]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == os.getpid() and what in cmdline:
+                found.append(cmdline)
+        return found
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        serve.warm_up(url, dict(os.environ), Path(APP).parent.parent)
+        assert children_running("dashboard.warmup") == []  # (not even a zombie: its parent reaped the child)
+        deadline = time.monotonic() + 30
+        while "/_stcore/script-health-check" not in asked and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked[-1] == "/_stcore/script-health-check"
 
 
 @pytest.mark.parametrize("port", ["0", "65536", "http", "-1"])
