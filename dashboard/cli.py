@@ -33,6 +33,7 @@ from .store.check import check_store
 from .store.db import store_path
 from .store.filters import EVENT_TYPE_CODES
 from .terminal import terminal_safe
+from .wording import counted
 
 
 def _err(message: str) -> None:
@@ -107,7 +108,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(json.dumps(parse_record(article, gazetteer, name), ensure_ascii=False), flush=False)
     sys.stdout.flush()
     if failed:
-        _err(f"{failed} of {len(args.files)} files could not be read")
+        _err(f"{failed} of {counted(len(args.files), 'file')} could not be read")
     return 1 if failed else 0
 
 

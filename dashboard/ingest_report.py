@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .terminal import terminal_safe
+from .wording import counted
 
 ADDED, DUPLICATE, FAILED, REPARSED = "added", "duplicate", "failed", "reparsed"
 
@@ -75,9 +76,11 @@ class IngestReport:
             parts.append(f"{len(self.skipped)} skipped (not .txt, .md or .html)")
         if self.hidden:
             parts.append(f"{self.hidden} hidden skipped (files and folders named .*)")
-        head = f"interrupted after {len(self.results)} of {self.total} files" if self.interrupted \
-            else f"{len(self.results)} files"
-        return f"{head}: " + ", ".join(parts) + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
+        head = f"interrupted after {len(self.results)} of {counted(self.total, 'file')}" if self.interrupted \
+            else counted(len(self.results), "file")
+        # (a rate only for a run long enough to have one: 1 file already stored in 0.1 ms is no 10,000/s)
+        rate = f" ({self.rate:.1f} articles/s)" if self.seconds >= 1.0 else ""
+        return f"{head}: " + ", ".join(parts) + f" in {self.seconds:.1f} s{rate}"
 
     @property
     def rate(self) -> float:

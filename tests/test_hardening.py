@@ -28,7 +28,7 @@ from dashboard.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 ARTICLES = 300
-CAPTION = re.compile(r"(\d+) articles · (\d+) events · (\d+) places in the store")
+CAPTION = re.compile(r"(\d+) articles? · (\d+) events? · (\d+) places? in the store")
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,8 @@ def test_the_summary_gives_the_rate():
     assert report.rate == 2.0
     assert report.summary() == "4 files: 3 added, 1 already stored, 0 failed in 2.0 s (2.0 articles/s)"
     assert IngestReport().rate == 0.0
+    quick = IngestReport([FileResult("0.txt", DUPLICATE)], seconds=0.0001, total=1)
+    assert quick.summary() == "1 file: 0 added, 1 already stored, 0 failed in 0.0 s"
 
 
 def test_the_corpus_is_deterministic_and_every_article_differs(tmp_path, gazetteer):

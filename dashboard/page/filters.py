@@ -16,6 +16,7 @@ from dashboard.page.state import clear_filters, take_pending_dates
 from dashboard.page.table import also_published_by
 from dashboard.store import KIND_GROUPS, KIND_LABELS, MAX_SEARCH, DateRange
 from dashboard.store.filters import EVENT_TYPE_NAMES, MAX_MIN_SOURCES
+from dashboard.wording import counted
 
 
 def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) -> None:
@@ -23,8 +24,8 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
     countries, places, articles, n_articles, copies = load_options(path, generation)
     with st.sidebar:
         st.title("News Atlas")
-        st.caption(f"{counts['articles']:d} articles · {counts['events']:d} events · {counts['places']:d} places "
-                   "in the store")
+        st.caption(f"{counted(counts['articles'], 'article')} · {counted(counts['events'], 'event')} · "
+                   f"{counted(counts['places'], 'place')} in the store")
         take_pending_dates()
         if rng.first and rng.last:
             dates = [d for d in (state.get(k.DATES) or ()) if isinstance(d, datetime.date)]
@@ -36,7 +37,8 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                           "range.")
         else:
             st.info("No article in the store has a date.")
-        st.toggle(f"Include undated events ({rng.undated:d})", key=k.UNDATED,
+        undated = rng.undated if state.get(k.EVERY_MENTION) else counts.get("undated_literal", rng.undated)
+        st.toggle(f"Include undated events ({undated:d} in the store)", key=k.UNDATED,
                   help="Events whose date cannot be known (an article without a publication date that says "
                   "only “on Sunday”) are listed as “undated”.")
         st.toggle("Show every mention", key=k.EVERY_MENTION,

@@ -13,6 +13,7 @@ from dashboard.page.data import load_map_view, load_markers, place_info
 from dashboard.page.markers import RETURNED_OBJECTS, Spot, selected_place
 from dashboard.page.table import highlighted_places
 from dashboard.store import EventFilter, EventRecord, PlaceCount
+from dashboard.wording import counted
 
 MAP_HEIGHT = 620
 # The map's zoom on a place chosen in the list or named in a link: close enough to see its own marker.
@@ -64,5 +65,5 @@ def map_area(path: str, generation: int, flt: EventFilter, extent: Any, places: 
         state[k.PLACE] = place_id
         st.rerun()
     events = sum(p[3] for p in places)
-    st.caption(f"{len(places)} places, {events:d} events shown · the legend is on the map (bottom left); "
-               "“World” (top left) shows the whole world")
+    st.caption(f"{counted(len(places), 'place')}, {counted(events, 'event')} shown (an event that several articles "
+               "report counts once) · the legend is on the map (bottom left); “World” (top left) shows the whole world")

@@ -12,6 +12,7 @@ from dashboard.page.auth import can_edit
 from dashboard.page.data import add_files, add_text
 from dashboard.page.markup import escape
 from dashboard.reader.article import MAX_ARTICLE_BYTES, MEGABYTE
+from dashboard.wording import counted
 
 # The one upload limit: the reader's. Streamlit's file picker says it too ("Limit 5MB per file") and
 # refuses a larger file itself: .streamlit/config.toml and dashboard/serve.py set server.maxUploadSize
@@ -53,7 +54,7 @@ def report_html(report: IngestReport) -> str:
 
 def _progress(bar: st.delta_generator.DeltaGenerator):
     def update(done: int, total: int, result: FileResult) -> None:
-        bar.progress(done / max(total, 1), text=f"{done:d} of {total:d} files read")
+        bar.progress(done / max(total, 1), text=f"{done:d} of {counted(total, 'file')} read")
     return update
 
 
@@ -81,7 +82,7 @@ def add_articles(path: str, expanded: bool) -> None:
         st.text_area("…or paste an article (its title on the first line)", key=k.PASTE_TEXT, height=140)
         paste = st.button("Add the pasted text", key=k.PASTE_GO)
         if go and files:
-            bar = st.progress(0.0, text=f"0 of {len(files)} files read")
+            bar = st.progress(0.0, text=f"0 of {counted(len(files), 'file')} read")
             report = add_files(path, files, progress=_progress(bar))
             state[k.UPLOAD_REPORT] = report
             state[k.UPLOAD_ROUND] = round_ + 1  # a new, empty file picker
