@@ -147,3 +147,18 @@ def test_bars_are_stacked_by_event_type():
     # untyped periods (a store read without types) are all "no type"
     assert {b.event_type for b in binned_counts([Period(D(2022, 9, 13), D(2022, 9, 13), "day", 4)], bins)} == {
         NO_TYPE}
+
+
+@pytest.mark.parametrize("first, last, unit", [
+    (D(2022, 3, 3), D(2022, 3, 3), "day"), (D(2022, 9, 1), D(2022, 9, 30), "day"),
+    (D(2020, 1, 1), D(2022, 12, 31), "week"),
+])
+def test_the_axis_ticks_no_finer_than_a_bin(first, last, unit):
+    """A single day's events are drawn on an axis of days, not of hours (01 AM ... 11 PM)."""
+    from dashboard.page.timeline import UNIT_DAYS, timeline_chart
+
+    bins = make_bins(first, last, unit)
+    bars = binned_counts([Period(first, first, "day", 2)], bins)
+    axis = timeline_chart(bars, bins, unit).to_dict()["encoding"]["x"]["axis"]
+    assert axis["tickMinStep"] == UNIT_DAYS[unit] * 86_400_000
+    assert unit != "day" or axis["format"] == "%d %b %Y"
