@@ -311,7 +311,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
                 silence_stdout()
             return code
     if target is not None:
-        print(f"atlas: {n} events written to {args.output} ({fmt})", file=err)
+        print(f"atlas: {counted(n, 'event')} written to {args.output} ({fmt})", file=err)
+    elif n == 0:
+        print("atlas export: no event matches the filter (the output holds no rows); see atlas export --help",
+              file=err)
     return 0
 
 
