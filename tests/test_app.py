@@ -901,10 +901,21 @@ def test_correcting_a_role_and_a_date_in_the_page_and_undoing_them(fresh):
     at.button(key="fix_role_apply").click()
     run(at)
     assert "Vardenis" not in place_names(at)
-    assert any("not where it happened" in h.value for h in at.get("html"))
+    assert any("not where it happened" in h.value and "Show every mention" in h.value for h in at.get("html"))
     with Store(fresh / "atlas.sqlite") as store:
         assert vardenis not in {p.id for p in store.place_counts()}
         assert vardenis in {p.id for p in store.place_counts(EventFilter(every_mention=True))}
+    # the change's own notice offers its undo, though the mention left the map and the form
+    at.button(key="fix_undo_last").click()
+    run(at)
+    assert "Vardenis" in place_names(at)
+    with Store(fresh / "atlas.sqlite") as store:
+        assert vardenis in {p.id for p in store.place_counts()}
+    at.radio(key=role).set_value("associative")
+    run(at)
+    at.button(key="fix_role_apply").click()
+    run(at)
+    assert "Vardenis" not in place_names(at)
     at.toggle(key="every_mention").set_value(True)
     run(at)
     assert "Vardenis" in place_names(at)

@@ -158,7 +158,9 @@ def choice_place(choice: str, gazetteer: Any) -> Any:
     raise ValueError(f"not a choice: {choice!r}")
 
 
-def flash(kind: str, text: str, undo: tuple[str, int, int] | None = None) -> None:
+def flash(kind: str, text: str, undo: tuple[str, str, int, int] | None = None) -> None:
+    """The outcome of a correction or an undo, shown once; ``undo``: what an Undo button beside it takes back,
+    ``("place" or "role", article, start, end)`` of the mention."""
     st.session_state[k.FIX_FLASH] = (kind, text, undo)
 
 
@@ -187,10 +189,11 @@ def apply_correction(path: str, article: str, start: int, end: int) -> None:
         who = _mentions(n, mention.text)
         flash("success", f"{who[0].upper()}{who[1:]} {'is' if n == 1 else 'are'} marked as not a place: "
                          f"{'its' if n == 1 else 'their'} events are gone from the map, the table and the exports.",
-              (article, start, end))
+              ("place", article, start, end))
     else:
         flash("success", f"“{mention.text}” now names {labels_for(path)(mention.place_id)}"
-                         f"{f' at all {n} of its mentions in this article' if n > 1 else ''}.", (article, start, end))
+                         f"{f' at all {n} of its mentions in this article' if n > 1 else ''}.",
+              ("place", article, start, end))
     _follow(mention.place_id)
     state[k.FIX_SEARCH] = ""
     state.pop(k.FIX_CHOICE, None)
@@ -223,7 +226,12 @@ def show_flash(path: str) -> None:
     kind, text, undo = flash
     st.html(f'<div class="atlas-notice atlas-{escape(kind)}" id="atlas-fix-notice">{escape(text)}</div>')
     if undo:
-        st.button("Undo this correction", key=k.FIX_UNDO_LAST, on_click=undo_correction, args=(path, *undo))
+        from dashboard.page.correct_event import undo_role  # (it imports this module)
+
+        what, *span = undo
+        # (a role change can take the mention off the map and out of the form: its undo is offered here)
+        st.button("Undo this correction", key=k.FIX_UNDO_LAST, args=(path, *span),
+                  on_click={"place": undo_correction, "role": undo_role}[what])
     st.session_state[k.FIX_FLASH] = None  # shown once
 
 
