@@ -121,3 +121,15 @@ def test_pasted_text(store, gazetteer):
     empty = ingest_text(store, gazetteer, " \n ")
     assert (empty.status, empty.reason, empty.path) == (FAILED, "empty", "pasted text")
     assert ingest_text(store, gazetteer, "x" * (6_000_000)).reason == "too-large"
+
+
+def test_the_upload_report_says_how_a_file_was_decoded(store, gazetteer):
+    """The page's report gives the reader's warnings of an added file, as the CLI prints them."""
+    from dashboard.ingest_report import IngestReport
+    from dashboard.page.upload import report_html
+
+    latin = "Kharkiv shelled\n\nPublished 4 March 2022\n\nShelling hit Kharkiv on 3 March. The café burned.\n"
+    result = ingest_bytes(store, gazetteer, "latin1.txt", latin.encode("latin-1"))
+    assert result.status == ADDED and any("cp1252" in w for w in result.warnings)
+    html = report_html(IngestReport([result], seconds=0.1, total=1))
+    assert "decoded as cp1252" in html and "1 file: 1 added" in html

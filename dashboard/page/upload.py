@@ -36,7 +36,9 @@ def report_html(report: IngestReport) -> str:
     rows = []
     for r in report.results:
         if r.status == ADDED:
-            detail = f"{r.mentions} place mentions, {r.events} events"
+            # (with the reader's warnings: "decoded as cp1252", "no publication date found")
+            detail = "; ".join([f"{counted(r.mentions, 'place mention')}, {counted(r.events, 'event')}",
+                                *r.warnings])
         elif r.status == DUPLICATE:
             detail = "the same text is stored already"
         else:
@@ -45,7 +47,7 @@ def report_html(report: IngestReport) -> str:
         rows.append(f'<tr class="atlas-upload-{escape(r.status)}" data-reason="{escape(r.reason or "")}">'
                     f'<td class="atlas-upload-name">{escape(r.path)}</td><td>{escape(status.get(r.status, r.status))}'
                     f'</td><td>{escape(title)}</td><td>{escape(detail)}</td></tr>')
-    summary = (f"{len(report.results)} file{'s' if len(report.results) != 1 else ''}: {report.added} added, "
+    summary = (f"{counted(len(report.results), 'file')}: {report.added} added, "
                f"{report.duplicates} already in the store, {report.failed} failed")
     return (f'<div class="atlas-meta" id="atlas-upload-summary">{escape(summary)}</div>'
             f'<table class="atlas-upload-report"><thead><tr><th>file</th><th>result</th><th>title</th><th>details</th>'
