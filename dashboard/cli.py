@@ -165,8 +165,8 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO =
                 print(result.line(), file=out)
         out.flush()
         counts = store.counts()
-        print(f"{report.summary()}; the store {store.path} holds {counts['articles']} articles, "
-              f"{counts['events']} events at {counts['places']} places", file=err)
+        print(f"{report.summary()}; the store {store.path} holds {counted(counts['articles'], 'article')}, "
+              f"{counted(counts['events'], 'event')} at {counted(counts['places'], 'place')}", file=err)
         if report.interrupted:
             print("atlas: interrupted; every article reported as added is stored whole, the one being read was "
                   "not stored: run the same command again to add the rest", file=err)
@@ -313,8 +313,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
     if target is not None:
         print(f"atlas: {counted(n, 'event')} written to {args.output} ({fmt})", file=err)
     elif n == 0:
-        print("atlas export: no event matches the filter (the output holds no rows); see atlas export --help",
-              file=err)
+        print("atlas export: no event to write: none matches the filter, or the store holds none (atlas export "
+              "--help lists the filters)", file=err)
     return 0
 
 

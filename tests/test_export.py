@@ -191,7 +191,7 @@ def test_atlas_export_to_stdout_and_files(filled, home, tmp_path, capsys):
     assert {(r["place"], r["event_date"]) for r in parse_csv(out)} == {("Kapan", "2022-09-13"), ("Goris", "2022-09-13")}
     assert main(["export", "--country", "XX"]) == 0  # a filter nothing matches: the header, and a note why
     out, err = capsys.readouterr()
-    assert parse_csv(out) == [] and out.startswith("event_id") and "no event matches the filter" in err
+    assert parse_csv(out) == [] and out.startswith("event_id") and "none matches the filter" in err
     target = tmp_path / "out" / "events.geojson"
     assert main(["export", "-o", str(target), "--search", "Armenia"]) == 0
     _, err = capsys.readouterr()

@@ -155,10 +155,13 @@ def test_bars_are_stacked_by_event_type():
 ])
 def test_the_axis_ticks_no_finer_than_a_bin(first, last, unit):
     """A single day's events are drawn on an axis of days, not of hours (01 AM ... 11 PM)."""
-    from dashboard.page.timeline import UNIT_DAYS, timeline_chart
+    from dashboard.page.timeline import FEW_BINS, UNIT_DAYS, timeline_chart
 
     bins = make_bins(first, last, unit)
     bars = binned_counts([Period(first, first, "day", 2)], bins)
     axis = timeline_chart(bars, bins, unit).to_dict()["encoding"]["x"]["axis"]
     assert axis["tickMinStep"] == UNIT_DAYS[unit] * 86_400_000
     assert unit != "day" or axis["format"] == "%d %b %Y"
+    # (Vega reads tickMinStep only to lower the count of ticks, which still falls between bins when they are
+    # few: then a tick stands at each bin's start, and nowhere else)
+    assert (axis.get("tickCount") == {"interval": unit, "step": 1}) == (len(bins) <= FEW_BINS)

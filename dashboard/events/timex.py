@@ -42,7 +42,7 @@ def date_label(value: str | None, precision: str | None, source: str | None) -> 
         return "undated"
     try:
         first, _last = timex_period(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return value
     if source == "published":
         return f"reported {first.day} {first:%b %Y}"
@@ -86,13 +86,13 @@ def month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-_TIMEX = (  # a TIMEX3 value a person may type, and its precision (checked in this order)
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), "day"),
-    (re.compile(r"\d{4}-W\d{2}"), "week"),
-    (re.compile(r"\d{4}-\d{2}"), "month"),
-    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)"), "season"),
-    (re.compile(r"\d{4}"), "year"),
-    (re.compile(r"\d{3}"), "decade"),
+_TIMEX = (  # a TIMEX3 value a person may type, and its precision (checked in this order; ASCII digits only)
+    (re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII), "day"),
+    (re.compile(r"\d{4}-W\d{2}", re.ASCII), "week"),
+    (re.compile(r"\d{4}-\d{2}", re.ASCII), "month"),
+    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)", re.ASCII), "season"),
+    (re.compile(r"\d{4}", re.ASCII), "year"),
+    (re.compile(r"\d{3}", re.ASCII), "decade"),
 )
 
 
@@ -103,18 +103,22 @@ def _from_label(text: str) -> str | None:
     """The TIMEX3 value of a date as :func:`date_label` says it ("13 Sep 2022", "13 September 2022", "week
     of 29 Nov 2021", "May 2021", "autumn 2020", "the 1990s"), or ``None``."""
     words = " ".join(text.lower().replace(",", " ").split()).removeprefix("reported ")
-    if words.startswith("week of "):
-        day = _from_label(words[len("week of "):])
-        if day is None or len(day) != 10:
-            return None
-        year, week, _ = datetime.date.fromisoformat(day).isocalendar()
-        return f"{year}-W{week:02d}"
+    week = words.startswith("week of ")
+    words = words.removeprefix("week of ")
+    if not words.isascii():
+        return None
     for form, value in (("%d %b %Y", "{:%Y-%m-%d}"), ("%d %B %Y", "{:%Y-%m-%d}"), ("%b %Y", "{:%Y-%m}"),
                         ("%B %Y", "{:%Y-%m}")):
         try:
-            return value.format(datetime.datetime.strptime(words, form))
+            day = datetime.datetime.strptime(words, form)
         except ValueError:
             continue
+        if week and form.startswith("%d"):
+            year, number, _ = day.isocalendar()
+            return f"{year}-W{number:02d}"
+        return None if week else value.format(day)
+    if week:
+        return None
     parts = words.split()
     if len(parts) == 2 and parts[0] in _SEASON_CODES and parts[1].isdigit() and len(parts[1]) == 4:
         return f"{parts[1]}-{_SEASON_CODES[parts[0]]}"
@@ -135,7 +139,7 @@ def parse_timex(text: str, source: str = "user") -> EventDate:
         if pattern.fullmatch(value):
             try:
                 timex_period(value)
-            except ValueError:
+            except (ValueError, OverflowError):  # (OverflowError: a week that ends past the year 9999)
                 break
             return EventDate(value, precision, source)
     raise ValueError(f"{text.strip()!r} is not a date: type a day (2022-09-13 or 13 Sep 2022), a week (2022-W37), "

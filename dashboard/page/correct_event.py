@@ -76,7 +76,8 @@ def apply_role(path: str, article: str, start: int, end: int) -> None:
     mention = data.mention(path, article, start, end)
     hidden = role == ASSOCIATIVE and not st.session_state.get(k.EVERY_MENTION)
     flash("success", f"“{mention.text}” is now read as: {ROLE_LABELS[role].lower()}"
-          + (" (off the map unless “Show every mention” is on)." if hidden else "."), ("role", article, start, end))
+          + (": it no longer puts its place on the map unless “Show every mention” is on." if hidden else "."),
+          ("role", article, start, end))
 
 
 def undo_role(path: str, article: str, start: int, end: int) -> None:

@@ -43,6 +43,7 @@ from dashboard.store import EventFilter, Period
 
 UNITS = ("day", "week", "month", "year")
 UNIT_DAYS = {"day": 1, "week": 7, "month": 28, "year": 365}  # the least time between two ticks of the axis
+FEW_BINS = 12  # ... and up to this many bins, a tick at each bin's start
 MAX_BINS = 200
 PLAY_STEP = 1.5  # seconds between two steps of Play
 PLAY_STEPS = 40  # Play takes weeks, months or years so that the range is about this many steps at most
@@ -282,8 +283,12 @@ def timeline_chart(bars: Sequence[Bar], bins: Sequence[tuple[datetime.date, date
         "events": [round(b.events, 2) for b in bars],
     })
     domain = [ms(bins[0][0]), ms(bins[-1][1] + DAY)]
-    # no tick closer to the next than one bin: a day's events are not drawn on an axis of hours
+    # no tick closer to the next than one bin: a day's events are not drawn on an axis of hours. Vega reads
+    # tickMinStep only to lower the number of ticks, which a range of a few bins still puts between two
+    # bins: there the ticks are the bins' own starts
     axis = {"tickMinStep": UNIT_DAYS[unit] * 86_400_000} | ({"format": "%d %b %Y"} if unit == "day" else {})
+    if len(bins) <= FEW_BINS:
+        axis["tickCount"] = {"interval": unit, "step": 1}
     x = alt.X("first:T", title=None, scale=alt.Scale(type="utc", domain=domain), axis=alt.Axis(**axis))
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     base = alt.Chart(frame).mark_bar().encode(
