@@ -48,6 +48,16 @@ def test_lines_end_sentences_unless_the_next_goes_on_in_lower_case():
                            "Kapan overnight, and it\ncontinued."]
 
 
+def test_markup_or_a_link_after_a_stop_starts_a_sentence():
+    """Scraped text keeps some markup: what follows a stop and a tag or a Markdown link is a new sentence (so
+    that the deaths of one are not given to the places of the next)."""
+    text = ("Two soldiers died in Goris, officials said. <img src=x onerror=alert(1)> Fighting near Jermuk went on. "
+            "[Read more](https://example.com/x) Kapan was calm.")
+    assert texts(text) == ["Two soldiers died in Goris, officials said.",
+                           "<img src=x onerror=alert(1)> Fighting near Jermuk went on.",
+                           "[Read more](https://example.com/x) Kapan was calm."]
+
+
 def test_lower_case_after_a_stop_does_not_start_a_sentence():
     assert texts("Prices rose 3.5 per cent. in May, e.g. bread. Done.") == [
         "Prices rose 3.5 per cent. in May, e.g. bread.", "Done."]

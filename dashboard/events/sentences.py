@@ -19,7 +19,7 @@ from ..spans import Span, strip_span
 ABBREVIATIONS = frozenset(row[0].strip().lower() for row in rows("sentence_abbreviations.tsv"))
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
-_OPENERS = "\"'“‘«([¡¿*#-–—•"
+_OPENERS = "\"'“‘«([¡¿*#-–—•<"  # ("<": markup left in a scraped text, "... said. <img ...> Fighting near ...")
 _BREAK = re.compile(r"\r\n?|\n")  # a line end
 MAX_SENTENCE = 2000  # characters: a longer sentence is cut into parts of at most this length
 _CUT_WINDOW = 400  # where a part may end: within this many characters before MAX_SENTENCE
