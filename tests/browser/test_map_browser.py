@@ -18,7 +18,11 @@ pytestmark = pytest.mark.browser
 
 VARDENIS_SENTENCE = "in the directions of Vardenis, Sotk, Artanish, Ishkhanasar, Goris and Kapan"
 def set_start_date(page, day: datetime.date) -> None:
-    """Type a start date into the date range's start field, as a user would, and leave the field."""
+    """Type a start date into the date range's start field, as a user would, and leave the field: once the
+    session's first page is whole (its follow-up run, which adds the table, redraws the sidebar too, and
+    keys typed meanwhile can be lost)."""
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    wait_idle_app(page)
     page.get_by_role("spinbutton", name="year, Dates of events start date").click()
     page.keyboard.type(f"{day.year:04d}{day.month:02d}{day.day:02d}")
     page.get_by_role("heading", name="News Atlas").click()  # blur: the widget sends its value
