@@ -109,6 +109,28 @@ def test_a_shared_link_opens_the_same_view(seeds_app, visit):
     expect()(frame.locator(f'.atlas-marker [data-place-id="{vardenis.id}"]')).to_be_visible()
 
 
+def test_a_popup_near_the_top_left_corner_stays_clear_of_the_map_buttons(seeds_app, visit):
+    seen = visit(seeds_app.url)
+    frame = map_frame(seen.page)
+    with store_of(seeds_app) as store:
+        (vardenis,) = [p for p in store.place_counts() if p.name == "Vardenis"]
+    zoom_to(frame, vardenis.lat, vardenis.lon, 12)
+    # the marker moved under the zoom buttons' column, just below the "World" button
+    frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); "
+                   "window.map.panBy([p.x - 36, p.y - 170], {animate: false}); }", [vardenis.lat, vardenis.lon])
+    frame.wait_for_timeout(400)
+    frame.locator(f'.atlas-marker [data-place-id="{vardenis.id}"]').click()
+    popup = frame.locator(".leaflet-popup-content-wrapper")
+    expect()(popup).to_contain_text("Vardenis")
+    frame.wait_for_timeout(600)  # (Leaflet pans the map to fit the popup: 250 ms)
+    box = popup.bounding_box()
+    for control in frame.locator(".leaflet-top.leaflet-left .leaflet-control").all():
+        c = control.bounding_box()
+        apart = box["x"] >= c["x"] + c["width"] or box["y"] >= c["y"] + c["height"] or \
+            box["x"] + box["width"] <= c["x"] or box["y"] + box["height"] <= c["y"]
+        assert apart, (box, c)
+
+
 # -- the date filter -----------------------------------------------------------------------------------
 def test_narrowing_the_dates_to_2022_removes_the_2021_only_places(seeds_app, visit):
     seen = visit(seeds_app.url)
