@@ -113,10 +113,12 @@ def _from_label(text: str) -> str | None:
             day = datetime.datetime.strptime(words, form)
         except ValueError:
             continue
-        if week and form.startswith("%d"):
-            year, number, _ = day.isocalendar()
-            return f"{year}-W{number:02d}"
-        return None if week else value.format(day)
+        if not week:
+            return value.format(day)
+        if not form.startswith("%d"):  # a week is named by its first day
+            return None
+        year, number, _ = day.isocalendar()
+        return f"{year}-W{number:02d}"
     if week:
         return None
     parts = words.split()

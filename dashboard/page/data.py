@@ -83,11 +83,8 @@ def seed_store(path: str) -> Any:
 
 @answers(16)
 def load_overview(path: str, generation: int) -> tuple[dict[str, int], DateRange, Any]:
-    """The store's counts (with ``undated_literal``: the undated events where something happened, those the
-    map and the table show unless every mention is), the dates of every event, and where they lie."""
     store = open_store(path)
-    counts = store.counts() | {"undated_literal": store.date_range(EventFilter()).undated}
-    return counts, store.date_range(), store.extent()
+    return store.counts(), store.date_range(), store.extent()
 
 
 @answers(8)

@@ -37,7 +37,7 @@ def sidebar(path: str, generation: int, counts: dict[str, int], rng: DateRange) 
                           "range.")
         else:
             st.info("No article in the store has a date.")
-        undated = rng.undated if state.get(k.EVERY_MENTION) else counts.get("undated_literal", rng.undated)
+        undated = rng.undated if state.get(k.EVERY_MENTION) else rng.undated_literal
         st.toggle(f"Include undated events ({undated:d} in the store)", key=k.UNDATED,
                   help="Events whose date cannot be known (an article without a publication date that says "
                   "only “on Sunday”) are listed as “undated”.")

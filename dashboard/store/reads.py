@@ -123,8 +123,10 @@ class Reads:
         """First and last day of the events' dates: of every event, or of those ``flt``'s roles keep."""
         role = "WHERE role = 'literal'" if flt is not None and not flt.every_mention else ""
         (row,) = self._rows("SELECT min(date) AS first, max(date_last) AS last, count(date) AS dated, "
-                            f"count(*) - count(date) AS undated FROM event {role}")
-        return DateRange(as_date(row["first"]), as_date(row["last"]), row["dated"], row["undated"])
+                            "count(*) - count(date) AS undated, "
+                            f"coalesce(sum(date IS NULL AND role = 'literal'), 0) AS undated_literal FROM event {role}")
+        return DateRange(as_date(row["first"]), as_date(row["last"]), row["dated"], row["undated"],
+                         row["undated_literal"])
 
     def extent(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """``((south, west), (north, east))`` of every place with an event, or ``None`` when there is none."""

@@ -288,3 +288,4 @@ class DateRange:
     last: datetime.date | None
     dated: int  # events with a date
     undated: int  # events without one
+    undated_literal: int = 0  # ... of them, those where something happened (what the map shows by default)
