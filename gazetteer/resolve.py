@@ -124,7 +124,8 @@ def _reject(span: Toponym, qualified: bool, name: _Name) -> str | None:
     top, best = name.base[0]
     hard = (
         (span.embedded and not span.titlecase_line and best < (5.0 if span.after_of else STRONG))
-        or (span.after_of and best < 5.0)  # "Treaty of Friendship", "Ministry of Defence"
+        # "Treaty of Friendship", "Ministry of Defence"; not "Leonard of Ada, Oklahoma" ("X, Y" says where)
+        or (span.after_of and best < 5.0 and not qualified)
         or (span.building and best < 5.0)  # "the White House"
         or (any(c is not None and c.prefixes == ("-",) for c in (span.cue_after, span.cue_before))
             and best < STREET_CEILING)  # streets, squares, palaces: "Church Street", "Hotel Ukraina"

@@ -291,6 +291,19 @@ def test_qualifier_finds_a_small_namesake(gazetteer):
     assert places["Columbia"][0] == "US" and mentions["COLUMBIA"].place.admin1 == "KY"
 
 
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Rancher Dale Hicks of Tulia, Texas, lost his herd.", "Tulia", "TX"),
+    ("Sgt. Ray Jones of Yerington, Nevada, was wounded.", "Yerington", "NV"),
+    ("Maria Gomez of Ada, Oklahoma, told reporters.", "Oklahoma", "OK"),
+])
+def test_a_person_of_a_town_comma_state(gazetteer, text, name, admin1):
+    # "X of Y" after a capitalised word is no place ("Treaty of Friendship") unless "Y, State" says where
+    mentions = {m.text: m.place for m in geoparse(text, gazetteer)}
+    assert name in mentions and mentions[name].admin1 == admin1, mentions
+    assert all(p.kind != "town" or p.name != "Oklahoma City" for p in mentions.values())
+    assert geoparse("The Treaty of Friendship, Cooperation and Mutual Assistance was signed.", gazetteer) == []
+
+
 @pytest.mark.parametrize("text, cc", [
     ("Divers flocked to Bonaire this winter.", "BQ"),  # Bonaire, Sint Eustatius and Saba
     ("Palau signed the fisheries accord.", "PW"),

@@ -98,6 +98,34 @@ def test_lists_share_their_context(gazetteer):
     assert {r.role for name in ("Vardenis", "Goris", "Kapan") for r in found[name]} == {LITERAL}
 
 
+def test_an_adverb_inside_a_list_does_not_end_it(gazetteer):
+    # the last name shares the list's context: "and then", "and finally", "as well as"
+    for text in ("The convoy crossed Chad, Niger and finally Mali before the rains.",
+                 "Refugees reached Chad, Niger as well as Mali within a month."):
+        found = roles_of(gazetteer, text)
+        assert found["Mali"][0].role == found["Chad"][0].role, text
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The native flora of Madagascar is under threat.", "Madagascar"),
+    ("Ferries link the islands with the mainland of Greece.", "Greece"),
+    ("Wildfires spread across the countryside of Portugal.", "Portugal"),
+])
+def test_the_land_itself_is_literal(gazetteer, text, name):
+    assert role(gazetteer, text, name) == LITERAL
+
+
+@pytest.mark.parametrize("text, name, want", [
+    ("Norway lost 3-0 to Brazil in their opening match.", "Brazil", ASSOCIATIVE),
+    ("After a 2–1 win over Ghana, the coach praised his defence.", "Ghana", ASSOCIATIVE),
+    # a range of deaths, a vote or a measure is no score: the place stays where it happened
+    ("Ukraine lost 10-15 soldiers a day in Bakhmut, the general said.", "Bakhmut", LITERAL),
+    ("The council won a 5-4 vote to rebuild the bridge in Goris.", "Goris", LITERAL),
+])
+def test_a_match_score_makes_its_places_teams(gazetteer, text, name, want):
+    assert role(gazetteer, text, name) == want
+
+
 def test_a_comma_after_an_opening_phrase_is_not_a_list(gazetteer):
     text = "Before the tour in England, Argentina hosted South Africa."
     assert role(gazetteer, text, "England") == LITERAL

@@ -38,7 +38,11 @@ _FILED_CONFIDENCE = 0.95
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|\S")
 _POSSESSIVE = re.compile(r"['’]s?(?![\w'’])")
 _HYPHEN_SUFFIX = re.compile(r"[-‐‑](\w+)")
-_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|(?:and|or|&)\s+|/)\s*(?:the\s+)?")
+# "and then", "and finally", "as well as": an adverb between a list's names does not end the list
+_LIST_ADVERB = r"(?:then|finally|possibly|probably|perhaps|maybe|later|eventually|also|even|especially|mainly|" \
+    r"partly|ultimately|subsequently|mostly|particularly)\s+"
+_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+(?:" + _LIST_ADVERB + r")?)?|(?:and|or)\s+(?:" + _LIST_ADVERB
+                          + r")?|&\s+|as\s+well\s+as\s+|/)\s*(?:the\s+)?")
 _LINE_PREFIX = re.compile(r"[\s*_#>]*")  # Markdown decoration before a dateline
 # "AMMAN, " before "Jordan (AP) —"
 _DATELINE_HEAD = re.compile(r"[\s*_#>]*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s*")
@@ -47,6 +51,16 @@ _DATELINE_AFTER = re.compile(
     r"|,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b")
 _LINE_LOOKBACK = 200  # characters: the longest line head a dateline or byline can have before its place
 _UPPER_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[—–]|--?\s|:)")
+
+
+# A match's score and a word of the game in one sentence: its places are teams ("lost 4-0 to Japan", "a 3–1
+# win over the Solomon Islands", "drew 1-1 in Basel"). The score is followed by a stop or a word a score
+# takes, never by a noun: "10-15 soldiers were killed", "8–88 cm" and "a 5-4 vote" are no scores.
+_MATCH_SCORE = re.compile(r"(?<![\w.,/:–-])\d{1,2}\s?[–-]\s?\d{1,2}"
+                          r"(?=\s*[,.;:!?)]|\s+(?:to|in|at|against|over|on|win|victory|defeat|loss|draw|lead|home|"
+                          r"away|aggregate|scoreline|advantage|after)\b)")
+_MATCH_WORDS = re.compile(r"\b(?:match(?:es)?|games?|final|friendly|qualifier|wins?|won|lost|lose|loss|"
+                          r"beat(?:ing|en)?|dr[ae]w|defeat(?:ed)?|victory|advantage|scored)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +168,11 @@ def _parts(text: str, mention: Any, list_start: int, list_end: int, sentence: Sp
     after_determiner = bool(left) and left[-1].lower() in cues.determiners
     alone = list_start == mention.start and list_end == mention.end
     subject = _as_subject(right, cues, opens_clause, alone)
+    match = mention.place.kind in ("country", "town") and _MATCH_SCORE.search(text, *sentence) is not None \
+        and _MATCH_WORDS.search(text, *sentence) is not None
     return {
         "prior": _prior(mention.place, cues) + (cues.priors.get("list", 0.0) if in_list else 0.0),
+        "match": cues.priors.get("match", 0.0) if match else 0.0,
         "before": before,
         "after": _after_own(text, mention.end, right_own, after_determiner, opens_clause, cues),
         "verb": subject if opens_clause else 0.5 * subject,
