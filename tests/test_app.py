@@ -390,9 +390,10 @@ def test_atlas_serve_gives_streamlit_every_option_of_the_config_file():
 def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path, monkeypatch, capsys):
     from dashboard import cli, serve
 
-    started, warmed = [], []
+    started, warmed, compiled = [], [], []
     monkeypatch.setattr(serve, "_exec", lambda command, env, cwd: started.append((command, env, cwd)))
     monkeypatch.setattr(serve, "warm_up", lambda url, env, cwd: warmed.append((url, env["ATLAS_HOME"], cwd)))
+    monkeypatch.setattr(serve, "compile_modules", lambda: compiled.append(bool(started)))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ATLAS_HOME", "relative/home")
     assert cli.main(["serve", "--port", "8601"]) == 0
@@ -404,6 +405,27 @@ def test_atlas_serve_starts_streamlit_in_the_repository_from_any_folder(tmp_path
     # the page runs once as soon as the server answers, on the same store (dashboard.warmup)
     assert warmed == [("http://127.0.0.1:8601/", env["ATLAS_HOME"], cwd)]
     assert "--server.scriptHealthCheckEnabled=true" in command
+    assert compiled == [False]  # the project's bytecode is written before Streamlit starts
+
+
+def test_serve_writes_the_project_s_bytecode_even_where_python_would_not(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+
+    from dashboard import serve
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE=1
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "mod.py").write_text("X = 1\n")
+    (package / "broken.py").write_text("def (:\n")  # a syntax error is Python's to report at import, not serve's
+    serve.compile_modules([package])
+    pyc = Path(importlib.util.cache_from_source(str(package / "mod.py")))
+    assert pyc.exists()
+    written = pyc.stat().st_mtime_ns
+    serve.compile_modules([package])  # up to date: left as it is
+    assert pyc.stat().st_mtime_ns == written
+    serve.compile_modules([tmp_path / "missing"])  # nothing to compile: no error
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::", "", "192.168.1.20", "example.com"])
