@@ -32,11 +32,14 @@ CASES = [
     ("Two deminers stepped on a landmine.", E, "Remote explosive/landmine/IED"),
     ("A suicide bomber blew himself up at the market.", E, "Suicide bomb"),
     ("Someone threw a grenade into the bar.", E, "Grenade"),
+    ("Overnight strikes on Sumy damaged a school.", E, None),  # struck by what, the sentence does not say
+    ("Dozens of strikes on the port were reported.", E, None),
     # Violence against civilians
     ("Militiamen massacred villagers in the valley.", V, "Attack"),
     ("Gunmen abducted three aid workers.", V, "Abduction/forced disappearance"),
     ("The journalist was kidnapped outside his home.", V, "Abduction/forced disappearance"),
     ("The mayor was assassinated on his way to work.", V, "Attack"),
+    ("Gunmen on motorbikes opened the gates and robbed civilians.", V, "Attack"),
     # Protests
     ("Thousands of people protested against the new law in the capital.", P, "Peaceful protest"),
     ("Demonstrators rallied outside parliament.", P, "Peaceful protest"),
@@ -101,6 +104,18 @@ def test_deaths_turn_a_strategic_sentence_with_violence_into_the_violent_type():
     assert refine(kind, 6500, True).type == B
     assert refine(kind, 0, True).type == S  # "no one was killed": nothing changes
     assert refine(classify("The two sides signed a ceasefire."), 3, True).type == S  # no cue of violence
+
+
+def test_deaths_make_a_weak_cue_of_violence_enough():
+    from dashboard.events.extract import _facts
+
+    text = "Militants kill 14 troops in attack on checkpoint near Djibo"
+    kind, deaths = _facts(text, (0, len(text)))
+    assert (kind.type, deaths.fatalities) == (B, 14)
+    assert classify("The group claimed the attack near the checkpoint.").type is None  # no deaths: no type
+    text = "No one was killed in the attack on the checkpoint."
+    assert _facts(text, (0, len(text)))[0].type is None  # no deaths, as said
+    assert classify("Aid reached civilians in the north.").type is None  # the victims' word alone: no type
 
 
 def test_a_protest_with_deaths_is_excessive_force():

@@ -38,7 +38,8 @@ TYPES: dict[str, tuple[str, ...]] = {
                 "Headquarters or base established", "Looting/property destruction",
                 "Non-violent transfer of territory", "Other"),
 }
-MIN_SCORE = 1.0  # the weight a sentence's cues need for it to have a type
+MIN_SCORE = 1.0  # the weight a sentence's cues need for it to have a type ...
+DEATHS_MIN_SCORE = 0.5  # ... and its cues of violence, when it reports deaths ("kill 20 soldiers in attack on")
 _ORDER = {t: i for i, t in enumerate(TYPES)}
 _WORD = re.compile(r"[a-z]+(?:[-'’][a-z]+)*")
 _MEMO = 50_000
@@ -151,7 +152,7 @@ def classify(text: str) -> EventType:
     return _decide(found, violent_only=False)
 
 
-def _decide(found: dict[_Cue, str], violent_only: bool) -> EventType:
+def _decide(found: dict[_Cue, str], violent_only: bool, min_score: float = MIN_SCORE) -> EventType:
     scores: dict[str, float] = {}
     subs: dict[tuple[str, str], float] = {}
     for cue in found:
@@ -163,8 +164,8 @@ def _decide(found: dict[_Cue, str], violent_only: bool) -> EventType:
     if not scores:
         return NO_TYPE
     best = min(scores, key=lambda ty: (-scores[ty], _ORDER[ty]))
-    if scores[best] < MIN_SCORE:
-        return NO_TYPE
+    if scores[best] < min_score:  # no type; the cues are kept for refine (deaths make weak cues of violence enough)
+        return EventType(found=tuple(found))
     in_type = [(w, s) for (ty, s), w in subs.items() if ty == best]
     sub = min(in_type, key=lambda ws: (-ws[0], TYPES[best].index(ws[1])))[1] if in_type else None
     return EventType(best, sub, round(scores[best], 3), tuple(found.values()), tuple(found))
@@ -173,10 +174,13 @@ def _decide(found: dict[_Cue, str], violent_only: bool) -> EventType:
 def refine(kind: EventType, deaths: int | None, deaths_reported: bool) -> EventType:
     """ACLED's rules of classes where deaths are reported (``deaths`` not 0): a strategic development is
     non-violent, so a sentence with deaths and a cue of violence is of the violent type ("six weeks of
-    fighting claimed 6,500 lives and ended with a ceasefire": Battles); a protest with deaths is
-    excessive force against protesters."""
+    fighting claimed 6,500 lives and ended with a ceasefire": Battles), and one whose cues of violence weigh
+    less than :data:`MIN_SCORE` takes their type when they weigh :data:`DEATHS_MIN_SCORE` (deaths say
+    violence happened; the cue says which); a protest with deaths is excessive force against protesters."""
     if not deaths_reported or deaths == 0:
         return kind
+    if kind.type is None:  # a weak cue of violence is enough with deaths: "Jihadists kill 20 soldiers in attack"
+        kind = _decide({cue: " ".join(cue.words) for cue in kind.found}, violent_only=True, min_score=DEATHS_MIN_SCORE)
     if kind.type == STRATEGIC:
         violent = _decide(dict(zip(kind.found, kind.cues, strict=True)), violent_only=True)
         if violent.type is not None:
