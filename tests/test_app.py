@@ -873,13 +873,45 @@ def choose_option(at: AppTest, key: str, label_start: str) -> None:
     box.select_index(next(i for i, o in enumerate(box.options) if o.startswith(label_start)))
 
 
+def test_every_mention_of_a_name_said_again_can_be_chosen(fresh, gazetteer):
+    """A name in the title, the lead and the body, all in one undated article: each mention has a label of
+    its own (Streamlit's list tells its options apart by label: the three read the same before), so each
+    can be chosen and corrected."""
+    from dataclasses import replace
+
+    from dashboard.ingest import ingest_text
+    from dashboard.page.correct import mention_labels, mention_token
+
+    text = ("Strikes on Kapan\n\nStrikes on Kapan killed two people, officials said.\n\n"
+            "Residents of Kapan fled to the outskirts.\n")
+    with Store(fresh / "atlas.sqlite") as store:
+        assert ingest_text(store, gazetteer, text, "kapan.txt").status == "added"
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = str(place_id(fresh, "Kapan"))
+    run(at)
+    box = at.selectbox(key="fix_mention")
+    mine = [i for i, o in enumerate(box.options) if " · Strikes on Kapan · " in o]
+    assert len(mine) == 3 and len(set(box.options)) == len(box.options), box.options
+    for i in mine:
+        at.selectbox(key="fix_mention").select_index(i)
+        run(at)
+        assert at.selectbox(key="fix_mention").index == i
+        assert "Kapan" in at.selectbox(key="fix_mention").options[i]
+    # two sentences alike word for word (a body may say one again): told apart by their order
+    with Store(fresh / "atlas.sqlite") as store:
+        rec = next(r for r in store.event_records() if r.mention_text == "Kapan")
+    twin = replace(rec, mention=(rec.mention[0] + 500, rec.mention[1] + 500), sent_start=rec.sent_start + 500)
+    labels = mention_labels({mention_token(rec): rec, mention_token(twin): twin})
+    assert len(set(labels.values())) == 2 and list(labels.values())[1].endswith(" (2)")
+
+
 def test_correcting_a_place_in_the_page_and_undoing_it(fresh):
     vardenis = place_id(fresh, "Vardenis")
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["place"] = str(vardenis)
     run(at)
     assert "Vardenis" in place_names(at)
-    assert [o.split(" · ")[0] for o in at.selectbox(key="fix_mention").options] == ["“Vardenis”"]
+    assert [o.split(" in “")[0] for o in at.selectbox(key="fix_mention").options] == ["“Vardenis”"]
     at.text_input(key="fix_search").input("Gyumri")
     run(at)
     choose_option(at, "fix_choice", "Gyumri (city, Shirak, Armenia) · found in the gazetteer")

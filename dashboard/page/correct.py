@@ -20,7 +20,7 @@ from dashboard.export import country_name
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.auth import can_edit
-from dashboard.page.markup import Mark, escape, escape_markdown, marked
+from dashboard.page.markup import Mark, escape, escape_markdown, excerpt_words, marked
 from dashboard.store import Correction, EventRecord, StoredMention, StoreError
 
 NOT_A_PLACE = "none"
@@ -235,6 +235,28 @@ def show_flash(path: str) -> None:
     st.session_state[k.FIX_FLASH] = None  # shown once
 
 
+MENTION_CONTEXT = 60  # characters of the sentence around a mention in its label
+
+
+def mention_labels(tokens: dict[str, EventRecord]) -> dict[str, str]:
+    """Each mention's label in the form's list: the name in its own words of the sentence, the article and
+    the date, every label different (Streamlit's list tells its options apart by label: two the same
+    could not both be chosen; a name said twice in one sentence gets its place in it)."""
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for token, r in tokens.items():
+        _article, start, end = parse_token(token)
+        a, b = start - r.sent_start, end - r.sent_start
+        win = excerpt_words(r.sentence, 0, len(r.sentence), (a, b), MENTION_CONTEXT)
+        words = " ".join(r.sentence[win.start:win.end].split())
+        context = ("…" if win.cut_left else "") + words + ("…" if win.cut_right else "")
+        date = r.date.isoformat() if r.date else "undated"
+        label = f"“{r.mention_text}” in “{context}” · {r.title or r.source} · {date}"
+        n = seen[label] = seen.get(label, 0) + 1
+        out[token] = label if n == 1 else f"{label} ({n})"
+    return out
+
+
 def correction_form(path: str, records: Sequence[EventRecord],
                     preselect: EventRecord | None = None) -> tuple[EventRecord, StoredMention] | None:
     """Choose one of ``records``' mentions and correct its place. ``preselect``: a row chosen in the table.
@@ -252,12 +274,8 @@ def correction_form(path: str, records: Sequence[EventRecord],
     if state.get(k.FIX_MENTION) not in tokens:
         state[k.FIX_MENTION] = next(iter(tokens))
 
-    def mention_label(token: str) -> str:
-        r = tokens[token]
-        date = r.date.isoformat() if r.date else "undated"
-        return f"“{r.mention_text}” · {r.title or r.source} · {date}"
-
-    token = st.selectbox("Mention", list(tokens), key=k.FIX_MENTION, format_func=mention_label,
+    shown = mention_labels(tokens)
+    token = st.selectbox("Mention", list(tokens), key=k.FIX_MENTION, format_func=shown.__getitem__,
                          help="Choose a row in the table to pick its mention here.")
     r = tokens[token]
     article, start, end = parse_token(token)
