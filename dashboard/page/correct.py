@@ -146,6 +146,8 @@ def choice_place(choice: str, gazetteer: Any) -> Any:
     ``s:ID`` the gazetteer's Place, :data:`NOT_A_PLACE` ``None``. Raises ``ValueError`` for anything else."""
     if choice == NOT_A_PLACE:
         return None
+    if choice is None:
+        raise ValueError("choose the right place first (or search the gazetteer for it)")
     kind, _, number = str(choice).partition(":")
     place_id = int(number)
     if kind == "c":
@@ -304,8 +306,10 @@ def correction_form(path: str, records: Sequence[EventRecord],
             state[k.FIX_CHOICE] = searched[0]
     if state.get(k.FIX_CHOICE) not in options:
         state.pop(k.FIX_CHOICE, None)
+    # nothing chosen until the user chooses (or searches): one click on Apply never moves a right place to a
+    # runner-up
     st.selectbox("The right place", list(options), key=k.FIX_CHOICE, format_func=options.__getitem__,
-                 placeholder="search above for more places", index=0 if options else None)
+                 placeholder="choose one, or search above for more places", index=None)
     same_name = data.same_name_mentions(path, article, start, end)
     if len(same_name) > 1:
         state.setdefault(k.FIX_EVERY, True)
@@ -315,7 +319,7 @@ def correction_form(path: str, records: Sequence[EventRecord],
                     "only.")
     else:
         state[k.FIX_EVERY] = True  # (one mention: the same either way)
-    st.button("Apply the correction", key=k.FIX_APPLY, type="primary", disabled=not options,
+    st.button("Apply the correction", key=k.FIX_APPLY, type="primary", disabled=state.get(k.FIX_CHOICE) is None,
               on_click=apply_correction, args=(path, article, start, end))
     history = data.correction_history(path, article, start, end)
     if history:
