@@ -157,6 +157,34 @@ def test_narrowing_the_dates_to_2022_removes_the_2021_only_places(app, seeded):
     assert at.query_params["from"] == "2022-01-01" and "to" not in at.query_params
 
 
+def test_a_shared_link_keeps_its_own_dates_as_the_store_grows(fresh, gazetteer):
+    """A link's "to" at the store's last date, and a "from" before its first, are the link's dates: kept in
+    the URL, and still its bounds once later articles are added (a range the user left at the store's
+    edges follows the store instead)."""
+    from dashboard.ingest import ingest_text
+
+    with Store(fresh / "atlas.sqlite") as store:
+        rng = store.date_range()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["from"], at.query_params["to"] = "1980-01-01", rng.last.isoformat()
+    run(at)
+    assert at.date_input(key="dates").value == (rng.first, rng.last)
+    assert (at.query_params["from"], at.query_params["to"]) == ("1980-01-01", rng.last.isoformat())
+    before = place_names(at)
+    with Store(fresh / "atlas.sqlite") as store:  # a later article, at a town the seeds do not name
+        later = rng.last + datetime.timedelta(days=30)
+        text = f"Clashes near Gyumri\n\n{later:%d %B %Y}\n\nClashes broke out near Gyumri on {later:%d %B %Y}.\n"
+        assert ingest_text(store, gazetteer, text, "later.txt").status == "added"
+    at.query_params.pop("place", None)
+    run(at)
+    assert at.query_params["to"] == rng.last.isoformat() and "Gyumri" not in place_names(at)
+    assert place_names(at) == before
+    # without a link, the same range at the store's edges is every date: the new article is on the map
+    other = AppTest.from_file(APP, default_timeout=120)
+    run(other)
+    assert "to" not in other.query_params and "Gyumri" in place_names(other)
+
+
 def test_undated_switch(app, seeded):
     at = run(app)
     undated_only = only_in(seeded, EventFilter(), EventFilter(undated=False))

@@ -35,6 +35,7 @@ MIN_SOURCES = "f_sources"  # minimum number of distinct sources (outlets) of an 
 CLEAR_FILTERS = "f_clear"  # the "Clear the filters" button
 PLACES_FLASH = "_places_flash"  # names typed into Places that no stored place has
 DATES_DONE = "_dates_done"  # the last full date range (while a new one is being picked)
+DATES_SHARED = "_dates_shared"  # (from, to) as a shared link gave them (None: not given), kept while shown
 DATE_RANGE = "_rng"  # the store's first and last dates, to follow when they grow
 INITIALISED = "_init"  # the widgets took their values from the URL
 

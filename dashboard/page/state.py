@@ -39,6 +39,7 @@ def init_state(rng: DateRange) -> list[Ignored]:
         return []
     params = url_params()
     flt, ignored = EventFilter.read_params(params)
+    state[k.DATES_SHARED] = (flt.start, flt.end)
     flt = flt.clamp(rng.first, rng.last)
     state[k.UNDATED] = flt.undated
     state[k.COUNTRIES] = flt.countries
@@ -78,11 +79,21 @@ def follow_date_range(rng: DateRange) -> None:
     state[k.DATE_RANGE] = new
     if not old or old == new or not (rng.first and rng.last):
         return
+    shared_start, shared_end = state.get(k.DATES_SHARED) or (None, None)
     for key in (k.DATES, k.DATES_DONE):
         dates = state.get(key)
         if isinstance(dates, (tuple, list)) and len(dates) == 2:
             start, end = dates
-            state[key] = (rng.first if start == old[0] else start, rng.last if end == old[1] else end)
+            # a shared link's date stays that date; an open end reaches the new first or last date
+            if shared_start and start == max(shared_start, old[0]):
+                start = max(shared_start, rng.first)
+            elif start == old[0]:
+                start = rng.first
+            if shared_end and end == min(shared_end, old[1]):
+                end = min(shared_end, rng.last)
+            elif end == old[1]:
+                end = rng.last
+            state[key] = (start, end)
 
 
 def take_pending_dates() -> None:
@@ -105,6 +116,13 @@ def current_filter(rng: DateRange) -> EventFilter:
         dates = state.get(k.DATES_DONE, (rng.first, rng.last))
         start = dates[0] if dates[0] and dates[0] > rng.first else None
         end = dates[1] if dates[1] and dates[1] < rng.last else None
+        # a date at the store's first or last is no bound ("every date" stays every date as articles are
+        # added), unless a shared link gave it: the link's own date is kept while the picker shows it
+        shared_start, shared_end = state.get(k.DATES_SHARED) or (None, None)
+        if start is None and shared_start and dates[0] == max(shared_start, rng.first):
+            start = shared_start
+        if end is None and shared_end and dates[1] == min(shared_end, rng.last):
+            end = shared_end
     return EventFilter(start, end, bool(state.get(k.UNDATED, True)), bool(state.get(k.COUNTRIES, True)),
                        country=state.get(k.COUNTRY) or (), places=state.get(k.PLACES) or (),
                        article=state.get(k.ARTICLE), kinds=state.get(k.KINDS) or (),
@@ -122,6 +140,7 @@ def clear_filters() -> None:
         state[key] = value
     state.pop(k.DATES, None)
     state.pop(k.DATES_DONE, None)
+    state.pop(k.DATES_SHARED, None)
 
 
 def sync_url(flt: EventFilter, place_id: int | None) -> None:
