@@ -103,8 +103,11 @@ def test_changing_an_event_type_and_its_deaths_in_the_page_and_undoing_them(fres
     # undo both: the machine's type and no deaths again, and the form shows them
     at.button(key="fix_type_undo").click()
     run(at)
+    kind = f"{before[0]} ({before[1]})" if before[1] else before[0]
+    assert f"Undone: the sentence&#x27;s events are of the type “{kind}” again." in html_of(at)  # says what it is
     at.button(key="fix_deaths_undo").click()
     run(at)
+    assert "Undone: the sentence&#x27;s events report no number of deaths again." in html_of(at)
     assert {(r.event_type, r.sub_event_type, r.type_corrected, r.fatalities, r.deaths_corrected)
             for r in rows(fresh, sentence)} == {(*before, False, None, False)}
     assert at.selectbox(key=f"fix_type_{token}").value == before[0]
@@ -135,6 +138,7 @@ def test_merging_an_event_at_the_place_splitting_it_again_and_undoing(fresh):
     assert not {r.cluster_id for r in rows(fresh, sentence)} & {r.cluster_id for r in rows(fresh, other)}
     at.button(key="fix_cluster_undo").click()  # the split
     run(at)
+    assert "Undone: the sentence is back in the event it was part of." in html_of(at)
     assert {r.cluster_id for r in rows(fresh, sentence)} == {r.cluster_id for r in rows(fresh, other)}
     at.button(key="fix_cluster_undo").click()  # the merge
     run(at)

@@ -202,8 +202,27 @@ def undo_fix(what: str, path: str, article: str, sent_start: int) -> None:
     token = sentence_token(article, sent_start)
     for field in {"type": ("type", "sub_type"), "deaths": ("deaths", "deaths_high")}.get(what, ()):
         st.session_state.pop(k.fix_sentence(field, token), None)
-    flash("success" if undone else "info", f"Undone: the sentence's {WHAT[what]} is as before again." if undone
-          else "That correction was already undone.")
+    if not undone:
+        flash("info", "That correction was already undone.")
+        return
+    flash("success", f"Undone: {now_said(what, data.sentence_record(path, article, sent_start))}.")
+
+
+def now_said(what: str, record: EventRecord | None) -> str:
+    """What an undo left a sentence's events with, in words ("the sentence's events are of the type
+    “Battles (Armed clash)” again")."""
+    if what == "type" and record is not None:
+        kind = (f"of the type “{record.event_type}" + (f" ({record.sub_event_type})" if record.sub_event_type else "")
+                + "”") if record.event_type else "of no type"
+        return f"the sentence's events are {kind} again"
+    if what == "deaths" and record is not None:
+        if record.fatalities is None:
+            return "the sentence's events report no number of deaths again"
+        high = f" to {record.fatalities_high:d}" if record.fatalities_high not in (None, record.fatalities) else ""
+        return f"the sentence's events report {record.fatalities:d}{high} killed again"
+    if what == "cluster":
+        return "the sentence is back in the event it was part of"
+    return f"the sentence's {WHAT[what]} is what it was before"
 
 
 # -- the event across articles ------------------------------------------------------------------------

@@ -264,6 +264,14 @@ def stored_place(path: str, place_id: int) -> tuple[str, str, str | None] | None
     return open_store(path).stored_place(place_id)
 
 
+def sentence_record(path: str, article: str, sent_start: int) -> EventRecord | None:
+    """One event of the article's sentence at ``sent_start`` as stored now (its type and deaths are the
+    sentence's), or ``None``."""
+    flt = EventFilter(article=article, every_mention=True)
+    return next((r for r in open_store(path).event_records(flt, report_sentences=False) if r.sent_start == sent_start),
+                None)
+
+
 def candidates(path: str, article: str, start: int, end: int) -> list[tuple[int, str, float]]:
     """The geoparser's runner-ups for a mention: ``(place id, name, score)``."""
     return open_store(path).candidates(article, start, end)
