@@ -86,6 +86,10 @@ def test_literal(gazetteer, text, name):
     ("The alliance, made up of Mali, Niger and Burkina Faso, met in the capital.", "Niger"),
     ('"We will respond," the foreign ministry in Ankara said.', "Ankara"),
     ("Officials in Kyiv said the drones had been shot down.", "Kyiv"),
+    # the owner of an organisation: in capitals, state-run, its media
+    ("Ethiopia's ENDF said the rebels had withdrawn.", "Ethiopia"),
+    ("Iran's state-run IRNA agency reported the launch.", "Iran"),
+    ("Belarus's state media showed the convoy.", "Belarus"),
 ])
 def test_associative(gazetteer, text, name):
     assert role(gazetteer, text, name) == ASSOCIATIVE

@@ -226,7 +226,8 @@ def _after_own(text: str, end: int, tokens: list[str], after_determiner: bool, o
     if _POSSESSIVE.match(text, end):
         words = tokens[2:5] if len(tokens) > 1 and tokens[1].lower() == "s" else tokens[1:4]
         for word in words:
-            weight = cues.nouns.get(word.lower())
+            acronym = len(word) > 1 and word.isalpha() and word.isupper()  # "Sudan's RSF": an organisation
+            weight = cues.nouns.get("<acronym>" if acronym else word.lower())
             if weight is not None:
                 return weight
         return cues.possessive
