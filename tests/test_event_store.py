@@ -182,15 +182,45 @@ def test_places_count_distinct_events_and_sources(reports):
     assert reports.count_distinct_events(GORIS.id) == goris.events < reports.count_events(GORIS.id)
     rows = [e for e in reports.events(GORIS.id) if e.cluster_id == clash]
     assert {(e.reports, e.sources) for e in rows} == {(3, 2)}
-    copy = next(e for e in rows if e.copy_of)
-    original = next(e for e in rows if e.article_id == copy.copy_of)
+    # the copy is shown once, as its original (its event of the same clash is not a row of its own) ...
+    assert not [e for e in rows if e.copy_of] and len(rows) == 2
+    original = next(e for e in rows if e.copies)
     assert original.copies == (("https://www.reprint.org/c", "Three soldiers killed at Goris.txt"),)
+    copy_id = reports.copies(original.article_id)[0]
+    # ... unless asked for by its article
+    assert {e.copy_of for e in reports.events(GORIS.id, EventFilter(article=copy_id)) if e.cluster_id == clash} \
+        == {original.article_id}
     # a popup quotes each event once: the clash by its first report
     ids = [eid for place, eid in reports.sample_ids(per_place=10) if place == GORIS.id]
     assert len(ids) == goris.events
     # only the places asked for (the busiest: the others' popups point to the panel), with the same sentences
     assert reports.sample_ids(per_place=10, places=[GORIS.id]) == [(GORIS.id, eid) for eid in ids]
     assert reports.sample_ids(per_place=10, places=[]) == []
+
+
+def test_a_wire_copy_is_shown_once_as_its_original(store):
+    """The agency's article and its reprint: one article's events on the map, in the table and the exports
+    (the reprint is one more article of them); a correction of the original's place moves what the map
+    shows, with no marker left behind by the copy (QA: the copy's rows kept the old place on the map)."""
+    from dashboard.export import record
+
+    for spec in (AGENCY, COPY):
+        assert add(store, make_article(*spec), PLACES)
+    agency, reprint = (r[0] for r in store._query("SELECT article FROM article_copy ORDER BY seq"))
+    assert store.copy_of(reprint) == agency
+    rows = store.event_records()
+    assert {r.article_id for r in rows} == {agency} and len(rows) == store.count_events(None)
+    assert len({(r.sent_start, r.place_id) for r in rows}) == len(rows)  # no row twice
+    goris = next(p for p in store.place_counts() if p.name == "Goris")
+    assert (goris.articles, goris.sources) == (2, 1)
+    # each sentence of the body is reported by both, however short ("Kapan was calm."); the titles differ
+    assert {record(r)["reports"] for r in rows if r.sent_start > 0} == {2}
+    # every Goris mention of the original is corrected to Kapan: Goris has no marker any more
+    first = make_article(*AGENCY).text.index("Goris")
+    for start, end in store.same_name_mentions(agency, first, first + len("Goris")):
+        store.correct(agency, start, end, KAPAN)
+    assert "Goris" not in {p.name for p in store.place_counts()}
+    assert {r.article_id for r in store.event_records()} == {agency}
 
 
 def test_the_type_and_sources_filters_run_in_sql(reports):
@@ -218,9 +248,14 @@ def test_popup_samples_are_distinct_events_even_when_one_is_reported_again_and_a
 
     clash = ("Artillery shelled Goris overnight, killing three soldiers, the defence ministry said on Tuesday in a "
              "statement to reporters.")
-    for title, url in (("Night of shelling", "https://a.com/1"), ("Soldiers killed", "https://b.com/2"),
-                       ("Deadly night", "https://c.com/3")):
-        assert add(store, make_article(title, "September 13, 2022", clash, url), PLACES)
+    for title, url, more in (("Night of shelling", "https://a.com/1", "The village school was closed for the week "
+                              "and parents kept their children at home while engineers checked the roof."),
+                             ("Soldiers killed", "https://b.com/2", "Relatives gathered outside the hospital in the "
+                              "morning, and the regional governor promised to pay for the funerals."),
+                             ("Deadly night", "https://c.com/3", "Farmers said they could not reach their fields "
+                              "because unexploded shells lay along the only road into the valley.")):
+        # (the same sentence and one of each outlet's own: three reports, no wire copies)
+        assert add(store, make_article(title, "September 13, 2022", f"{clash} {more}", url), PLACES)
     assert add(store, make_article("Earlier", "May 3, 2021", "Protesters marched through Goris.", None), PLACES)
     events = store.events(GORIS.id)
     assert len({e.cluster_id for e in events[:3]}) == 1 and len({e.cluster_id for e in events}) == 2

@@ -203,7 +203,13 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
             own = db.execute("SELECT outlet FROM article_copy WHERE article = ?", (copy_of,)).fetchone()[0]
         db.execute("INSERT INTO article_copy (article, signature, outlet, copy_of, similarity) VALUES (?, ?, ?, ?, ?)",
                    (aid, signature_blob(m), own, copy_of, found[1] if found else None))
+    else:
+        copy_of = db.execute("SELECT copy_of FROM article_copy WHERE article = ?", (aid,)).fetchone()[0]
     reports = link_index(db)
+    # A wire copy's sentence that its original says word for word is the original's report of the same
+    # event, however short (same_event wants more words in common than "Kapan was calm." has)
+    said = {} if not copy_of else {reports.reports[rid].words: reports.reports[rid].cluster
+                                   for rid in reports.by_article.get(copy_of, ())}
     db.execute("DELETE FROM report WHERE article = ?", (aid,))  # a re-read article is linked anew
     db.execute("DELETE FROM article_story WHERE article = ?", (aid,))
     published = article.published.isoformat() if article.published else None
@@ -253,6 +259,8 @@ def link_article(db: sqlite3.Connection, article: Any, events: Sequence[Any], in
                 query |= q
         matches = _matches(reports, aid, rep, query, rule)
         clusters = {c for c, _ in matches}
+        if rep.words in said:
+            clusters.add(reports.find(said[rep.words]))
         # Its id is the one SQLite would give (the highest plus one), named so that a report that starts a
         # cluster is stored in it at once (no second write, and no second round of the event triggers).
         cur = db.execute(

@@ -181,9 +181,11 @@ class EventFilter:
         object.__setattr__(self, "event_types", _event_types(self.event_types))
         object.__setattr__(self, "min_sources", _min_sources(self.min_sources))
 
-    def where(self, event: str = "e", place: str = "p") -> tuple[str, list[Any]]:
+    def where(self, event: str = "e", place: str = "p", copies: bool = False) -> tuple[str, list[Any]]:
         """A SQL condition over ``event`` (a row of the ``event`` table) and ``place`` (joined on
-        ``event.place``), and its parameters."""
+        ``event.place``), and its parameters. A wire copy is shown once, as its original: a copy's event of
+        an event its original reports too is left out (:func:`shown`), unless ``copies`` (counts that take
+        a copy as one more article) or the filter names the article."""
         dated, params = [f"{event}.date IS NOT NULL"], []
         if self.start:
             dated.append(f"{event}.date_last >= ?")
@@ -205,6 +207,8 @@ class EventFilter:
         if self.article:
             cond += f" AND {event}.article = ?"
             params.append(self.article)
+        elif not copies:
+            cond += f" AND {shown(event)}"
         if self.kinds:
             kinds = [k for group in self.kinds for k in KIND_GROUPS[group]]
             cond += f" AND {place}.kind IN ({', '.join('?' * len(kinds))})"
@@ -346,6 +350,15 @@ class EventFilter:
                 return d
             return min(max(d, low), high)
         return replace(self, start=inside(self.start), end=inside(self.end))
+
+
+def shown(event: str = "e") -> str:
+    """SQL: whether the row ``event`` is shown, not a wire copy's event of an event that its original
+    reports too (what only the copy says stays; the original's counts the copy as one more article)."""
+    # (the copies are few: the list of them is made once per query, the probe runs for their rows only)
+    return (f"({event}.article NOT IN (SELECT article FROM article_copy WHERE copy_of IS NOT NULL) OR NOT EXISTS "
+            f"(SELECT 1 FROM article_copy cq JOIN event eo ON eo.article = cq.copy_of AND eo.cluster = "
+            f"{event}.cluster WHERE cq.article = {event}.article))")
 
 
 # The URL's parameters: the filter's (EventFilter.to_params) and the selected place's (the page's).

@@ -13,7 +13,7 @@ from typing import Any
 
 from .authorship import correction_marks
 from .clusters import CLUSTER, event_reports
-from .filters import EventFilter
+from .filters import EventFilter, shown
 from .records import (
     ArticleSummary,
     Candidate,
@@ -137,11 +137,13 @@ class Reads:
     # -- places --------------------------------------------------------------------------------------------
     def place_counts(self, flt: EventFilter = DEFAULT_FILTER) -> list[PlaceCount]:
         """Every place with events under ``flt``, most events first."""
-        where, params = flt.where()
+        # (a copy counts as one more article; a place that only a copy's hidden rows still have is left out)
+        where, params = flt.where(copies=True)
         rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, "
             f"count(DISTINCT e.article) AS articles, count(DISTINCT {DISTINCT_SOURCE}) AS sources "
             f"FROM event e JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id "
+            f"HAVING max({shown()}) "
             "ORDER BY events DESC, reports DESC, p.name", params)
         return [from_row(PlaceCount, r) for r in rows]
 
