@@ -13,7 +13,7 @@ from typing import Any
 
 from .authorship import correction_marks
 from .clusters import CLUSTER, event_reports
-from .filters import EventFilter, shown
+from .filters import EventFilter
 from .records import (
     ArticleSummary,
     Candidate,
@@ -42,6 +42,7 @@ from .reports import (
     SAMPLE_READ,
     cluster_reports,
     cluster_totals,
+    copies_only_check,
     first_events,
 )
 
@@ -142,8 +143,7 @@ class Reads:
         rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, count(DISTINCT {DISTINCT_EVENT}) AS events, count(*) AS reports, "
             f"count(DISTINCT e.article) AS articles, count(DISTINCT {DISTINCT_SOURCE}) AS sources "
-            f"FROM event e JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id "
-            f"HAVING max({shown()}) "
+            f"FROM event e JOIN place p ON p.id = e.place WHERE {where} GROUP BY p.id {copies_only_check(self._query)} "
             "ORDER BY events DESC, reports DESC, p.name", params)
         return [from_row(PlaceCount, r) for r in rows]
 
