@@ -48,6 +48,11 @@ def test_lines_end_sentences_unless_the_next_goes_on_in_lower_case():
                            "Kapan overnight, and it\ncontinued."]
 
 
+def test_a_heading_s_or_a_quote_s_markdown_mark_is_not_the_sentence_s():
+    text = "# Air strike on Sagaing kills 12\n\n> Residents fled. They came back.\n\n#hashtag stays\n"
+    assert texts(text) == ["Air strike on Sagaing kills 12", "Residents fled.", "They came back.", "#hashtag stays"]
+
+
 def test_markup_or_a_link_after_a_stop_starts_a_sentence():
     """Scraped text keeps some markup: what follows a stop and a tag or a Markdown link is a new sentence (so
     that the deaths of one are not given to the places of the next)."""

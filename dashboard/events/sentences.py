@@ -21,6 +21,7 @@ _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 _OPENERS = "\"'“‘«([¡¿*#-–—•<"  # ("<": markup left in a scraped text, "... said. <img ...> Fighting near ...")
 _BREAK = re.compile(r"\r\n?|\n")  # a line end
+_MARKDOWN_LEAD = re.compile(r"(?:#{1,6}|>)(?:[ \t]+(?:>[ \t]+)*)")  # a heading's "# ", a quote's "> "
 MAX_SENTENCE = 2000  # characters: a longer sentence is cut into parts of at most this length
 _CUT_WINDOW = 400  # where a part may end: within this many characters before MAX_SENTENCE
 _SPACE = re.compile(r"\s+")
@@ -127,7 +128,10 @@ def _split_block(text: str, start: int, end: int) -> list[Span]:
         out.append((sent_start, stop))
         sent_start = stop
     out.append((sent_start, end))
-    return [s for s in (strip_span(text, a, b) for a, b in out) if s[0] < s[1]]
+    spans = [strip_span(text, a, b) for a, b in out]
+    if spans and (lead := _MARKDOWN_LEAD.match(text, spans[0][0], spans[0][1])):  # a block's first sentence only
+        spans[0] = (lead.end(), spans[0][1])
+    return [s for s in spans if s[0] < s[1]]
 
 
 def _is_boundary(text: str, match: re.Match[str], stop: int, end: int) -> bool:
