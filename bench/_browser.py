@@ -44,6 +44,11 @@ _MAP_WINDOW = "document.querySelector('iframe[title=\"streamlit_folium.st_folium
 _PAGE_SAME_IDS = (f"(want) => {{ const w = {_MAP_WINDOW}; if (!w || !w.map) return false; "
                   f"const got = ({MARKER_IDS_OF})(w); return got.length === want.length "
                   "&& want.every((id) => got.includes(id)); }")
+# ... once the basemap's outlines are drawn too; true is the moment it was seen (ms since the epoch), so the
+# time is the page's own, not that of the answer's trip back to this process
+_PAGE_MAP_READY = (f"(want) => {{ const w = {_MAP_WINDOW}; "
+                   "if (!w || !w.document.querySelector('.leaflet-container[data-basemap=\"ready\"]')) return false; "
+                   f"return ({_PAGE_SAME_IDS})(want) && performance.timeOrigin + performance.now(); }}")
 # Centre the map on a place's marker and, if a cluster still holds it, open the cluster (markercluster's
 # zoomToShowLayer spiderfies markers that share a spot).
 _SHOW_MARKER = """([id, lat, lon]) => new Promise((resolve) => {
@@ -121,6 +126,7 @@ class Page:
     errors: list[str] = field(default_factory=list)
     received: int = 0  # bytes the app's websocket brought to the page so far
     detours: int = 0  # filter changes whose first new markers were not yet the wanted ones
+    map_ready: float = 0.0  # when wait_for_markers saw the map ready (time.perf_counter())
 
     @property
     def frame(self) -> Any:
@@ -161,14 +167,17 @@ def open_page(browser: Any, url: str | None = None, *, count_bytes: bool = False
 
 def wait_for_markers(page: Page, want: Collection[int], timeout: float = 120_000, *, settle: bool = True) -> Any:
     """Until the map is drawn (Leaflet, the Natural Earth outlines) and holds exactly the markers of the
-    place ids ``want``, then (``settle``) until the app is idle. Returns the map's frame."""
-    from playwright.sync_api import expect
+    place ids ``want``, then (``settle``) until the app is idle. Returns the map's frame; ``page.map_ready``
+    is the moment the map was ready (a ``time.perf_counter()`` value).
 
-    expect(page.page.frame_locator(MAP_FRAME).locator('.leaflet-container[data-basemap="ready"]')).to_have_count(
-        1, timeout=timeout)
-    # (reading every marker's id on every frame would slow a map of thousands: those are polled slowly)
-    page.page.wait_for_function(_PAGE_SAME_IDS, arg=sorted(want), timeout=timeout,
-                                polling="raf" if len(want) < 500 else 250)
+    The page checks on every frame it draws and notes the moment itself (Playwright's ``expect`` polls at
+    100, 250, 500 ms then every second: it saw a map ready at 3.2 s at 3.4 s, or a second late). Reading
+    every marker's id on every frame would slow a map of thousands: those are checked every 250 ms, so
+    their moment is up to 250 ms late."""
+    since_epoch = time.time() - time.perf_counter()
+    seen = page.page.wait_for_function(_PAGE_MAP_READY, arg=sorted(want), timeout=timeout,
+                                       polling="raf" if len(want) < 500 else 250).json_value()
+    page.map_ready = min(seen / 1000 - since_epoch, time.perf_counter())  # (the two clocks may differ by a few ms)
     if settle:
         page.page.wait_for_selector(IDLE, timeout=timeout)
     return page.frame

@@ -4,9 +4,10 @@
 Two stores: a new one (the app ingests seeds/ on first load) and one of synthetic events (default
 10,000; real gazetteer places, dates over five years, a tenth undated). For each:
 
-- start to map: from starting the server to a usable map (Leaflet loaded, the Natural Earth outlines
-  drawn, every marker of the store added: on the seeds, every place of seeds/ as a store of the bench's
-  own holds them, known before the page shows them and checked against the page's store afterwards);
+- start to map: from starting the server to a usable map, the moment the page itself sees it (Leaflet
+  loaded, the Natural Earth outlines drawn, every marker of the store added: on the seeds, every place of
+  seeds/ as a store of the bench's own holds them, known before the page shows them and checked against
+  the page's store afterwards); the seeds' start is timed --starts times, each on a new store;
 - start to page: ... to the whole page: a session's first page is the map and the panel, the timeline
   and the table follow in the next run; until it is drawn and the app idle;
 - click to panel: from a click on a town's marker to its sentences in the panel (median of --repeat);
@@ -15,11 +16,12 @@ Two stores: a new one (the app ingests seeds/ on first load) and one of syntheti
 - the basemap: its files on disk (dashboard/basemap.py's manifest) and those the first view fetched,
   with their sizes and the bytes sent (Streamlit compresses them).
 
-Goals: map within 3 s of start and click to panel within 1 s on the seeds; click to panel within 1.5 s
-and filter change within 2 s at 10,000 events. Prints a table, writes bench/out/app_speed.json and a
-screenshot per store.
+Goals: map within 3 s of start (the median of --starts starts, each on a new store) and click to panel
+within 1 s on the seeds; click to panel within 1.5 s and filter change within 2 s at 10,000 events.
+Prints a table, writes bench/out/app_speed.json and a screenshot per store.
 
-    .venv/bin/python -m bench.app_speed [--events 10000] [--repeat 5] [--only seeds|synthetic] [--start serve|streamlit]
+    .venv/bin/python -m bench.app_speed [--events 10000] [--repeat 5] [--starts 5] [--only seeds|synthetic]
+        [--start serve|streamlit]
 """
 from __future__ import annotations
 
@@ -147,7 +149,7 @@ def measure(home: Path, label: str, repeat: int, browser, want: set[int] | None 
         visit.page.goto(server.url)
         # (the first page's run is over once its map is drawn; the run that adds the table may be going on)
         wait_for_markers(visit, want, settle=False)
-        result["start_to_map"] = round(time.perf_counter() - server.started, 2)
+        result["start_to_map"] = round(visit.map_ready - server.started, 2)
         # (the basemap's detail follows once the frame is idle: not part of start to map)
         detail = visit.page.frame_locator(MAP_FRAME).locator(
             '.leaflet-container[data-basemap-detail="tiles"], .leaflet-container[data-basemap-detail="world"]')
@@ -201,6 +203,25 @@ def measure(home: Path, label: str, repeat: int, browser, want: set[int] | None 
     return result
 
 
+def starts(tmp: Path, count: int, browser, want: set[int], start=serve_app) -> list[float]:
+    """Seconds from start to map of ``count`` more starts, each on a new store of its own (the seeds, as a
+    new user's) and in a new browser tab: one start is one sample of a noisy figure (the machine's other
+    work, the disk's cache); their median is the goal's."""
+    times = []
+    for n in range(count):
+        home = tmp / f"start-{n}"
+        visit = open_page(browser)
+        server = start(home)
+        try:
+            visit.page.goto(server.url)
+            wait_for_markers(visit, want, settle=False)
+            times.append(round(visit.map_ready - server.started, 2))
+        finally:
+            server.stop()
+            visit.close()
+    return times
+
+
 def print_basemap(results: list[dict]) -> None:
     """The basemap's files and their sizes: what lies on disk, and what each store's first view fetched."""
     m = basemap_manifest()
@@ -228,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000, help="synthetic events (default 10,000)")
     parser.add_argument("--repeat", type=int, default=5, help="clicks and filter changes to time (median)")
+    parser.add_argument("--starts", type=int, default=5,
+                        help="starts of the server on a new store of the seeds to time (median; default 5)")
     parser.add_argument("--only", choices=["seeds", "synthetic"], help="measure one store only")
     parser.add_argument("--start", choices=["serve", "streamlit"], default="serve",
                         help="atlas serve (default: what make run starts) or a bare streamlit run")
@@ -242,8 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     start = serve_app if args.start == "serve" else start_app
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp, chromium() as browser:
         if args.only != "synthetic":
-            results.append(measure(Path(tmp) / "seeds", "seeds", args.repeat, browser,
-                                   want=seed_places(Path(tmp) / "seeds-reference"), start=start))
+            want = seed_places(Path(tmp) / "seeds-reference")
+            seeds = measure(Path(tmp) / "seeds", "seeds", args.repeat, browser, want=want, start=start)
+            seeds["start_to_map_all"] = [seeds["start_to_map"], *starts(Path(tmp), args.starts - 1, browser, want,
+                                                                         start)]
+            seeds["start_to_map"] = round(median(seeds["start_to_map_all"]), 2)
+            results.append(seeds)
         if args.only != "seeds":
             t0 = time.perf_counter()
             synthetic_store(Path(tmp) / "synthetic", args.events)
@@ -258,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['store']:<10} {r['articles']:>8} {r['events']:>7} {r['places']:>6} "
               f"{r['start_to_map']:>9.2f}s {r['start_to_page']:>6.2f}s "
               f"{r['click_to_panel']:>11.3f}s {r['filter_change']:>7.3f}s  load {r['load_before']}  ({r['start']})")
+        if len(r.get("start_to_map_all", [])) > 1:
+            print(f"    start to map over {len(r['start_to_map_all'])} starts: {r['start_to_map_all']} s "
+                  f"(median {r['start_to_map']}, worst {max(r['start_to_map_all'])})")
         for key, goal in GOALS[r["store"]].items():
             met = r[key] <= goal
             ok &= met
