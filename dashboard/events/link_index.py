@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -55,6 +56,17 @@ class Stored:
     cluster: int  # when filed; the cluster now is LinkIndex.find(cluster)
 
 
+class Clusters(dict):
+    """One list of ``entries``: cluster -> its newest reports (newest cluster last), with ``size``, the
+    number of reports it holds (:meth:`LinkIndex.candidates` weighs every list it may read by it)."""
+
+    __slots__ = ("size",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+
 _COLUMNS = ("article, sent_start, words, date, date_last, date_value, date_precision, event_type, fatalities, "
             "current, strong, cluster")
 
@@ -67,7 +79,7 @@ class LinkIndex:
         self.reports: dict[int, Stored] = {}
         self.keys_of: dict[int, list[str]] = {}
         self.by_article: dict[str, list[int]] = {}
-        self.entries: dict[str, dict[str | None, dict[str | None, dict[int, list[int]]]]] = {}
+        self.entries: dict[str, dict[str | None, dict[str | None, Clusters]]] = {}
         self.buckets_of: dict[str, dict[str, None]] = {}  # place key -> its "<key>@<bucket>" entries
         self.parent: dict[int, int] = {}
         self.current: dict[int, list[int]] = {}  # cluster -> its current reports (what links stories)
@@ -110,12 +122,16 @@ class LinkIndex:
                    "ON CONFLICT (key) DO UPDATE SET value = value + 1")
         self.links = (self.links or 0) + 1
 
-    def _entry(self, key: str, stored: Stored) -> dict[int, list[int]]:
+    def _entry(self, key: str, stored: Stored) -> Clusters:
         """The clusters under ``key`` of the reports of ``stored``'s day (``None`` when its date is not one
         day) and event type: a lookup reads the reports of its days and type, and those of longer or no
         dates and of no type, only."""
         day = stored.date if stored.date is not None and stored.date == stored.date_last else None
-        return self.entries.setdefault(key, {}).setdefault(day, {}).setdefault(stored.event_type, {})
+        by_type = self.entries.setdefault(key, {}).setdefault(day, {})
+        entry = by_type.get(stored.event_type)
+        if entry is None:
+            entry = by_type[stored.event_type] = Clusters()
+        return entry
 
     def _file(self, key: str, rid: int) -> None:
         self.keys_of.setdefault(rid, []).append(key)
@@ -123,7 +139,8 @@ class LinkIndex:
         cluster = self.reports[rid].cluster
         newest = entry.pop(cluster, [])  # re-inserted: the entry's clusters stay newest last
         newest.append(rid)
-        entry[cluster] = newest[-self.rule.per_cluster:]
+        kept = entry[cluster] = newest[-self.rule.per_cluster:]
+        entry.size += len(kept) - len(newest) + 1
         self.buckets_of.setdefault(key.rpartition("@")[0], {})[key] = None
 
     def _member(self, rid: int, stored: Stored) -> None:
@@ -170,11 +187,13 @@ class LinkIndex:
             stored = self.reports.pop(rid)
             for key in self.keys_of.pop(rid, []):
                 entry = self._entry(key, stored)
-                kept = [r for r in entry.get(stored.cluster, []) if r != rid]
+                had = entry.get(stored.cluster, [])
+                kept = [r for r in had if r != rid]
                 if kept:
                     entry[stored.cluster] = kept
                 else:
                     entry.pop(stored.cluster, None)
+                entry.size -= len(had) - len(kept)
             root = self.find(stored.cluster)
             for lists in (self.current, self.undated_of):
                 if root in lists:
@@ -228,7 +247,7 @@ class LinkIndex:
         report unread."""
         rule, last = self.rule, date_last or date
         found: dict[int, list[int]] = {}
-        reports, find = self.reports, self.find
+        reports, find, parent = self.reports, self.find, self.parent
         most, budget = rule.max_candidates, rule.max_scan  # reports read at most, as the store's query did
         own_from = self.own_from if self.linking == article else -1  # the article's reports: from this id on
         deaths = fatalities is not None
@@ -236,7 +255,7 @@ class LinkIndex:
         lists, total = [], 0  # the lists, while the loop below would read each whole (then it is not needed)
         for entry, check_dates in todo:
             lists.append((entry, check_dates))
-            size = sum(map(len, entry.values()))
+            size = entry.size
             total += size
             if total >= budget or size > most:
                 break
@@ -263,7 +282,7 @@ class LinkIndex:
                     if not kept:
                         continue
                     n = len(kept)
-                root = find(cluster)
+                root = find(cluster) if cluster in parent else cluster
                 got = found.get(root)
                 if got is None:
                     found[root] = list(kept)
@@ -282,12 +301,12 @@ class LinkIndex:
         picked.sort(reverse=True)
         return [(c, reports[rid]) for rid, c in picked[:most]]
 
-    def _every_candidate(self, article: str, lists: list[tuple[dict[int, list[int]], bool]], date: str | None,
+    def _every_candidate(self, article: str, lists: list[tuple[Clusters, bool]], date: str | None,
                          last: str | None, fatalities: int | None) -> list[tuple[int, Stored]]:
         """:meth:`candidates` when its budgets cannot run out (every list read whole): the same reports, the
         newest ``per_cluster`` of each event then the newest ``max_candidates``, from the set of the
         lists' reports (a list that needs no check is taken whole, at C speed: no loop over its events)."""
-        reports, find, deaths = self.reports, self.find, fatalities is not None
+        reports, find, parent, deaths = self.reports, self.find, self.parent, fatalities is not None
         ids: set[int] = set()
         for entry, check_dates in lists:
             if not (deaths or check_dates):
@@ -307,7 +326,9 @@ class LinkIndex:
             s = reports[rid]
             if s.article == article:
                 continue
-            root = find(s.cluster)
+            root = s.cluster
+            if root in parent:
+                root = find(root)
             n = taken.get(root, 0)
             if n < per_cluster:
                 taken[root] = n + 1
@@ -317,7 +338,7 @@ class LinkIndex:
         return out
 
     def _lists(self, keys: list[str], date: str | None, last: str | None,
-               event_type: str | None) -> Iterator[tuple[dict[int, list[int]], bool]]:
+               event_type: str | None) -> Iterator[tuple[Clusters, bool]]:
         """The lists of clusters under ``keys`` (newest buckets first) of the days and types that may match,
         each with whether its reports' dates must still be checked (those of longer or no dates, when
         ``date`` is given: a list of one day in ``[date, last]`` overlaps it)."""
@@ -354,26 +375,24 @@ class LinkIndex:
         """The stories ``article`` joins: those of the articles with current reports in ``clusters`` (of a
         big event, its newest ``story_scan``) that share :data:`RULE` ``.story_shared`` of them with it,
         or one where either report is strong."""
-        reports, story_of, current, scan = self.reports, self.story_of, self.current, rule.story_scan
+        reports, current, scan = self.reports, self.current, rule.story_scan
         own = {self.find(reports[rid].cluster) for rid in self.by_article.get(article, ()) if reports[rid].strong}
-        shared: dict[str, list] = {}  # other article -> [its clusters among these, whether strongly]
+        events: Counter[str] = Counter()  # article -> how many of these events it has current reports in
+        strongly: set[str] = set()  # articles linked by a strong report (theirs or the new article's)
         for c in clusters:
             rids = current.get(c)
             if not rids:
                 continue
-            mine = c in own
-            for rid in rids[-scan:]:
-                s = reports[rid]
-                a = s.article
-                if a != article and a in story_of:
-                    seen = shared.get(a)
-                    if seen is None:
-                        shared[a] = [{c}, mine or s.strong]
-                    else:
-                        seen[0].add(c)
-                        if not seen[1] and (mine or s.strong):
-                            seen[1] = True
-        return {self.story(a) for a, (cs, strong) in shared.items() if len(cs) >= rule.story_shared or strong}
+            window = [reports[rid] for rid in rids[-scan:]]
+            articles = {s.article for s in window}
+            events.update(articles)
+            if c in own:
+                strongly |= articles
+            else:
+                strongly.update(s.article for s in window if s.strong)
+        linked = strongly.union(a for a, n in events.items() if n >= rule.story_shared)
+        linked.discard(article)
+        return {self.story(a) for a in linked if a in self.story_of}
 
     def story_dates(self, clusters: set[int], story: int) -> list[tuple[str, int, tuple]]:
         """(article, sentence start, (date, date_last, date_value, date_precision)) for each undated
