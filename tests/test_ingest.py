@@ -63,6 +63,20 @@ def test_the_corpus_is_deterministic_and_every_article_differs(tmp_path, gazette
     assert sum(any(s in t for s in seeds) for t in texts) == 40, "every article quotes the seeds"
 
 
+def test_the_loop_freezes_what_it_made_and_unfreezes_it_after(store, gazetteer, collection, monkeypatch):
+    import dashboard.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "FREEZE_EVERY", 2)
+    frozen = []  # gc's freeze count after each article
+    ingest_paths([collection], store, gazetteer, progress=lambda done, total, result: frozen.append(
+        gc.get_freeze_count()))
+    assert len(frozen) >= 5
+    # every second article, the objects the loop made since (parsed articles, the writer's indexes) join
+    # the frozen ones: the collector no longer scans them while the loop runs
+    assert frozen[2] > frozen[0] and frozen[4] > frozen[2]
+    assert gc.get_freeze_count() == 0
+
+
 def test_an_interrupt_reports_what_was_done_and_a_rerun_completes(store, gazetteer, collection):
     files = sorted(collection.glob("*/*.txt"))
 
