@@ -33,7 +33,7 @@ PREFIX = "seeds-"
 def fingerprint() -> str | None:
     """What the stored seeds depend on, as a hash: every code and data file of the pipeline, the seeds, and
     the gazetteer index's own fingerprint; ``None`` when the index is not built."""
-    from gazetteer.build import current_fingerprint, index_path
+    from gazetteer.cache import current_fingerprint, index_path
 
     index = current_fingerprint(index_path())
     if index is None:
@@ -49,7 +49,7 @@ def fingerprint() -> str | None:
 
 
 def prepared_path(version: str) -> Path:
-    from gazetteer.build import cache_dir
+    from gazetteer.cache import cache_dir
 
     return cache_dir() / f"{PREFIX}{version}.sqlite"
 

@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import airports, sources
+from .cache import INDEX_NAME as INDEX_NAME  # (where the index is: gazetteer/cache.py)
+from .cache import SCHEMA_VERSION, cache_dir, current_fingerprint, index_path
 from .errors import IndexBuildError, SourceError
 from .sources import Entry
 
-SCHEMA_VERSION = 3
-INDEX_NAME = "gazetteer.sqlite"
 IMPORTS_NAME = "imports.json"
 
 SCHEMA = """
@@ -71,20 +71,6 @@ CREATE INDEX place_admin ON place(country, admin1, fcode);
 Progress = Callable[[str], None]
 
 
-def cache_dir() -> Path:
-    """``$ATLAS_CACHE`` or the platform's per-user cache directory for News Atlas."""
-    env = os.environ.get("ATLAS_CACHE")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("news-atlas", appauthor=False))
-
-
-def index_path() -> Path:
-    return cache_dir() / INDEX_NAME
-
-
 def imported_dumps(directory: Path | None = None) -> list[Path]:
     """The GeoNames dumps a user added with ``atlas gazetteer import``."""
     path = (directory or cache_dir()) / IMPORTS_NAME
@@ -116,20 +102,6 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def expected_fingerprint(directory: Path | None = None) -> str:
     return sources.fingerprint(sources.source_files() + imported_dumps(directory))
-
-
-def current_fingerprint(path: Path) -> str | None:
-    """The fingerprint a built index records, or ``None`` when it is missing, foreign or outdated."""
-    if not path.is_file():
-        return None
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta"))
-    except sqlite3.Error:
-        return None
-    if meta.get("schema_version") != str(SCHEMA_VERSION):
-        return None
-    return meta.get("fingerprint")
 
 
 def is_current(path: Path | None = None) -> bool:
