@@ -28,7 +28,7 @@ from dashboard.page import keys as k
 from dashboard.page.assets import style
 from dashboard.page.auth import gate
 from dashboard.page.correct import corrections_list
-from dashboard.page.correct_event import correction_forms
+from dashboard.page.correct_event import correction_forms, event_fixes_list
 from dashboard.page.data import load_place_list, load_records, overview, place_info, prefetch_map, seed_if_empty
 from dashboard.page.filters import sidebar
 from dashboard.page.map_area import map_area
@@ -150,6 +150,7 @@ def draw(view: View, first_page: bool) -> None:
         with below:
             _table(view)
         corrections_list(view.path, view.generation)
+        event_fixes_list(view.path, view.generation)
         with left:
             _map(view)
 

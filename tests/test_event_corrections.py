@@ -342,3 +342,45 @@ def test_a_version_10_store_gets_each_events_cluster_and_outlet(store, tmp_path)
         assert again.undo_cluster(*split) and copies_out_of_step(again) == []
         assert again._query("SELECT count(*) FROM corrected_cluster") == [(0,)]
     assert check_store(path).ok
+
+
+# -- the list of event corrections ------------------------------------------------------------------------
+def test_the_event_corrections_that_count_are_listed_newest_first(store):
+    from dashboard.events import parse_timex
+
+    record = next(r for r in store.event_records() if r.mention is not None)
+    key = (record.article_id, record.sent_start)
+    assert store.event_fixes() == [] and store.count_event_fixes() == 0
+    store.correct_role(record.article_id, *record.mention, "associative", author="ana")
+    store.correct_role(record.article_id, *record.mention, "literal", author="ana")  # the latest counts
+    store.correct_date(*key, parse_timex("2022-09-13"), author="ben")
+    store.correct_type(*key, "Battles", "Armed clash", author="ben")
+    store.correct_deaths(*key, 2, 4, author="ben")
+    store.correct_deaths(*key, 3, author="ben")
+    a, b = two_events(store)
+    store.merge_events(*a[0], *b[0], author="cy")
+    store.split_report(*a[1], author="cy")
+    fixes = store.event_fixes()
+    assert store.count_event_fixes() == len(fixes) == 6
+    # newest first (corrections are stamped to the second: these share one or two)
+    assert [f.created_at for f in fixes] == sorted((f.created_at for f in fixes), reverse=True)
+    by_kind = {f.kind: f for f in fixes}
+    assert set(by_kind) == {"split", "merge", "deaths", "type", "date", "role"}
+    split, merge, deaths, kind, date, role = (by_kind[k] for k in ("split", "merge", "deaths", "type", "date", "role"))
+    text = store._query("SELECT text FROM mention WHERE article = ? AND start = ?", (record.article_id,
+                                                                                     record.mention[0]))[0][0]
+    assert (role.value, role.author, role.mention, (role.start, role.end)) == ("literal", "ana", text, record.mention)
+    assert role.sent_start == record.sent_start and role.title == record.title
+    assert (date.value, date.detail) == ("2022-09-13", "day")
+    assert (kind.value, kind.detail) == ("Battles", "Armed clash")
+    assert (deaths.value, deaths.detail) == (3, None)
+    assert (merge.article_id, merge.sent_start, merge.value, merge.detail) == (*a[0], *b[0])
+    assert (split.article_id, split.sent_start) == a[1] and split.sentence
+    assert len(store.event_fixes(limit=2)) == 2
+    # an undone correction is history, not listed; the one before it counts again
+    store.undo_deaths(*key)
+    deaths_now = [f for f in store.event_fixes() if f.kind == "deaths"]
+    assert [(f.value, f.detail) for f in deaths_now] == [(2, 4)]
+    store.undo_deaths(*key)
+    store.undo_cluster(*a[1])
+    assert sorted(f.kind for f in store.event_fixes()) == ["date", "merge", "role", "type"]

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export
+from dashboard.page.markup import escape
 from dashboard.store import EventFilter, Store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -147,3 +148,43 @@ def test_merging_an_event_at_the_place_splitting_it_again_and_undoing(fresh):
     with Store(fresh / "atlas.sqlite") as store:
         assert store._query("SELECT count(*) FROM cluster_correction") == [(0,)]
         assert place in {p.id for p in store.place_counts()}
+
+
+def test_event_corrections_are_listed_with_what_they_set_and_undone_from_the_list(fresh):
+    with Store(fresh / "atlas.sqlite") as store:
+        record = next(r for r in store.event_records() if r.mention is not None)
+        key = (record.article_id, record.sent_start)
+        store.correct_type(*key, "Battles", "Armed clash", author="ben")
+        store.correct_deaths(*key, 2, 4, author="ben")
+        store.correct_role(record.article_id, *record.mention, "associative", author="ana")
+        deaths_id = next(f.id for f in store.event_fixes() if f.kind == "deaths")
+    at = run(AppTest.from_file(APP, default_timeout=120))
+    assert any(e.label == "Event corrections (3)" for e in at.expander)
+    lines = [h.value for h in at.get("html") if 'data-fix="' in h.value]
+    assert len(lines) == 3
+    said = "\n".join(lines)
+    assert "<b>Battles (Armed clash)</b>" in said and "<b>2 to 4 killed</b>" in said
+    assert "read as: Not where it happened (an actor or a source)" in said
+    assert "by ben" in said and "by ana" in said and escape(record.title or "Untitled") in said
+    at.button(key=f"undo_deaths_{deaths_id}").click()
+    run(at)
+    assert "Undone: the sentence&#x27;s events report no number of deaths again." in html_of(at)
+    assert any(e.label == "Event corrections (2)" for e in at.expander)
+    with Store(fresh / "atlas.sqlite") as store:
+        assert sorted(f.kind for f in store.event_fixes()) == ["role", "type"]
+
+
+@pytest.mark.parametrize("kind, value, detail", [("role", "<b>x</b>", None), ("date", None, None),
+                                                  ("type", "<i>t</i>", "<u>s</u>"), ("deaths", 3, None),
+                                                  ("split", None, None), ("merge", "a2", 5)])
+def test_the_event_corrections_list_escapes_what_articles_and_people_say(kind, value, detail):
+    from dashboard.page.correct_event import fix_html
+    from dashboard.store import EventFix
+
+    hostile = EventFix(kind, 7, "a1", 0, 0, 5, value, detail, "<b>me</b>", "2022-09-13T08:00:00+00:00",
+                       "<script>alert(2)</script>", "<img src=x onerror=alert(1)> was shelled.", "<svg onload=x>")
+    line = fix_html(hostile)
+    for tag in ("<script", "<img", "<svg", "<b>me", "<b>x", "<i>t", "<u>s"):
+        assert tag not in line
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in line and "2022-09-13 08:00 UTC" in line
+    assert ("&lt;svg onload=x&gt;" if kind == "role" else "&lt;img src=x onerror=alert(1)&gt;") in line

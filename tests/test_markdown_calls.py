@@ -46,7 +46,7 @@ MARKDOWN_ESCAPES = {"escape_markdown"}
 # escape() and the helpers that build HTML on it (each tested on hostile text: tests/test_app.py,
 # tests/test_mapview.py, tests/test_corrections.py); style() reads our own CSS file.
 HTML_ESCAPES = {"escape", "marked", "marked_excerpt", "link", "event_meta", "article_html", "report_html", "style",
-                "correction_html", "event_html"}
+                "correction_html", "event_html", "fix_html"}
 NUMBERS = {"int", "len", "float", "round", "abs"}
 TEXT_METHODS = {"lower", "upper", "capitalize", "title", "strip"}
 

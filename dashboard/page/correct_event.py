@@ -14,9 +14,10 @@ from dashboard.events.types import TYPES
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.auth import can_edit
-from dashboard.page.correct import correction_form, flash, when_label
+from dashboard.page.correct import CORRECTIONS_LISTED, correction_form, flash, when_label
+from dashboard.page.markers import deaths_label
 from dashboard.page.markup import escape
-from dashboard.store import EventRecord, StoredMention, StoreError
+from dashboard.store import EventFix, EventRecord, StoredMention, StoreError
 from dashboard.store.clusters import MERGE_DAYS
 
 ROLE_LABELS = {LITERAL: "Where it happened", ASSOCIATIVE: "Not where it happened (an actor or a source)"}
@@ -223,6 +224,81 @@ def now_said(what: str, record: EventRecord | None) -> str:
     if what == "cluster":
         return "the sentence is back in the event it was part of"
     return f"the sentence's {WHAT[what]} is what it was before"
+
+
+# -- "Event corrections (N)" ---------------------------------------------------------------------------
+FIX_EXCERPT = 80  # characters of a corrected sentence in the list
+
+
+def fix_said(fix: EventFix) -> str:
+    """What a correction of an event set, in words ("read as: Where it happened", "dated 13 Sep 2022")."""
+    if fix.kind == "role":
+        return f"read as: {ROLE_LABELS.get(fix.value, fix.value)}"
+    if fix.kind == "date":
+        return "no date can be known" if fix.value is None else f"dated {date_label(fix.value, fix.detail, 'user')}"
+    if fix.kind == "type":
+        return f"{fix.value} ({fix.detail})" if fix.detail else fix.value or "no type (none of ACLED's kinds)"
+    if fix.kind == "deaths":
+        return deaths_label(fix.value, fix.detail) or "no number of deaths"
+    if fix.kind == "split":
+        return "taken out of the event it was merged into"
+    return "another event merged into its event"
+
+
+def fix_html(fix: EventFix) -> str:
+    """One line of "Event corrections (N)": the mention or the sentence, the article, what was set; when,
+    by whom."""
+    if fix.kind == "role":
+        what = f"“{fix.mention or '?'}”"
+    else:
+        text = " ".join((fix.sentence or "").split())
+        what = f"“{text[:FIX_EXCERPT]}{'…' if len(text) > FIX_EXCERPT else ''}”"
+    return (f'<div class="atlas-correction" data-fix="{escape(fix.kind)}">{escape(what)} in '
+            f'<i>{escape(fix.title or "Untitled")}</i>: <b>{escape(fix_said(fix))}</b> '
+            f'<span class="atlas-meta">· {escape(when_label(fix.created_at))} · by {escape(fix.author or "unknown")}'
+            '</span></div>')
+
+
+def _undo(path: str, fix: EventFix) -> tuple | None:
+    """The Undo button's callback and arguments for ``fix``."""
+    if fix.kind == "role":
+        return (undo_role, (path, fix.article_id, fix.start, fix.end)) if fix.start is not None else None
+    if fix.sent_start is None:
+        return None
+    if fix.kind == "date":
+        return undo_date, (path, fix.article_id, fix.sent_start)
+    what = fix.kind if fix.kind in ("type", "deaths") else "cluster"
+    return undo_fix, (what, path, fix.article_id, fix.sent_start)
+
+
+def event_fixes_list(path: str, generation: int) -> None:
+    """Every correction of an event that counts (roles, dates, types, deaths, splits and merges), the newest
+    first, each with its Undo button. Undo takes back a sentence's last split or merge: only that one
+    has the button (an older one is undone after it)."""
+    fixes, total = data.load_event_fixes(path, generation, CORRECTIONS_LISTED)
+    if not total:
+        return
+    with st.expander(f"Event corrections ({total:d})", key=k.EVENT_FIXES_BOX):
+        if total > len(fixes):
+            st.caption(f"The newest {len(fixes)} of {total:d}.")
+        editing = can_edit()
+        named: set[tuple[str, int]] = set()  # sentences a newer split or merge names
+        for fix in fixes:
+            undo = _undo(path, fix) if editing else None
+            if fix.kind in ("split", "merge"):
+                if (fix.article_id, fix.sent_start) in named:
+                    undo = None
+                named.add((fix.article_id, fix.sent_start))
+                if fix.kind == "merge":
+                    named.add((fix.value, fix.detail))
+            if undo is None:
+                st.html(fix_html(fix))
+                continue
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            with left:
+                st.html(fix_html(fix))
+            with right:
+                st.button("Undo", key=k.undo_event_fix(fix.kind, fix.id), on_click=undo[0], args=undo[1])
 
 
 # -- the event across articles ------------------------------------------------------------------------

@@ -216,6 +216,14 @@ def load_corrections(path: str, generation: int, limit: int) -> tuple[list[Any],
     return store.corrections(limit), store.count_corrections()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_event_fixes(path: str, generation: int, limit: int) -> tuple[list[Any], int]:
+    """The corrections of events' roles, dates, types, deaths and clusters that count (the newest
+    ``limit``), and how many there are."""
+    store = open_store(path)
+    return store.event_fixes(limit), store.count_event_fixes()
+
+
 def seed_if_empty(path: str) -> list[str]:
     """Open the store (raises :class:`dashboard.errors.AtlasError` when it cannot be), ingesting
     ``seeds/`` when it is empty; the lines of the sample articles that could not be added. A store file

@@ -65,6 +65,7 @@ FIX_UNDO = "fix_undo"  # undo the chosen mention's last correction
 FIX_UNDO_LAST = "fix_undo_last"  # undo the correction just applied
 FIX_FLASH = "_fix_flash"  # (kind, text, undo span): the outcome of the last correction, shown once
 CORRECTIONS_BOX = "corrections_box"  # "Corrections (N)" (expander)
+EVENT_FIXES_BOX = "event_fixes_box"  # "Event corrections (N)" (expander)
 
 # -- adding articles -----------------------------------------------------------------------------------
 ADD_BOX = "add_box"  # "Add articles" (expander)
@@ -102,6 +103,11 @@ def whole_article(article_id: str) -> str:
 def undo(correction_id: int) -> str:
     """The Undo button of one correction in "Corrections (N)"."""
     return f"undo_{correction_id}"
+
+
+def undo_event_fix(kind: str, fix_id: int) -> str:
+    """The Undo button of one correction in "Event corrections (N)" (``kind``: role, date, type, ...)."""
+    return f"undo_{kind}_{fix_id}"
 
 
 def fix_role(token: str) -> str:

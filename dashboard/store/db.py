@@ -35,6 +35,7 @@ from ..events import writer_state
 from . import clusters, writes
 from .batch import BATCH_SECONDS, Batch
 from .check import diagnose, open_error
+from .event_fixes import EventFixReads
 from .reads import Reads
 from .schema import SCHEMA_VERSION, migrate
 
@@ -92,7 +93,7 @@ class _Reader:
         self.expired = False
 
 
-class Store(Reads, clusters.ClusterReads):
+class Store(Reads, clusters.ClusterReads, EventFixReads):
     """The event store. Writes go through one SQLite connection under one lock; reads each take a
     connection of their own (from a small pool), so a slow read never makes another session's read, or a
     write, wait (WAL). Thread-safe, so Streamlit's sessions can share one Store. Every read query has a

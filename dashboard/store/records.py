@@ -252,6 +252,31 @@ class StoredMention:
 
 
 @dataclass(frozen=True, slots=True)
+class EventFix:
+    """One correction of an event that counts now (:mod:`dashboard.store.event_fixes`): a mention's role, a
+    sentence's date, type or deaths (the latest of each), or a split or merge of events across articles.
+
+    ``kind``: ``role``, ``date``, ``type``, ``deaths``, ``split`` or ``merge``; ``value`` and ``detail``
+    what it set: the role; the date's TIMEX value and precision (``None``: undated); the event type and
+    sub-type (``None``: none); the deaths and the highest of a range (``None``: no number); for a merge, the
+    article and sentence start of the report whose event it put into this one's."""
+
+    kind: str
+    id: int
+    article_id: str
+    sent_start: int | None  # the sentence (a role's: its mention's; None when the article is gone)
+    start: int | None  # a role's mention span
+    end: int | None
+    value: Any
+    detail: Any
+    author: str
+    created_at: str
+    title: str | None  # the article's title
+    sentence: str | None  # the sentence's text ("" or None when the article is no longer stored)
+    mention: str | None  # a role's mention as written
+
+
+@dataclass(frozen=True, slots=True)
 class Correction:
     """One correction of a mention: the place a person chose (``place_id`` None: "not a place")."""
 
