@@ -66,6 +66,7 @@ from bench._browser import (
 )
 from bench.machine import describe
 from dashboard.store import EventFilter, Store
+from dashboard.wording import reports_of_events
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_HOME = OUT / "scale-home"
@@ -140,8 +141,8 @@ def measure_app(home: Path, repeat: int, browser: Any, profile: bool = False) ->
             return {p.id for p in store.place_counts(flt)}
 
         def table_text(flt: EventFilter) -> str:
-            total = store.count_events(None, flt)
-            return f"{total:,} event{'s' if total != 1 else ''} under the filter"
+            reports, events = store.count_events(None, flt), store.count_distinct_events(None, flt, by_place=True)
+            return f"{reports_of_events(reports, events)} under the filter"
 
         load = load_average()
         server = start_app(home, timeout=180)

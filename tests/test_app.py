@@ -1238,3 +1238,20 @@ def test_an_events_line_says_what_when_where_how_deadly_and_how_well_sourced():
     assert deaths_label(0) == "no one killed" and deaths_label(None) == "" and deaths_label(1500) == "1,500 killed"
     assert what_happened("Explosions/Remote violence", "Air/drone strike", 3) == (
         "Explosions/Remote violence (air/drone strike) · 3 killed")
+
+
+def test_the_table_counts_its_reports_and_the_events_they_report_as_the_map_does(app, seeded):
+    from dashboard.wording import reports_of_events
+
+    at = run(app)
+    with Store(seeded / "atlas.sqlite") as store:
+        reports = store.count_events(None)
+        events = store.count_distinct_events(None, by_place=True)
+        on_map = sum(p.events for p in store.place_counts())
+    assert reports > events == on_map  # the seeds' clash of 13 September: one event, reported by 001 and 003
+    said = f"{reports} reports of {events} events under the filter"
+    assert said in html_of(at)
+    assert any(f"{events} events shown" in c.value for c in at.caption)  # the map's caption: the same events
+    assert reports_of_events(3, 3) == "3 events" and reports_of_events(1, 1) == "1 event"
+    assert reports_of_events(2, 1) == "2 reports of 1 event" and reports_of_events(1200, 1001) == (
+        "1,200 reports of 1,001 events")

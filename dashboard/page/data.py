@@ -196,12 +196,15 @@ def load_article(path: str, generation: int, article_id: str) -> StoredArticle |
 
 @answers(32)
 def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABLE_ROWS) -> tuple[list[EventRecord],
-                                                                                                  int]:
-    """The table's rows under ``flt`` (the newest ``limit``) and how many there are in all."""
+                                                                                                  int, int]:
+    """The table's rows under ``flt`` (the newest ``limit``), how many there are in all, and how many events
+    they report (each once at each of its places, as on the map)."""
     store = open_store(path)
     records = store.event_records(flt, limit=limit, report_sentences=False)  # (the downloads read them)
-    total = len(records) if len(records) < limit else store.count_events(None, flt)
-    return records, total
+    if len(records) < limit:
+        events = {(r.id if r.cluster_id is None else r.cluster_id, r.place_id) for r in records}
+        return records, len(records), len(events)
+    return records, store.count_events(None, flt), store.count_distinct_events(None, flt, by_place=True)
 
 
 @answers(32)

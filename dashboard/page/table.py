@@ -32,6 +32,7 @@ from dashboard.page.markers import deaths_label
 from dashboard.page.markup import escape, safe_url
 from dashboard.page.timeline import timeline
 from dashboard.store import EventFilter, EventRecord
+from dashboard.wording import reports_of_events
 
 TABLE_COLUMNS = ("date", "place", "kind", "country", "type", "deaths", "sentence", "article", "source", "sources",
                  "confidence", "corrected", "link")
@@ -128,11 +129,11 @@ def events_section(path: str, generation: int, flt: EventFilter, place_id: int |
                    key: str) -> None:
     """The timeline, the table and the downloads for ``flt`` (and the selected place)."""
     tflt = table_filter(flt, place_id)
-    records, total = load_records(path, generation, tflt) if tflt else ([], 0)
+    records, total, events = load_records(path, generation, tflt) if tflt else ([], 0, 0)
     where = f" at {place_name}" if place_id is not None and place_name else ""
     st.html(f'<h3 class="atlas-section">Events{escape(where)}</h3><div class="atlas-meta" id="atlas-table-count">'
             + (f"the newest {len(records):,} of " if total > len(records) else "")
-            + f'{total:,} event{"s" if total != 1 else ""} under the filter{escape(where)}'
+            + f'{escape(reports_of_events(total, events))} under the filter{escape(where)}'
             f'{" · choose rows to ring their places on the map" if records else ""}</div>')
     periods = timeline(path, generation, tflt) if tflt else []
     undated = total - sum(p.events for p in periods)

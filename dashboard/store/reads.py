@@ -209,14 +209,14 @@ class Reads:
             where, params = f"e.place = ? AND {where}", [place_id, *params]
         return self._query(f"SELECT count(*) FROM event e JOIN place p ON p.id = e.place WHERE {where}", params)[0][0]
 
-    def count_distinct_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER) -> int:
-        """The number of distinct events under ``flt`` (of one place, unless ``place_id`` is None): the
-        reports of one event across articles count once."""
+    def count_distinct_events(self, place_id: int | None, flt: EventFilter = DEFAULT_FILTER, *,
+                              by_place: bool = False) -> int:
+        """Distinct events under ``flt`` (at one place, unless ``place_id`` is None; ``by_place``: at each place)."""
         where, params = flt.where()
         if place_id is not None:
             where, params = f"e.place = ? AND {where}", [place_id, *params]
-        return self._query(f"SELECT count(DISTINCT {DISTINCT_EVENT}) FROM event e JOIN place p ON p.id = e.place "
-                           f"WHERE {where}", params)[0][0]
+        return self._query(f"SELECT count(*) FROM (SELECT DISTINCT {DISTINCT_EVENT}{', e.place' if by_place else ''} "
+                           f"FROM event e JOIN place p ON p.id = e.place WHERE {where})", params)[0][0]
 
     def samples(self, flt: EventFilter = DEFAULT_FILTER, per_place: int = 3) -> dict[int, list[EventRow]]:
         """The first ``per_place`` events of every place under ``flt`` (the order of :meth:`events`), each

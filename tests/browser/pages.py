@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from dashboard.store import Store
+from dashboard.store import EventFilter, Store
 from tests.browser.appserver import MAP_FRAME, MARKER_IDS, AppServer
 
 
@@ -48,3 +48,13 @@ def wait_for_markers(frame, want: set[int], timeout: float = 20.0) -> list[int]:
 
 def store_of(server: AppServer) -> Store:
     return Store(server.home / "atlas.sqlite")
+
+
+def table_count(store: Store, flt: EventFilter | None = None) -> str:
+    """What the events table says it holds under ``flt`` (default: the page's first filter): "54 reports of
+    51 events under the filter"."""
+    from dashboard.wording import reports_of_events
+
+    flt = flt or EventFilter()
+    return (f"{reports_of_events(store.count_events(None, flt), store.count_distinct_events(None, flt, by_place=True))}"
+            " under the filter")
