@@ -198,13 +198,14 @@ def load_article(path: str, generation: int, article_id: str) -> StoredArticle |
 def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABLE_ROWS) -> tuple[list[EventRecord],
                                                                                                   int, int]:
     """The table's rows under ``flt`` (the newest ``limit``), how many there are in all, and how many events
-    they report (each once at each of its places, as on the map)."""
+    they report (each once at each of its places: the map's numbers, which a table of every row counts
+    itself)."""
     store = open_store(path)
     records = store.event_records(flt, limit=limit, report_sentences=False)  # (the downloads read them)
     if len(records) < limit:
         events = {(r.id if r.cluster_id is None else r.cluster_id, r.place_id) for r in records}
         return records, len(records), len(events)
-    return records, store.count_events(None, flt), store.count_distinct_events(None, flt, by_place=True)
+    return records, store.count_events(None, flt), sum(p.events for p in load_place_list(path, generation, flt))
 
 
 @answers(32)
