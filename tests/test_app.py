@@ -1255,3 +1255,16 @@ def test_the_table_counts_its_reports_and_the_events_they_report_as_the_map_does
     assert reports_of_events(3, 3) == "3 events" and reports_of_events(1, 1) == "1 event"
     assert reports_of_events(2, 1) == "2 reports of 1 event" and reports_of_events(1200, 1001) == (
         "1,200 reports of 1,001 events")
+
+
+def test_a_table_past_its_rows_counts_the_events_as_the_map_does(seeded):
+    from dashboard.page import data
+
+    path = str(seeded / "atlas.sqlite")
+    with Store(path) as store:
+        generation = store.generation()
+        every, reports, events = data.load_records(path, generation, EventFilter())
+        some, reports_then, events_then = data.load_records(path, generation, EventFilter(), limit=5)
+        assert len(some) == 5 and reports_then == reports == len(every) == store.count_events(None)
+        assert events_then == events == sum(p.events for p in store.place_counts())
+        assert events == store.count_distinct_events(None, by_place=True)
