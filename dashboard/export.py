@@ -1,7 +1,8 @@
 """Exports of events: CSV (ACLED-like columns) and GeoJSON (RFC 7946), from the page and ``atlas export``.
 
 Both take the rows the page's table shows (:meth:`dashboard.store.Store.event_records`: filtered, with
-corrections applied) and give one row, or one Point feature, per event with the same columns:
+corrections applied) and give one row, or one Point feature, per report of an event (a sentence of an
+article at a place: ``event_row`` marks each event's first at each place) with the same columns:
 
 =================  ================================================================================
 event_id           the event's id in this store (negative for an event a correction derived)
@@ -46,6 +47,10 @@ sources            the number of distinct outlets among them (a URL's registered
                    copy counts as its original's: GDELT's NumSources)
 cluster_id         the event across articles this row reports (the id of its first report; rows of one event
                    share it), with a person's splits and merges applied (reports and sources count them too)
+event_row          true on the first row of each event at each place in the file; false on the rows after it,
+                   other articles' reports of the same event at that place. Keep the rows where it is true to
+                   count each event once at each of its places, as the map does (ACLED's rows: one per event
+                   and location); ``fatalities`` stays each row's own sentence's
 story_id           the story of the row's article (articles that share current events)
 outlets            those outlets, "; "-separated (as ACLED's ``source``)
 report_sentences   every report of the event (across articles): a JSON array of objects ``{"article_id",
@@ -92,7 +97,7 @@ COLUMNS = ("event_id", "event_date", "time_precision", "place", "latitude", "lon
            "country_code", "place_kind", "place_id", "place_as_written", "sentence", "article_title", "url",
            "source_file", "article_id", "confidence", "corrected", "date_value", "date_last", "date_source",
            "role", "role_confidence", "actors", "event_type", "sub_event_type", "fatalities", "fatalities_high",
-           "reports", "sources", "cluster_id", "story_id", "outlets", "report_sentences", "corrected_by",
+           "reports", "sources", "cluster_id", "event_row", "story_id", "outlets", "report_sentences", "corrected_by",
            "corrected_at")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
 GEO_PRECISION = {"town": 1, "site": 1, "district": 2, "terrain": 2, "water": 2, "route": 2,
@@ -124,8 +129,9 @@ def country_name(code: str | None) -> str | None:
     return getattr(country, "common_name", None) or getattr(country, "name", None) or code
 
 
-def record(row: EventRecord) -> dict[str, Any]:
-    """One event as the exports' columns, with raw (typed) values; ``None`` for what is missing."""
+def record(row: EventRecord, first: bool | None = None) -> dict[str, Any]:
+    """One event as the exports' columns, with raw (typed) values; ``None`` for what is missing (``first``:
+    whether it is its event's first row at its place in the file, :func:`firsts`)."""
     return {
         "event_id": row.id,
         "event_date": row.date.isoformat() if row.date else None,
@@ -159,6 +165,7 @@ def record(row: EventRecord) -> dict[str, Any]:
         "reports": row.reports,
         "sources": row.sources,
         "cluster_id": row.cluster_id,
+        "event_row": first,
         "story_id": row.story_id,
         "outlets": "; ".join(row.outlets) or None,
         "report_sentences": [{"article_id": a, "start": start, "end": end, "outlet": outlet,
@@ -167,6 +174,17 @@ def record(row: EventRecord) -> dict[str, Any]:
         "corrected_by": "; ".join(row.corrected_by) or None,
         "corrected_at": row.corrected_at,
     }
+
+
+def firsts(rows: Iterable[EventRecord]) -> Iterator[tuple[EventRecord, bool]]:
+    """Each row with whether it is the first of its event at its place (``event_row``): the rows after it
+    report that event there again, from other articles (the keys of the events seen are kept: a few bytes
+    an event)."""
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        key = row.event_key
+        yield row, key not in seen
+        seen.add(key)
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -191,8 +209,8 @@ def write_csv(rows: Iterable[EventRecord], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     n = 0
-    for row in rows:
-        values = record(row)
+    for row, first in firsts(rows):
+        values = record(row, first)
         writer.writerow([_cell(values[c]) for c in COLUMNS])
         n += 1
     return n
@@ -205,9 +223,9 @@ def to_csv(rows: Iterable[EventRecord]) -> str:
     return out.getvalue()
 
 
-def feature(row: EventRecord) -> dict[str, Any]:
+def feature(row: EventRecord, first: bool | None = None) -> dict[str, Any]:
     """One event as a GeoJSON Point feature (``[longitude, latitude]``) with the columns as properties."""
-    props = record(row)
+    props = record(row, first)
     return {"type": "Feature", "id": props["event_id"],
             "geometry": {"type": "Point", "coordinates": [props["longitude"], props["latitude"]]},
             "properties": props}
@@ -215,7 +233,7 @@ def feature(row: EventRecord) -> dict[str, Any]:
 
 def to_geojson(rows: Iterable[EventRecord]) -> dict[str, Any]:
     """The events as an RFC 7946 FeatureCollection of Points (``[longitude, latitude]``)."""
-    return {"type": "FeatureCollection", "features": [feature(row) for row in rows]}
+    return {"type": "FeatureCollection", "features": [feature(row, first) for row, first in firsts(rows)]}
 
 
 def write_geojson(rows: Iterable[EventRecord], out: TextIO) -> int:
@@ -223,10 +241,10 @@ def write_geojson(rows: Iterable[EventRecord], out: TextIO) -> int:
     the same text as :func:`geojson_text`. Returns the number of events written."""
     out.write('{"type":"FeatureCollection","features":[')
     n = 0
-    for row in rows:
+    for row, first in firsts(rows):
         if n:
             out.write(",")
-        out.write(json.dumps(feature(row), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+        out.write(json.dumps(feature(row, first), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
         n += 1
     out.write("]}")
     return n
@@ -241,7 +259,8 @@ def geojson_text(rows: Iterable[EventRecord]) -> str:
 
 def write_rows(rows: Iterable[EventRecord], out: TextIO, fmt: str) -> int:
     """Stream the events to ``out`` as ``csv`` or ``geojson`` (a final newline after the GeoJSON), row by
-    row: memory holds one row, whatever the number of events. Returns the number written."""
+    row: memory holds one row (and the keys of the events written: :func:`firsts`), whatever the number of
+    events. Returns the number written."""
     if fmt == "csv":
         return write_csv(rows, out)
     if fmt == "geojson":

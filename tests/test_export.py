@@ -66,7 +66,7 @@ def test_csv_columns_and_values(filled):
         "role_confidence": "0.9", "actors": "", "event_type": "Explosions/Remote violence",
         "sub_event_type": "Shelling/artillery/missile attack", "fatalities": "", "fatalities_high": "",
         "reports": kapan["reports"], "sources": kapan["sources"], "cluster_id": kapan["cluster_id"],
-        "story_id": kapan["story_id"], "outlets": "example.com",
+        "event_row": "true", "story_id": kapan["story_id"], "outlets": "example.com",
         "report_sentences": json.dumps([{"article_id": make_article(*A2022).id, "start": 35, "end": 64,
                                          "outlet": "example.com", "sentence": "Shelling hit Kapan and Goris."}],
                                        separators=(",", ":")), "corrected_by": "", "corrected_at": ""}
@@ -410,3 +410,19 @@ def test_each_event_carries_its_report_sentences_with_offsets(home, monkeypatch)
         capped = [r for r in store.event_records() if r.fatalities == 3]
     assert {len(r.report_sentences) for r in capped} == {2} and {(r.reports, r.sources) for r in capped} == {(3, 2)}
     assert {r.outlets for r in capped} == {("agency.com", "other.am")}
+
+
+def test_event_row_marks_each_event_once_at_each_place_as_the_map_counts_them(seeded):
+    with Store(seeded / "atlas.sqlite") as store:
+        records = store.event_records(EventFilter())
+        on_map = sum(p.events for p in store.place_counts())
+    rows = list(csv.DictReader(io.StringIO(to_csv(records))))
+    firsts = [r for r in rows if r["event_row"] == "true"]
+    assert len(rows) > len(firsts) == on_map  # the seeds' clash of 13 September: 001 and 003 report it
+    seen: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        seen.setdefault((r["cluster_id"], r["place_id"]), []).append(r["event_row"])
+    assert all(flags[0] == "true" and "true" not in flags[1:] for flags in seen.values())
+    assert any(len(flags) > 1 for flags in seen.values())
+    features = to_geojson(records)["features"]
+    assert [f["properties"]["event_row"] for f in features] == [r["event_row"] == "true" for r in rows]

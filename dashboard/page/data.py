@@ -203,8 +203,7 @@ def load_records(path: str, generation: int, flt: EventFilter, limit: int = TABL
     store = open_store(path)
     records = store.event_records(flt, limit=limit, report_sentences=False)  # (the downloads read them)
     if len(records) < limit:
-        events = {(r.id if r.cluster_id is None else r.cluster_id, r.place_id) for r in records}
-        return records, len(records), len(events)
+        return records, len(records), len({r.event_key for r in records})
     return records, store.count_events(None, flt), sum(p.events for p in load_place_list(path, generation, flt))
 
 

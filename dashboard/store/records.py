@@ -229,6 +229,13 @@ class EventRecord:
     corrected_by: tuple[str, ...] = ()  # who made the corrections in force on this row (.authorship)
     corrected_at: str | None = None  # ... the latest of them, UTC ISO 8601
 
+    @property
+    def event_key(self) -> tuple[int, int]:
+        """The event at its place that this row reports: its event across articles (else the row itself, as
+        the store's count of distinct events: a negative id) and its place. Rows of one event at one place,
+        from several articles, share it; the map counts each once."""
+        return (-self.id if self.cluster_id is None else self.cluster_id, self.place_id)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredMention:
