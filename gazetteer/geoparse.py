@@ -1,8 +1,10 @@
-"""Text in, resolved place mentions out: recognition (:mod:`.recognize`) then resolution (:mod:`.resolve`)."""
+"""Text in, resolved place mentions out: recognition (:mod:`.recognize`; a division called by its city's
+spelling, :mod:`.divisions`) then resolution (:mod:`.resolve`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .divisions import add_namesake_divisions
 from .index import Gazetteer
 from .recognize import find_spans
 from .resolve import Mention, resolve
@@ -15,4 +17,6 @@ def geoparse(text: str, gazetteer: Gazetteer, spans: Sequence[tuple[int, int]] |
 
     Offsets are character offsets into ``text``; ``mention.text == text[mention.start:mention.end]``.
     """
-    return resolve(find_spans(text, gazetteer, spans))
+    found = find_spans(text, gazetteer, spans)
+    add_namesake_divisions(found, gazetteer)
+    return resolve(found)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .datafiles import stoplist
 from .names import normalize, prior_of_name
-from .wordlists import frequent_given_names, kin_words, person_titles
+from .wordlists import cues, frequent_given_names, kin_words, person_titles
 
 if TYPE_CHECKING:
     from .index import Gazetteer
@@ -50,6 +50,9 @@ def mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazettee
     a preposition of place before it ("in Georgia") keeps its place reading.
     """
     titles, stop, zipf = person_titles(), stoplist(), gazetteer.zipf
+    # a word that says what kind of place the name before it is ("Kharkiv Oblast", "Aleppo province") is
+    # no one's surname: two such names do not make their first words given names
+    designators = {w for w, cue in cues().items() if cue.where in ("after", "both")}
     given_names, family_names = gazetteer.given_names, gazetteer.surnames
     frequent = frequent_given_names()
     span_at = {s.start: s for s in spans}
@@ -98,7 +101,7 @@ def mark_people(text: str, spans: list[Toponym], per_region, gazetteer: Gazettee
                                 and (tail.n_words > 1 or run[1].text.lower() in _PARTICLES):
                             tail.person = True
                     elif not (last and strongest(last) >= 5.0) and words[-2] not in stop \
-                            and zipf.get(words[0], 0.0) < 5.5:
+                            and zipf.get(words[0], 0.0) < 5.5 and words[-1] not in designators:
                         surnames[words[-1]].add(words[0])
                 if len(run) == 2:
                     pairs.append((words[0], words[1]))

@@ -27,6 +27,7 @@ def _one(text: str, name: str, gazetteer) -> tuple[str | None, str]:
     ("Government troops entered Homs after a siege.", "Homs", "SY"),
     ("Refugees arrived in Mopti by boat.", "Mopti", "ML"),
     ("Shelling hit Zaporizhzhia and Mykolaiv overnight.", "Zaporizhzhia", "UA"),
+    ("Drones struck Odesa on Monday; the port was hit.", "Odesa", "UA"),
     # a city that is a first-level division of its own, inside the region of its name: the region's places
     # are near the city as much as inside the region (the region's point is no nearer for them)
     ("Russian troops shelled Bucha on 5 March 2022. A cafe in Kyiv was hit by a missile.", "Kyiv", "UA"),
@@ -47,6 +48,13 @@ def test_name_alone_is_the_city(gazetteer, text, name, cc):
     ("Former New York Gov. Mario Cuomo died on Thursday.", ["New York"]),
     ("Quebec Health Minister Gaetan Barrette spoke on Sunday.", ["Quebec"]),
     ("Kharkiv Regional Governor Oleh Syniehubov said two were hurt.", ["Kharkiv"]),
+    # the division called by its city's spelling (the index names them "Odessa" and "Zaporizhia")
+    ("Russian drones struck Odesa Oblast on Monday.", ["Odesa"]),
+    ("Shelling hit the Odesa region overnight.", ["Odesa"]),
+    ("Evacuations began in Zaporizhzhia Oblast and the Mykolaiv region.", ["Zaporizhzhia", "Mykolaiv"]),
+    # two divisions named with their word: "Oblast" is no one's surname, the names are not people's
+    ("Officials in the Kharkiv Oblast and Donetsk Oblast said shelling continued.", ["Kharkiv", "Donetsk"]),
+    ("Shelling continued in the Kherson Oblast and Zaporizhia Oblast.", ["Kherson", "Zaporizhia"]),
 ])
 def test_division_when_the_text_says_so(gazetteer, text, names):
     places = _places(text, gazetteer)
