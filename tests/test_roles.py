@@ -56,6 +56,9 @@ def role(gazetteer, text: str, name: str, nth: int = 0) -> str:
     ("Lake Sevan froze over for the first time in years.", "Lake Sevan"),
     ("Artillery fire hit the border between Armenia and Azerbaijan overnight.", "Armenia"),
     ("Dozens were killed in Kharkiv, the regional governor said.", "Kharkiv"),
+    # a town or a province attacked is where it happened (a country attacked may stand for its state)
+    ("Militants attacked Kidal on Monday.", "Kidal"),
+    ("Houthi forces attacked Marib overnight.", "Marib"),
 ])
 def test_literal(gazetteer, text, name):
     assert role(gazetteer, text, name) == LITERAL
