@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 MAX_TOKENS = 6
 _WORD = re.compile(r"[^\W\d_]+")
 _NEWLINE = re.compile("\n")
-# Lower-case words that occur inside names ("Isle of Man", "Côte d'Ivoire", "Rio de Janeiro").
+# Lower-case words that occur inside names ("Isle of Man", "Côte d'Ivoire", "Rio de Janeiro"; the Arabic
+# article as its sound joins the next word: "Deir ez-Zor", "Dayr az-Zawr", "Ras ash-Shamra").
 _CONNECTORS = (
     "of", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "d", "la", "le", "les", "el", "al",
     "y", "e", "et", "and", "upon", "on", "am", "an", "der", "sur", "en", "i", "van", "von", "the",
+    "ez", "az", "es", "ash", "ad", "ar", "ed", "ech",
 )
 # What may stand between two capitalised words of one name: a space, a hyphen, an apostrophe or a full
 # stop, with connectors in between ("Bosnia and Herzegovina", "Stratford-upon-Avon", "St. Louis").

@@ -63,6 +63,16 @@ def test_small_villages_of_a_listed_border_stretch_are_found(gaz):
     assert "Armenian" not in found  # a demonym, not a place
 
 
+@pytest.mark.parametrize("text, surface, name", [
+    ("Shelling hit Deir ez-Zor on Monday.", "Deir ez-Zor", "Deir ez-Zor"),
+    ("Aid reached Dayr az-Zawr in eastern Syria by road.", "Dayr az-Zawr", "Deir ez-Zor"),  # (an alternate name)
+    ("Talks in Sharm el-Sheikh ended without a deal.", "Sharm el-Sheikh", "Sharm el-Sheikh"),
+])
+def test_names_joined_by_the_arabic_article_are_one_name(gaz, text, surface, name):
+    (found,) = [m for m in geoparse(text, gaz) if m.text == surface]
+    assert found.place.name == name and found.place.country_code in ("SY", "EG")
+
+
 @pytest.mark.parametrize("text, surface", [
     ("The troops control the Lachin corridor.", "Lachin corridor"),
     ("These troops also control the Lachín corridor, a road that connects Karabakh with Armenia.", "Lachín corridor"),
