@@ -44,7 +44,7 @@ _NEWLINE = re.compile("\n")
 _CONNECTORS = (
     "of", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "d", "la", "le", "les", "el", "al",
     "y", "e", "et", "and", "upon", "on", "am", "an", "der", "sur", "en", "i", "van", "von", "the",
-    "ez", "az", "es", "ash", "ad", "ar", "ed", "ech",
+    "ez", "az", "es", "ash", "ad", "ar", "ed", "ech", "au", "aux",  # ... and "Port-au-Prince"
 )
 # What may stand between two capitalised words of one name: a space, a hyphen, an apostrophe or a full
 # stop, with connectors in between ("Bosnia and Herzegovina", "Stratford-upon-Avon", "St. Louis").
@@ -437,7 +437,11 @@ def _describe(text: str, spans: list[Toponym], per_region, zipf: dict[str, float
     # "X, Y": Y right after X and a comma, itself a span.
     by_start = {s.start: s for s in spans}
     for span in spans:
-        m = _COMMA.match(text, span.end)
+        end = span.end  # ... or after its cue word: "Balochistan province, Pakistan"
+        w = _NEXT_WORD.match(text, end) if span.cue_after is not None else None
+        if w is not None and w.group(1).lower() == span.cue_after.word:
+            end = w.end()
+        m = _COMMA.match(text, end)
         if m and (nxt := by_start.get(m.end())) is not None:
             span.qualifier = nxt.key
             nxt.qualifies = True

@@ -67,10 +67,11 @@ def test_small_villages_of_a_listed_border_stretch_are_found(gaz):
     ("Shelling hit Deir ez-Zor on Monday.", "Deir ez-Zor", "Deir ez-Zor"),
     ("Aid reached Dayr az-Zawr in eastern Syria by road.", "Dayr az-Zawr", "Deir ez-Zor"),  # (an alternate name)
     ("Talks in Sharm el-Sheikh ended without a deal.", "Sharm el-Sheikh", "Sharm el-Sheikh"),
+    ("Gang violence flared in Port-au-Prince, Haiti.", "Port-au-Prince", "Port-au-Prince"),  # and French's "au"
 ])
 def test_names_joined_by_the_arabic_article_are_one_name(gaz, text, surface, name):
     (found,) = [m for m in geoparse(text, gaz) if m.text == surface]
-    assert found.place.name == name and found.place.country_code in ("SY", "EG")
+    assert found.place.name == name and found.place.country_code in ("SY", "EG", "HT")
 
 
 @pytest.mark.parametrize("text, surface", [
@@ -223,3 +224,10 @@ def test_atlas_parse_record_on_any_text(gaz, text):
     for m in record["mentions"]:
         assert article.text[m["start"]:m["end"]] == m["text"]
         assert any(a <= m["start"] and m["end"] <= b for a, b in article.content_spans)
+
+
+def test_a_division_word_before_the_comma_keeps_the_x_comma_y_pair(gaz):
+    from gazetteer.recognize import find_spans
+
+    spans = {s.text: s for s in find_spans("Clashes broke out in Balochistan province, Pakistan.", gaz)}
+    assert spans["Balochistan"].qualifier == "pakistan" and spans["Pakistan"].qualifies

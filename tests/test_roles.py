@@ -59,6 +59,9 @@ def role(gazetteer, text: str, name: str, nth: int = 0) -> str:
     # a town or a province attacked is where it happened (a country attacked may stand for its state)
     ("Militants attacked Kidal on Monday.", "Kidal"),
     ("Houthi forces attacked Marib overnight.", "Marib"),
+    # the country after a division's word and a comma says where the division is
+    ("Clashes broke out in Balochistan province, Pakistan.", "Pakistan"),
+    ("Troops were sent to Culiacan in Sinaloa state, Mexico.", "Mexico"),
 ])
 def test_literal(gazetteer, text, name):
     assert role(gazetteer, text, name) == LITERAL

@@ -21,6 +21,7 @@ Names joined by "and" or commas share the context around the whole list ("Armeni
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -94,6 +95,8 @@ def assign_roles(text: str, mentions: Sequence[Any], sentences: Sequence[Span]) 
             if joiner and (_joins_list(joiner.group()) or _qualifies(prev.place, cur.place)
                            or _LIST_JOINER.match(text, cur.end)):
                 first[k] = first[k - 1]
+            elif _division_word_comma().fullmatch(text, prev.end, cur.start) and _qualifies(prev.place, cur.place):
+                first[k] = first[k - 1]  # "Balochistan province, Pakistan": the larger place of the first
     last = list(range(len(order)))
     for k in range(len(order) - 2, -1, -1):
         if first[k + 1] == first[k]:
@@ -110,6 +113,17 @@ def assign_roles(text: str, mentions: Sequence[Any], sentences: Sequence[Span]) 
         p = 1.0 / (1.0 + math.exp(-score))
         roles[index] = Role(ASSOCIATIVE, p) if score > 0 else Role(LITERAL, 1.0 - p)
     return [r if r is not None else Role(LITERAL, 0.5) for r in roles]
+
+
+@functools.cache
+def _division_word_comma() -> re.Pattern[str]:
+    """A division's word after a name, then a comma: " province, " in "Balochistan province, Pakistan"
+    (the gazetteer's cue words that say a division after a name: ``gazetteer/data/cues.tsv``)."""
+    from gazetteer.wordlists import cues
+
+    words = sorted((w for w, c in cues().items() if c.where in ("after", "both")
+                    and any(p.startswith("A.ADM") for p in c.prefixes)), key=len, reverse=True)
+    return re.compile(r" (?:" + "|".join(map(re.escape, words)) + r"),\s?", re.IGNORECASE)
 
 
 def _joins_list(joiner: str) -> bool:
