@@ -2,7 +2,8 @@
 
 GeoNames and news spell the same place many ways (``Lachín``, ``Laçın``, ``Nakhichevan’``,
 ``Nagorno-Karabakh``, ``U.S.``); one folding makes them meet: accents and apostrophes dropped,
-hyphens read as spaces, full stops removed, case folded, white space collapsed.
+hyphens read as spaces, full stops removed, case folded, white space collapsed, and the Arabic article
+inside a name read as "al" whichever way it is written (``Deir el-Balah``, ``Deir al-Balah``).
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ _LETTERS = str.maketrans({
 # Apostrophes, modifier letters and full stops vanish; dashes and slashes separate words.
 _DROP = str.maketrans({c: None for c in "'’‘ʼʻ`´ʹʾʿ.\u02bc"})
 _SPACE = re.compile(r"[\s\-‐‑‒–—_/]+")
+# The Arabic article inside a name, as "el" or "al": one spelling (Deir al-Balah, Deir el-Balah; Sharm
+# el-Sheikh, Sharm al-Sheikh; Ras al-Ain, Ras el-Ain): the keys read "al" for a word "el" between two words.
+_INNER_EL = re.compile(r"(?<=\S) el (?=\S)")
 
 
 def normalize(name: str) -> str:
@@ -39,15 +43,19 @@ def normalize(name: str) -> str:
     True
     >>> normalize("Nakhichevan’"), normalize("Nagorno-Karabakh"), normalize("U.S.")
     ('nakhichevan', 'nagorno karabakh', 'us')
+    >>> normalize("Deir el-Balah") == normalize("Deir al-Balah") == "deir al balah"
+    True
     """
     if name.isascii():  # most names: skip the Unicode work
         if name.isalpha():  # one plain word (most spans of a text): nothing to drop or separate
             return name.lower()
-        return _SPACE.sub(" ", name.lower().translate(_DROP)).strip()
-    text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().translate(_LETTERS).translate(_DROP)
-    return _SPACE.sub(" ", text).strip()
+        key = _SPACE.sub(" ", name.lower().translate(_DROP)).strip()
+    else:
+        text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = text.casefold().translate(_LETTERS).translate(_DROP)
+        key = _SPACE.sub(" ", text).strip()
+    return _INNER_EL.sub(" al ", key) if " el " in key else key
 
 
 def prior(place: Place, kind: int) -> float:

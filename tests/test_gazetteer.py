@@ -27,9 +27,14 @@ def gaz():
 @pytest.mark.parametrize("a, b", [
     ("Lachín", "Lachin"), ("Nakhichevan’", "Nakhichevan"), ("Nagorno-Karabakh", "Nagorno Karabakh"),
     ("U.S.", "US"), ("Naxçıvan", "Naxcivan"), ("ŁÓDŹ", "lodz"), ("  St.  Louis ", "St Louis"),
+    ("Deir el-Balah", "Deir al-Balah"), ("Ras el-Ain", "Ras al Ain"), ("Sharm El Sheikh", "Sharm al-Sheikh"),
 ])
 def test_one_normaliser_for_every_spelling(a, b):
     assert normalize(a) == normalize(b)
+
+
+def test_the_arabic_article_is_folded_inside_a_name_only():
+    assert normalize("El Paso") == "el paso" and normalize("Paso el") == "paso el"
 
 
 def test_place_is_a_small_strict_value(gaz):
