@@ -250,3 +250,16 @@ def test_dates_in_words_are_read(typed, value):
 def test_what_is_no_date_says_what_to_type(typed):
     with pytest.raises(ValueError, match="13 Sep 2022"):
         parse_timex(typed)
+
+
+def test_later_and_earlier_count_from_the_date_before_in_the_paragraph():
+    text = ("On 3 March protesters gathered in Yerevan. Two days later, talks resumed in Brussels. A week earlier "
+            "the border had been calm. Three days later the talks ended.\n\nTwo days later, nothing had changed.")
+    spans = sentences(text)
+    got = date_sentences(text, spans, TUE)
+    assert [d.value for d in got] == ["2021-03-03", "2021-03-05", "2021-W08", "2021-W08", "2021-11-16"]
+    # (the third counts a week back from the 5th; the fourth finds a week, not a day, to count days from: the
+    # week stands; the last starts a paragraph with no date of its own before it: the publication date)
+    assert got[1].source == "text" and text[slice(*got[1].span)] == "Two days later"
+    # "two days ago" still counts from the publication date
+    assert one("Two soldiers died two days ago.", THU).value == "2021-11-30"

@@ -47,10 +47,23 @@ def date_sentences(text: str, sentences: Sequence[Span], published: datetime.dat
         if new:
             current = fallback
         own = found.get(index)
+        if isinstance(own, _Shift):
+            own = _shifted(current, own)
         if own is not None:
             current = own
         out.append(current)
     return out
+
+
+def _shifted(before: EventDate, shift: _Shift) -> EventDate | None:
+    """"Two days later" after a sentence dated 3 March 2023: 5 March. Counted only from a date the text
+    gave, at least as precise as the unit counted ("three days later" after "that week" says no day):
+    ``None`` otherwise, and the date before stands (never counted from the publication date)."""
+    if before.source != "text" or before.value is None or before.precision not in ("day", "week", "month", "year") \
+            or _RANK[before.precision] < _RANK[shift.unit]:
+        return None
+    value = _relative(shift.unit, shift.offset, before.period()[0])
+    return None if not value else EventDate(value[0], value[1], "text", shift.span)
 
 
 # --- the grammar: words from the data files, regexes built from them --------------------------------------
@@ -137,11 +150,12 @@ def _grammar() -> _Grammar:
         "dc": r"(?:(?i:the)\s+)?(?:(?P<dc_full>(?:19|20)\d)0s|['’](?P<dc_short>\d)0s)\b",
         "yr": rf"(?P<yr_y>{_YEAR})\b(?!s\b|-\d)",
         "rel": rf"(?P<rel_w>(?i:{_alt(relative)}))\b",
-        "ago": rf"(?P<ago_n>(?i:{_alt(numbers)})|\d{{1,3}})\s+(?P<ago_u>(?i:{_alt(units)}))\s+(?i:ago)\b",
+        "ago": rf"(?P<ago_n>(?i:{_alt(numbers)})|\d{{1,3}})\s+(?P<ago_u>(?i:{_alt(units)}))\s+"
+               rf"(?P<ago_w>(?i:ago|later|earlier))\b",
     }
     alternatives = "|".join(f"(?P<{name}>{body})" for name, body in branches.items())
     expression = re.compile(rf"(?<![\w'’]){prefix}(?:{alternatives})")
-    lower = {_norm(p).split()[-1] for p in relative} | {s.lower() for s in seasons} | {"ago"}
+    lower = {_norm(p).split()[-1] for p in relative} | {s.lower() for s in seasons} | set(_COUNTED_FROM)
     lower = {w for w in lower if not any(o != w and o in w for o in lower)}  # "night" finds "tonight" too
     lead = {w for phrase in [*before, *shifts, *relative, *numbers, *units, "on of the"] for w in _norm(phrase).split()}
     return _Grammar(
@@ -162,9 +176,22 @@ _Value = tuple[str, str] | None | bool  # (TIMEX3 value, precision); None: needs
 
 class _Found(NamedTuple):
     rank: int  # higher wins in its sentence
-    value: str | None  # None: relative, in an undated article
+    value: str | None  # None: relative, in an undated article (or counted from the date before: ``shift``)
     precision: str | None
     span: Span
+    shift: tuple[str, int] | None = None  # "two days later": (unit, offset) from the date of the sentences before
+
+
+class _Shift(NamedTuple):
+    """A sentence's "N units later" or "N units earlier": counted from the date its paragraph gave before."""
+
+    unit: str
+    offset: int
+    span: Span
+
+
+# "N units ago" counts from the publication date; "N units later" and "earlier" from the date before
+_COUNTED_FROM = {"ago": -1, "later": 1, "earlier": -1}
 
 
 def _anchor_positions(text: str, grammar: _Grammar) -> list[int]:
@@ -207,7 +234,7 @@ def _word_start(text: str, lo: int, end: int) -> int:
 
 
 def _expressions(text: str, sentences: Sequence[Span], published: datetime.date | None,
-                 grammar: _Grammar) -> dict[int, EventDate]:
+                 grammar: _Grammar) -> dict[int, EventDate | _Shift]:
     """The date expression that dates each sentence that has one, by the sentence's index. The grammar is
     tried only at the anchors' words and the few words before them (where modifiers stand)."""
     anchors = _anchor_positions(text, grammar)
@@ -234,7 +261,8 @@ def _expressions(text: str, sentences: Sequence[Span], published: datetime.date 
             if found is not None and (i not in best or found.rank > best[i].rank):
                 best[i] = found
             break
-    return {i: EventDate(f.value, f.precision, "text", f.span) if f.value else UNDATED for i, f in best.items()}
+    return {i: _Shift(*f.shift, f.span) if f.shift else EventDate(f.value, f.precision, "text", f.span) if f.value
+            else UNDATED for i, f in best.items()}
 
 
 def _read(match: re.Match[str], text: str, sentence: Span, published: datetime.date | None,
@@ -287,10 +315,12 @@ def _read(match: re.Match[str], text: str, sentence: Span, published: datetime.d
             return None  # "over the last year": a duration
         unit, offset = grammar.relative[_norm(g["rel_w"])]
         value = _relative(unit, offset, published)
-    else:  # ago
-        n = g["ago_n"]
-        count = int(n) if n.isdigit() else grammar.numbers[n.lower()]
-        value = _relative(grammar.units[g["ago_u"].lower()], -count, published)
+    else:  # ago, later, earlier
+        n, unit, word = g["ago_n"], grammar.units[g["ago_u"].lower()], g["ago_w"].lower()
+        count = (int(n) if n.isdigit() else grammar.numbers[n.lower()]) * _COUNTED_FROM[word]
+        if word != "ago":
+            return _Found(_RANK[unit] - 1, None, None, match.span(), (unit, count))
+        value = _relative(unit, count, published)
     if value is False:
         return None
     demoted = attributive or _ends_with(before, grammar.background)
