@@ -27,7 +27,9 @@ from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ARTICLES = 300
+# enough that an ingest cannot end between a look at the store and the signal that kills or freezes it
+# part-way (the writer commits every half second; 300 articles took little more than one commit)
+ARTICLES = 1_000
 CAPTION = re.compile(r"(\d+) articles? · (\d+) events? · (\d+) places? in the store")
 
 
@@ -152,8 +154,8 @@ def test_an_ingest_killed_part_way_leaves_whole_articles_and_a_rerun_completes_i
                 assert proc.poll() is None, f"atlas ingest ended before it could be killed:\n{log.read_text()}"
                 assert time.monotonic() < deadline, f"no progress:\n{log.read_text()}"
                 time.sleep(0.01)
-            workers = _children(proc.pid)  # 300 files: parsed in a worker process (dashboard/parse_pool.py)
-            assert workers, f"atlas ingest of 300 files parses in a worker process:\n{log.read_text()}"
+            workers = _children(proc.pid)  # 1,000 files: parsed in a worker process (dashboard/parse_pool.py)
+            assert workers, f"atlas ingest of {total} files parses in a worker process:\n{log.read_text()}"
             os.kill(proc.pid, signal.SIGKILL)
             assert proc.wait(30) == -signal.SIGKILL
             deadline = time.monotonic() + 10
