@@ -11,7 +11,8 @@ others a city and its country or region; in ReLocaR's, 134 of 134). Every place 
 (:class:`Labels`), with its kind, first-level division and country; no place, and no label, is offered twice."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import streamlit as st
@@ -376,15 +377,21 @@ def corrections_list(path: str, generation: int) -> None:
         if total > len(corrections):
             st.caption(f"The newest {len(corrections)} of {total:d} corrected mentions.")
         labels = labels_for(path)
-        editing = can_edit()
+        editing = can_edit()  # a reader sees who corrected what, when; no Undo
         for group in groups(corrections):
             c = group[0]
-            if not editing:  # a reader sees who corrected what, when; no Undo
+            undo = with_undo(k.undo(c.id), undo_correction, (path, c.article_id, c.start, c.end)) if editing \
+                else nullcontext()
+            with undo:
                 st.html(correction_html(group, labels))
-                continue
-            left, right = st.columns([5, 1], vertical_alignment="center")
-            with left:
-                st.html(correction_html(group, labels))
-            with right:
-                st.button("Undo", key=k.undo(c.id), on_click=undo_correction, args=(path, c.article_id, c.start,
-                                                                                        c.end))
+
+
+@contextmanager
+def with_undo(key: str, on_click: Callable[..., None], args: tuple) -> Iterator[None]:
+    """A line of a corrections list, drawn inside, with its Undo button beside it (this list and
+    "Event corrections (N)", :mod:`dashboard.page.correct_event`)."""
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    with left:
+        yield
+    with right:
+        st.button("Undo", key=key, on_click=on_click, args=args)

@@ -6,6 +6,7 @@ whole page shows the change in the same run."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from dashboard.events.types import TYPES
 from dashboard.page import data
 from dashboard.page import keys as k
 from dashboard.page.auth import can_edit
-from dashboard.page.correct import CORRECTIONS_LISTED, correction_form, flash, when_label
+from dashboard.page.correct import CORRECTIONS_LISTED, correction_form, flash, when_label, with_undo
 from dashboard.page.markers import deaths_label
 from dashboard.page.markup import escape
 from dashboard.store import EventFix, EventRecord, StoredMention, StoreError
@@ -291,14 +292,8 @@ def event_fixes_list(path: str, generation: int) -> None:
                 named.add((fix.article_id, fix.sent_start))
                 if fix.kind == "merge":
                     named.add((fix.value, fix.detail))
-            if undo is None:
+            with nullcontext() if undo is None else with_undo(k.undo_event_fix(fix.kind, fix.id), *undo):
                 st.html(fix_html(fix))
-                continue
-            left, right = st.columns([5, 1], vertical_alignment="center")
-            with left:
-                st.html(fix_html(fix))
-            with right:
-                st.button("Undo", key=k.undo_event_fix(fix.kind, fix.id), on_click=undo[0], args=undo[1])
 
 
 # -- the event across articles ------------------------------------------------------------------------
